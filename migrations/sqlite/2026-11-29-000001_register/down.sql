@@ -1,0 +1,17 @@
+DROP TABLE retention_rules;
+DROP TABLE transfers;
+DROP TABLE recipients;
+DROP TABLE represented_controllers;
+DROP TABLE joint_controllers;
+DROP TABLE activity_measures;
+DROP TABLE activity_data_categories;
+DROP TABLE activity_subjects;
+DROP TABLE activity_special_conditions;
+DROP TABLE purpose_bases;
+DROP TABLE purposes;
+DROP TABLE activities;
+DROP TABLE parties;
+DROP TABLE security_measures;
+DROP TABLE subject_categories;
+DROP TABLE data_categories;
+DROP TABLE organisations;

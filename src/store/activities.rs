@@ -1,0 +1,1445 @@
+//! Processing activities in the database: write a draft with its lists, read the full record,
+//! search the register.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{
+    activities, activity_data_categories, activity_measures, activity_special_conditions, activity_subjects,
+    data_categories, joint_controllers, organisations, parties, purpose_bases, purposes, recipients,
+    represented_controllers, retention_rules, security_measures, subject_categories, transfers,
+};
+use super::{fold, now, DbConnection, StoreError, StoreResult};
+use crate::domain::activity::{
+    ActivityDraft, ActivityForm, Choices, ControllerRow, DataCategoryChoice, Destination, JointControllerRow,
+    MeasureChoice, OrganisationChoice, PartyChoice, PurposeRow, RecipientRow, RetentionPeriod, RetentionRow,
+    SubjectChoice, TransferRow,
+};
+use crate::domain::catalogue::CatalogueKind;
+use crate::domain::completeness::{gaps, Facts, Gap};
+use crate::domain::vocab::{
+    Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, MeasureFamily, MeasureKind, PartyKind,
+    RetentionUnit, Role, Sensitivity, SpecialCondition, Status, TransferMechanism,
+};
+use crate::domain::{
+    ActivityId, DataCategoryId, MeasureId, OrganisationId, PartyId, SubjectCategoryId,
+};
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+
+fn bad_code(what: &str, code: &str) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(format!("unknown {what} code `{code}` in the database").into())
+}
+
+fn code<T>(what: &str, raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, diesel::result::Error> {
+    parse(raw).ok_or_else(|| bad_code(what, raw))
+}
+
+/// Loads everything an activity form may refer to.
+pub fn choices(conn: &mut DbConnection) -> StoreResult<Choices> {
+    let organisations = organisations::table
+        .order(organisations::name.asc())
+        .select((organisations::id, organisations::name, organisations::review_interval_months))
+        .load::<(i64, String, i32)>(conn)?
+        .into_iter()
+        .map(|(id, name, review_interval_months)| OrganisationChoice {
+            id: OrganisationId(id),
+            name,
+            review_interval_months,
+        })
+        .collect();
+    let parties = parties::table
+        .order(parties::name.asc())
+        .select((parties::id, parties::name, parties::kind, parties::country))
+        .load::<(i64, String, String, String)>(conn)?
+        .into_iter()
+        .filter_map(|(id, name, kind, country)| {
+            Some(PartyChoice {
+                id: PartyId(id),
+                name,
+                kind: PartyKind::from_code(&kind)?,
+                country: Country::parse(&country),
+            })
+        })
+        .collect();
+    let catalogue = |conn: &mut DbConnection, kind| super::catalogues::list(conn, kind);
+    let data_categories = catalogue(conn, CatalogueKind::DataCategories)?
+        .into_iter()
+        .map(|e| DataCategoryChoice {
+            id: DataCategoryId(e.id),
+            label: e.label,
+            sensitivity: e.sensitivity.unwrap_or(Sensitivity::Standard),
+        })
+        .collect();
+    let subject_categories = catalogue(conn, CatalogueKind::SubjectCategories)?
+        .into_iter()
+        .map(|e| SubjectChoice {
+            id: SubjectCategoryId(e.id),
+            label: e.label,
+            vulnerable: e.vulnerable,
+        })
+        .collect();
+    let measures = catalogue(conn, CatalogueKind::SecurityMeasures)?
+        .into_iter()
+        .map(|e| MeasureChoice {
+            id: MeasureId(e.id),
+            label: e.label,
+            kind: e.kind.unwrap_or(MeasureKind::Organisational),
+            family: e.family.unwrap_or(MeasureFamily::Other),
+        })
+        .collect();
+    Ok(Choices {
+        organisations,
+        parties,
+        data_categories,
+        subject_categories,
+        measures,
+    })
+}
+
+fn search_text(d: &ActivityDraft, reference: &str) -> String {
+    let mut parts = vec![
+        reference,
+        d.name.as_str(),
+        d.description.as_str(),
+        d.business_function.as_str(),
+        d.owner.as_str(),
+        d.systems.as_str(),
+        d.data_source.as_str(),
+    ];
+    parts.extend(d.purposes.iter().map(|p| p.description.as_str()));
+    fold(&parts.join("\n"))
+}
+
+/// The next free `PA-NNN` reference of an organisation.
+fn next_reference(conn: &mut DbConnection, organisation: OrganisationId) -> StoreResult<String> {
+    let existing: Vec<String> = activities::table
+        .filter(activities::organisation_id.eq(organisation.0))
+        .filter(activities::reference.like("PA-%"))
+        .select(activities::reference)
+        .load(conn)?;
+    let highest = existing
+        .iter()
+        .filter_map(|r| r.strip_prefix("PA-")?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    Ok(format!("PA-{:03}", highest + 1))
+}
+
+fn reference_taken(conn: &mut DbConnection, organisation: OrganisationId, reference: &str, except: Option<ActivityId>) -> StoreResult<bool> {
+    let mut q = activities::table
+        .filter(activities::organisation_id.eq(organisation.0))
+        .filter(activities::reference.eq(reference))
+        .select(activities::id)
+        .into_boxed::<Backend>();
+    if let Some(id) = except {
+        q = q.filter(activities::id.ne(id.0));
+    }
+    Ok(q.first::<i64>(conn).optional()?.is_some())
+}
+
+#[derive(AsChangeset, Insertable)]
+#[diesel(table_name = activities, treat_none_as_null = true)]
+struct ActivityValues<'a> {
+    organisation_id: i64,
+    role: &'a str,
+    reference: &'a str,
+    name: &'a str,
+    description: &'a str,
+    business_function: &'a str,
+    owner: &'a str,
+    status: &'a str,
+    criminal_basis: Option<&'a str>,
+    criminal_legal_reference: &'a str,
+    special_legal_reference: &'a str,
+    data_source: &'a str,
+    systems: &'a str,
+    data_location: &'a str,
+    automated_decision: bool,
+    automated_decision_description: &'a str,
+    dpia_required: &'a str,
+    dpia_status: &'a str,
+    dpia_reference: &'a str,
+    privacy_notice_ref: &'a str,
+    consent_record_ref: &'a str,
+    processor_contract_ref: &'a str,
+    retention_policy_ref: &'a str,
+    breach_occurred: bool,
+    breach_record_ref: &'a str,
+    security_description: &'a str,
+    last_reviewed: Option<NaiveDate>,
+    next_review: Option<NaiveDate>,
+    search_text: String,
+}
+
+fn values<'a>(d: &'a ActivityDraft, reference: &'a str) -> ActivityValues<'a> {
+    ActivityValues {
+        organisation_id: d.organisation_id.0,
+        role: d.role.code(),
+        reference,
+        name: &d.name,
+        description: &d.description,
+        business_function: &d.business_function,
+        owner: &d.owner,
+        status: d.status.code(),
+        criminal_basis: d.criminal_basis.map(|b| b.code()),
+        criminal_legal_reference: &d.criminal_legal_reference,
+        special_legal_reference: &d.special_legal_reference,
+        data_source: &d.data_source,
+        systems: &d.systems,
+        data_location: &d.data_location,
+        automated_decision: d.automated_decision,
+        automated_decision_description: &d.automated_decision_description,
+        dpia_required: d.dpia_required.code(),
+        dpia_status: d.dpia_status.code(),
+        dpia_reference: &d.dpia_reference,
+        privacy_notice_ref: &d.privacy_notice_ref,
+        consent_record_ref: &d.consent_record_ref,
+        processor_contract_ref: &d.processor_contract_ref,
+        retention_policy_ref: &d.retention_policy_ref,
+        breach_occurred: d.breach_occurred,
+        breach_record_ref: &d.breach_record_ref,
+        security_description: &d.security_description,
+        last_reviewed: d.last_reviewed,
+        next_review: d.next_review,
+        search_text: search_text(d, reference),
+    }
+}
+
+fn duplicate_reference() -> StoreError {
+    StoreError::Duplicate {
+        field: "reference",
+        message: "Another activity of this organisation already has this reference".into(),
+    }
+}
+
+/// Writes the nested lists of an activity (after any old ones were deleted).
+fn insert_children(conn: &mut DbConnection, id: i64, d: &ActivityDraft) -> StoreResult<()> {
+    for (position, p) in d.purposes.iter().enumerate() {
+        let purpose_id: i64 = diesel::insert_into(purposes::table)
+            .values((
+                purposes::activity_id.eq(id),
+                purposes::position.eq(position as i32),
+                purposes::description.eq(&p.description),
+                purposes::legitimate_interest.eq(&p.legitimate_interest),
+                purposes::balancing_test_ref.eq(&p.balancing_test_ref),
+            ))
+            .returning(purposes::id)
+            .get_result(conn)?;
+        for basis in &p.bases {
+            diesel::insert_into(purpose_bases::table)
+                .values((
+                    purpose_bases::purpose_id.eq(purpose_id),
+                    purpose_bases::activity_id.eq(id),
+                    purpose_bases::basis.eq(basis.code()),
+                ))
+                .execute(conn)?;
+        }
+    }
+    for c in &d.special_conditions {
+        diesel::insert_into(activity_special_conditions::table)
+            .values((
+                activity_special_conditions::activity_id.eq(id),
+                activity_special_conditions::condition_code.eq(c.code()),
+            ))
+            .execute(conn)?;
+    }
+    for s in &d.subjects {
+        diesel::insert_into(activity_subjects::table)
+            .values((activity_subjects::activity_id.eq(id), activity_subjects::subject_category_id.eq(s.0)))
+            .execute(conn)?;
+    }
+    for c in &d.data_categories {
+        diesel::insert_into(activity_data_categories::table)
+            .values((
+                activity_data_categories::activity_id.eq(id),
+                activity_data_categories::data_category_id.eq(c.0),
+            ))
+            .execute(conn)?;
+    }
+    for m in &d.measures {
+        diesel::insert_into(activity_measures::table)
+            .values((activity_measures::activity_id.eq(id), activity_measures::security_measure_id.eq(m.0)))
+            .execute(conn)?;
+    }
+    for (position, j) in d.joint_controllers.iter().enumerate() {
+        diesel::insert_into(joint_controllers::table)
+            .values((
+                joint_controllers::activity_id.eq(id),
+                joint_controllers::party_id.eq(j.party_id.0),
+                joint_controllers::position.eq(position as i32),
+                joint_controllers::responsibilities.eq(&j.responsibilities),
+            ))
+            .execute(conn)?;
+    }
+    for (position, c) in d.controllers.iter().enumerate() {
+        diesel::insert_into(represented_controllers::table)
+            .values((
+                represented_controllers::activity_id.eq(id),
+                represented_controllers::party_id.eq(c.party_id.0),
+                represented_controllers::position.eq(position as i32),
+                represented_controllers::processing_categories.eq(&c.processing_categories),
+            ))
+            .execute(conn)?;
+    }
+    for (position, r) in d.recipients.iter().enumerate() {
+        diesel::insert_into(recipients::table)
+            .values((
+                recipients::activity_id.eq(id),
+                recipients::party_id.eq(r.party_id.0),
+                recipients::position.eq(position as i32),
+                recipients::data_received.eq(&r.data_received),
+                recipients::reason.eq(&r.reason),
+            ))
+            .execute(conn)?;
+    }
+    for (position, t) in d.transfers.iter().enumerate() {
+        let (country, organisation) = match &t.destination {
+            Destination::Country(c) => (Some(c.code()), ""),
+            Destination::Organisation(o) => (None, o.as_str()),
+        };
+        diesel::insert_into(transfers::table)
+            .values((
+                transfers::activity_id.eq(id),
+                transfers::position.eq(position as i32),
+                transfers::destination_country.eq(country),
+                transfers::destination_organisation.eq(organisation),
+                transfers::party_id.eq(t.party_id.map(|p| p.0)),
+                transfers::mechanism.eq(t.mechanism.code()),
+                transfers::safeguards.eq(&t.safeguards),
+            ))
+            .execute(conn)?;
+    }
+    for (position, r) in d.retention.iter().enumerate() {
+        let (value, unit) = match r.period {
+            RetentionPeriod::Fixed { value, unit } => (Some(value), Some(unit.code())),
+            RetentionPeriod::Criterion(_) => (None, None),
+        };
+        diesel::insert_into(retention_rules::table)
+            .values((
+                retention_rules::activity_id.eq(id),
+                retention_rules::data_category_id.eq(r.data_category_id.0),
+                retention_rules::position.eq(position as i32),
+                retention_rules::period_value.eq(value),
+                retention_rules::period_unit.eq(unit),
+                retention_rules::criterion.eq(&r.criterion),
+                retention_rules::start_event.eq(&r.start_event),
+                retention_rules::legal_reference.eq(&r.legal_reference),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn delete_children(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
+    diesel::delete(purpose_bases::table.filter(purpose_bases::activity_id.eq(id))).execute(conn)?;
+    diesel::delete(purposes::table.filter(purposes::activity_id.eq(id))).execute(conn)?;
+    diesel::delete(activity_special_conditions::table.filter(activity_special_conditions::activity_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(activity_subjects::table.filter(activity_subjects::activity_id.eq(id))).execute(conn)?;
+    diesel::delete(activity_data_categories::table.filter(activity_data_categories::activity_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(activity_measures::table.filter(activity_measures::activity_id.eq(id))).execute(conn)?;
+    diesel::delete(joint_controllers::table.filter(joint_controllers::activity_id.eq(id))).execute(conn)?;
+    diesel::delete(represented_controllers::table.filter(represented_controllers::activity_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(recipients::table.filter(recipients::activity_id.eq(id))).execute(conn)?;
+    diesel::delete(transfers::table.filter(transfers::activity_id.eq(id))).execute(conn)?;
+    diesel::delete(retention_rules::table.filter(retention_rules::activity_id.eq(id))).execute(conn)?;
+    Ok(())
+}
+
+/// Creates an activity with all its lists in one transaction; generates the reference when blank.
+pub fn insert(conn: &mut DbConnection, draft: &ActivityDraft) -> StoreResult<ActivityId> {
+    conn.transaction(|conn| {
+        let reference = match &draft.reference {
+            Some(r) => {
+                if reference_taken(conn, draft.organisation_id, r, None)? {
+                    return Err(duplicate_reference());
+                }
+                r.clone()
+            }
+            None => next_reference(conn, draft.organisation_id)?,
+        };
+        let at = now();
+        let id: i64 = diesel::insert_into(activities::table)
+            .values((
+                values(draft, &reference),
+                activities::version.eq(1i64),
+                activities::created_at.eq(at),
+                activities::updated_at.eq(at),
+            ))
+            .returning(activities::id)
+            .get_result(conn)
+            .map_err(|e| if super::is_unique_violation(&e) { duplicate_reference() } else { e.into() })?;
+        insert_children(conn, id, draft)?;
+        Ok(ActivityId(id))
+    })
+}
+
+fn current_version(conn: &mut DbConnection, id: ActivityId) -> StoreResult<(i64, i64, String)> {
+    activities::table
+        .find(id.0)
+        .select((activities::version, activities::organisation_id, activities::reference))
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Replaces an activity and all its lists if it is still at `version`, in one transaction.
+pub fn update(conn: &mut DbConnection, id: ActivityId, version: i64, draft: &ActivityDraft) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        let (current, organisation, old_reference) = current_version(conn, id)?;
+        if current != version {
+            return Err(StoreError::Conflict { current });
+        }
+        let reference = match &draft.reference {
+            Some(r) => {
+                if reference_taken(conn, draft.organisation_id, r, Some(id))? {
+                    return Err(duplicate_reference());
+                }
+                r.clone()
+            }
+            None if organisation == draft.organisation_id.0 => old_reference,
+            None => next_reference(conn, draft.organisation_id)?,
+        };
+        let changed = diesel::update(activities::table.filter(activities::id.eq(id.0)).filter(activities::version.eq(version)))
+            .set((values(draft, &reference), activities::version.eq(version + 1), activities::updated_at.eq(now())))
+            .execute(conn)
+            .map_err(|e| if super::is_unique_violation(&e) { duplicate_reference() } else { e.into() })?;
+        if changed == 0 {
+            return Err(StoreError::Conflict { current: version + 1 });
+        }
+        delete_children(conn, id.0)?;
+        insert_children(conn, id.0, draft)?;
+        Ok(())
+    })
+}
+
+/// Changes only the status (retire, reactivate) if the activity is still at `version`.
+pub fn set_status(conn: &mut DbConnection, id: ActivityId, version: i64, status: Status) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        let (current, _, _) = current_version(conn, id)?;
+        if current != version {
+            return Err(StoreError::Conflict { current });
+        }
+        diesel::update(activities::table.filter(activities::id.eq(id.0)).filter(activities::version.eq(version)))
+            .set((
+                activities::status.eq(status.code()),
+                activities::version.eq(version + 1),
+                activities::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// A catalogue entry as shown on an activity.
+#[derive(Debug, Clone)]
+pub struct EntryRef {
+    /// Id.
+    pub id: i64,
+    /// Label.
+    pub label: String,
+    /// Sensitivity (personal-data categories).
+    pub sensitivity: Sensitivity,
+    /// Vulnerable (data subjects).
+    pub vulnerable: bool,
+    /// Kind (measures).
+    pub kind: Option<MeasureKind>,
+    /// Family (measures).
+    pub family: Option<MeasureFamily>,
+}
+
+/// A purpose as shown.
+#[derive(Debug, Clone)]
+pub struct PurposeView {
+    /// What for.
+    pub description: String,
+    /// Lawful bases.
+    pub bases: Vec<LawfulBasis>,
+    /// Interest pursued.
+    pub legitimate_interest: String,
+    /// Balancing test reference.
+    pub balancing_test_ref: String,
+}
+
+/// A party linked from an activity (joint controller, controller acted for, recipient).
+#[derive(Debug, Clone)]
+pub struct PartyLink {
+    /// Party id.
+    pub party_id: i64,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: Option<PartyKind>,
+    /// Country.
+    pub country: Option<Country>,
+    /// Contact.
+    pub contact: String,
+    /// Address.
+    pub address: String,
+    /// Art. 28 contract reference of the party.
+    pub contract_reference: String,
+    /// First text of the link (responsibilities, processing categories, data received).
+    pub text: String,
+    /// Second text of the link (reason for a recipient).
+    pub detail: String,
+}
+
+/// A transfer as shown.
+#[derive(Debug, Clone)]
+pub struct TransferView {
+    /// Third country.
+    pub country: Option<Country>,
+    /// International organisation.
+    pub organisation: String,
+    /// Recipient party.
+    pub party_id: Option<i64>,
+    /// Its name.
+    pub party_name: String,
+    /// Mechanism.
+    pub mechanism: TransferMechanism,
+    /// Safeguards documentation.
+    pub safeguards: String,
+}
+
+impl TransferView {
+    /// The destination in words.
+    pub fn destination(&self) -> String {
+        match self.country {
+            Some(c) => c.to_string(),
+            None => format!("{} (international organisation)", self.organisation),
+        }
+    }
+}
+
+/// A retention rule as shown.
+#[derive(Debug, Clone)]
+pub struct RetentionView {
+    /// Category id.
+    pub data_category_id: i64,
+    /// Category label.
+    pub category: String,
+    /// Period value.
+    pub period_value: Option<i32>,
+    /// Period unit.
+    pub period_unit: Option<RetentionUnit>,
+    /// Criterion.
+    pub criterion: String,
+    /// Start event.
+    pub start_event: String,
+    /// Legal reference.
+    pub legal_reference: String,
+}
+
+impl RetentionView {
+    /// The period in words: "6 years from end of contract", or the criterion.
+    pub fn period(&self) -> String {
+        let mut text = match (self.period_value, self.period_unit) {
+            (Some(v), Some(u)) => format!("{v} {}", u.label()),
+            _ => self.criterion.clone(),
+        };
+        if !self.start_event.is_empty() {
+            text.push_str(" from ");
+            text.push_str(&self.start_event);
+        }
+        if self.period_value.is_some() && !self.criterion.is_empty() {
+            text.push_str("; ");
+            text.push_str(&self.criterion);
+        }
+        text
+    }
+}
+
+/// A whole activity with everything it refers to, for the activity page and exports.
+#[derive(Debug, Clone)]
+pub struct ActivityDetail {
+    /// Id.
+    pub id: i64,
+    /// Organisation id.
+    pub organisation_id: i64,
+    /// Organisation name.
+    pub organisation_name: String,
+    /// Role.
+    pub role: Role,
+    /// Reference.
+    pub reference: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Business function.
+    pub business_function: String,
+    /// Owner.
+    pub owner: String,
+    /// Status.
+    pub status: Status,
+    /// Art. 9(2) conditions.
+    pub special_conditions: Vec<SpecialCondition>,
+    /// Law relied on with them.
+    pub special_legal_reference: String,
+    /// Art. 10 basis.
+    pub criminal_basis: Option<CriminalBasis>,
+    /// Law relied on under Art. 10.
+    pub criminal_legal_reference: String,
+    /// Source.
+    pub data_source: String,
+    /// Systems.
+    pub systems: String,
+    /// Location.
+    pub data_location: String,
+    /// Automated decision-making.
+    pub automated_decision: bool,
+    /// Its description.
+    pub automated_decision_description: String,
+    /// DPIA required.
+    pub dpia_required: DpiaRequired,
+    /// DPIA progress.
+    pub dpia_status: DpiaStatus,
+    /// DPIA reference.
+    pub dpia_reference: String,
+    /// Privacy notice.
+    pub privacy_notice_ref: String,
+    /// Consent record.
+    pub consent_record_ref: String,
+    /// Processor contract.
+    pub processor_contract_ref: String,
+    /// Retention policy.
+    pub retention_policy_ref: String,
+    /// Breach occurred.
+    pub breach_occurred: bool,
+    /// Breach record.
+    pub breach_record_ref: String,
+    /// Security description.
+    pub security_description: String,
+    /// Last reviewed.
+    pub last_reviewed: Option<NaiveDate>,
+    /// Next review.
+    pub next_review: Option<NaiveDate>,
+    /// Version.
+    pub version: i64,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+    /// Data-subject categories.
+    pub subjects: Vec<EntryRef>,
+    /// Personal-data categories.
+    pub data_categories: Vec<EntryRef>,
+    /// Security measures.
+    pub measures: Vec<EntryRef>,
+    /// Purposes.
+    pub purposes: Vec<PurposeView>,
+    /// Joint controllers.
+    pub joint_controllers: Vec<PartyLink>,
+    /// Controllers acted for.
+    pub controllers: Vec<PartyLink>,
+    /// Recipients.
+    pub recipients: Vec<PartyLink>,
+    /// Transfers.
+    pub transfers: Vec<TransferView>,
+    /// Retention rules.
+    pub retention: Vec<RetentionView>,
+}
+
+impl ActivityDetail {
+    /// The counts that decide completeness.
+    pub fn facts(&self) -> Facts {
+        let covered: std::collections::BTreeSet<i64> = self.retention.iter().map(|r| r.data_category_id).collect();
+        Facts {
+            role: Some(self.role),
+            purposes: self.purposes.len(),
+            subjects: self.subjects.len(),
+            data_categories: self.data_categories.len(),
+            categories_with_retention: self.data_categories.iter().filter(|c| covered.contains(&c.id)).count(),
+            recipients: self.recipients.len(),
+            measures: self.measures.len(),
+            security_description: !self.security_description.is_empty(),
+            special_data: self.data_categories.iter().any(|c| c.sensitivity == Sensitivity::SpecialCategory),
+            special_conditions: self.special_conditions.len(),
+            criminal_data: self.data_categories.iter().any(|c| c.sensitivity == Sensitivity::CriminalOffence),
+            criminal_basis: self.criminal_basis.is_some(),
+            controllers: self.controllers.len(),
+        }
+    }
+
+    /// Mandatory elements still missing.
+    pub fn gaps(&self) -> Vec<Gap> {
+        gaps(&self.facts())
+    }
+
+    /// Every lawful basis of every purpose, without repeats.
+    pub fn lawful_bases(&self) -> Vec<LawfulBasis> {
+        let mut all: Vec<LawfulBasis> = self.purposes.iter().flat_map(|p| p.bases.iter().copied()).collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// The values as an edit form (also the start of a clone).
+    pub fn to_form(&self) -> ActivityForm {
+        ActivityForm {
+            organisation_id: self.organisation_id.to_string(),
+            role: self.role.code().into(),
+            reference: self.reference.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            business_function: self.business_function.clone(),
+            owner: self.owner.clone(),
+            status: self.status.code().into(),
+            special_conditions: self.special_conditions.iter().map(|c| c.code().into()).collect(),
+            special_legal_reference: self.special_legal_reference.clone(),
+            criminal_basis: self.criminal_basis.map(|c| c.code().into()).unwrap_or_default(),
+            criminal_legal_reference: self.criminal_legal_reference.clone(),
+            data_source: self.data_source.clone(),
+            systems: self.systems.clone(),
+            data_location: self.data_location.clone(),
+            automated_decision: self.automated_decision,
+            automated_decision_description: self.automated_decision_description.clone(),
+            dpia_required: self.dpia_required.code().into(),
+            dpia_status: self.dpia_status.code().into(),
+            dpia_reference: self.dpia_reference.clone(),
+            privacy_notice_ref: self.privacy_notice_ref.clone(),
+            consent_record_ref: self.consent_record_ref.clone(),
+            processor_contract_ref: self.processor_contract_ref.clone(),
+            retention_policy_ref: self.retention_policy_ref.clone(),
+            breach_occurred: self.breach_occurred,
+            breach_record_ref: self.breach_record_ref.clone(),
+            security_description: self.security_description.clone(),
+            last_reviewed: self.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
+            next_review: self.next_review.map(|d| d.to_string()).unwrap_or_default(),
+            version: self.version.to_string(),
+            subjects: self.subjects.iter().map(|s| s.id.to_string()).collect(),
+            data_categories: self.data_categories.iter().map(|s| s.id.to_string()).collect(),
+            measures: self.measures.iter().map(|s| s.id.to_string()).collect(),
+            purposes: self
+                .purposes
+                .iter()
+                .map(|p| PurposeRow {
+                    description: p.description.clone(),
+                    bases: p.bases.iter().map(|b| b.code().into()).collect(),
+                    legitimate_interest: p.legitimate_interest.clone(),
+                    balancing_test_ref: p.balancing_test_ref.clone(),
+                })
+                .collect(),
+            joint_controllers: self
+                .joint_controllers
+                .iter()
+                .map(|j| JointControllerRow { party_id: j.party_id.to_string(), responsibilities: j.text.clone() })
+                .collect(),
+            controllers: self
+                .controllers
+                .iter()
+                .map(|c| ControllerRow { party_id: c.party_id.to_string(), processing_categories: c.text.clone() })
+                .collect(),
+            recipients: self
+                .recipients
+                .iter()
+                .map(|r| RecipientRow {
+                    party_id: r.party_id.to_string(),
+                    data_received: r.text.clone(),
+                    reason: r.detail.clone(),
+                })
+                .collect(),
+            transfers: self
+                .transfers
+                .iter()
+                .map(|t| TransferRow {
+                    country: t.country.map(|c| c.code().to_owned()).unwrap_or_default(),
+                    organisation: t.organisation.clone(),
+                    party_id: t.party_id.map(|p| p.to_string()).unwrap_or_default(),
+                    mechanism: t.mechanism.code().into(),
+                    safeguards: t.safeguards.clone(),
+                })
+                .collect(),
+            retention: self
+                .retention
+                .iter()
+                .map(|r| RetentionRow {
+                    data_category_id: r.data_category_id.to_string(),
+                    period_value: r.period_value.map(|v| v.to_string()).unwrap_or_default(),
+                    period_unit: r.period_unit.map(|u| u.code().to_owned()).unwrap_or_default(),
+                    criterion: r.criterion.clone(),
+                    start_event: r.start_event.clone(),
+                    legal_reference: r.legal_reference.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+type ActivityRow = (
+    (i64, i64, String, String, String, String, String, String, String),
+    (Option<String>, String, String, String, String, String, bool, String),
+    (String, String, String, String, String, String, String, bool, String, String),
+    (Option<NaiveDate>, Option<NaiveDate>, i64, NaiveDateTime, NaiveDateTime, String),
+);
+
+/// Loads one whole activity: a fixed number of queries whatever its size.
+pub fn get(conn: &mut DbConnection, id: ActivityId) -> StoreResult<ActivityDetail> {
+    let mut list = load_details(conn, &[id.0])?;
+    list.pop().ok_or(StoreError::NotFound)
+}
+
+/// Loads whole activities by id, in the order given; a fixed number of queries for any number.
+pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<ActivityDetail>> {
+    let rows: Vec<ActivityRow> = activities::table
+        .inner_join(organisations::table)
+        .filter(activities::id.eq_any(ids))
+        .select((
+            (
+                activities::id,
+                activities::organisation_id,
+                organisations::name,
+                activities::role,
+                activities::reference,
+                activities::name,
+                activities::description,
+                activities::business_function,
+                activities::owner,
+            ),
+            (
+                activities::criminal_basis,
+                activities::status,
+                activities::criminal_legal_reference,
+                activities::special_legal_reference,
+                activities::data_source,
+                activities::systems,
+                activities::automated_decision,
+                activities::data_location,
+            ),
+            (
+                activities::automated_decision_description,
+                activities::dpia_required,
+                activities::dpia_status,
+                activities::dpia_reference,
+                activities::privacy_notice_ref,
+                activities::consent_record_ref,
+                activities::processor_contract_ref,
+                activities::breach_occurred,
+                activities::breach_record_ref,
+                activities::retention_policy_ref,
+            ),
+            (
+                activities::last_reviewed,
+                activities::next_review,
+                activities::version,
+                activities::created_at,
+                activities::updated_at,
+                activities::security_description,
+            ),
+        ))
+        .load(conn)?;
+
+    let mut details: HashMap<i64, ActivityDetail> = HashMap::new();
+    for (a, b, c, d) in rows {
+        let detail = ActivityDetail {
+            id: a.0,
+            organisation_id: a.1,
+            organisation_name: a.2,
+            role: code("role", &a.3, Role::from_code)?,
+            reference: a.4,
+            name: a.5,
+            description: a.6,
+            business_function: a.7,
+            owner: a.8,
+            criminal_basis: match b.0 {
+                Some(c) => Some(code("Art. 10 basis", &c, CriminalBasis::from_code)?),
+                None => None,
+            },
+            status: code("status", &b.1, Status::from_code)?,
+            criminal_legal_reference: b.2,
+            special_legal_reference: b.3,
+            data_source: b.4,
+            systems: b.5,
+            automated_decision: b.6,
+            data_location: b.7,
+            automated_decision_description: c.0,
+            dpia_required: code("DPIA required", &c.1, DpiaRequired::from_code)?,
+            dpia_status: code("DPIA status", &c.2, DpiaStatus::from_code)?,
+            dpia_reference: c.3,
+            privacy_notice_ref: c.4,
+            consent_record_ref: c.5,
+            processor_contract_ref: c.6,
+            breach_occurred: c.7,
+            breach_record_ref: c.8,
+            retention_policy_ref: c.9,
+            last_reviewed: d.0,
+            next_review: d.1,
+            version: d.2,
+            created_at: d.3,
+            updated_at: d.4,
+            security_description: d.5,
+            special_conditions: Vec::new(),
+            subjects: Vec::new(),
+            data_categories: Vec::new(),
+            measures: Vec::new(),
+            purposes: Vec::new(),
+            joint_controllers: Vec::new(),
+            controllers: Vec::new(),
+            recipients: Vec::new(),
+            transfers: Vec::new(),
+            retention: Vec::new(),
+        };
+        details.insert(detail.id, detail);
+    }
+    if details.is_empty() {
+        return Ok(Vec::new());
+    }
+
+    let purpose_rows: Vec<(i64, i64, String, String, String)> = purposes::table
+        .filter(purposes::activity_id.eq_any(ids))
+        .order((purposes::activity_id, purposes::position))
+        .select((purposes::id, purposes::activity_id, purposes::description, purposes::legitimate_interest, purposes::balancing_test_ref))
+        .load(conn)?;
+    let basis_rows: Vec<(i64, String)> = purpose_bases::table
+        .filter(purpose_bases::activity_id.eq_any(ids))
+        .select((purpose_bases::purpose_id, purpose_bases::basis))
+        .load(conn)?;
+    let mut bases: BTreeMap<i64, Vec<LawfulBasis>> = BTreeMap::new();
+    for (purpose, basis) in basis_rows {
+        bases.entry(purpose).or_default().push(code("lawful basis", &basis, LawfulBasis::from_code)?);
+    }
+    for (pid, aid, description, legitimate_interest, balancing_test_ref) in purpose_rows {
+        if let Some(d) = details.get_mut(&aid) {
+            let mut b = bases.remove(&pid).unwrap_or_default();
+            b.sort();
+            d.purposes.push(PurposeView { description, bases: b, legitimate_interest, balancing_test_ref });
+        }
+    }
+
+    let conditions: Vec<(i64, String)> = activity_special_conditions::table
+        .filter(activity_special_conditions::activity_id.eq_any(ids))
+        .select((activity_special_conditions::activity_id, activity_special_conditions::condition_code))
+        .load(conn)?;
+    for (aid, c) in conditions {
+        if let Some(d) = details.get_mut(&aid) {
+            d.special_conditions.push(code("Art. 9 condition", &c, SpecialCondition::from_code)?);
+        }
+    }
+
+    let subjects: Vec<(i64, i64, String, bool)> = activity_subjects::table
+        .inner_join(subject_categories::table)
+        .filter(activity_subjects::activity_id.eq_any(ids))
+        .order(subject_categories::label.asc())
+        .select((activity_subjects::activity_id, subject_categories::id, subject_categories::label, subject_categories::vulnerable))
+        .load(conn)?;
+    for (aid, id, label, vulnerable) in subjects {
+        if let Some(d) = details.get_mut(&aid) {
+            d.subjects.push(EntryRef { id, label, sensitivity: Sensitivity::Standard, vulnerable, kind: None, family: None });
+        }
+    }
+
+    let categories: Vec<(i64, i64, String, String)> = activity_data_categories::table
+        .inner_join(data_categories::table)
+        .filter(activity_data_categories::activity_id.eq_any(ids))
+        .order((data_categories::sensitivity.desc(), data_categories::label.asc()))
+        .select((activity_data_categories::activity_id, data_categories::id, data_categories::label, data_categories::sensitivity))
+        .load(conn)?;
+    for (aid, id, label, sensitivity) in categories {
+        if let Some(d) = details.get_mut(&aid) {
+            let sensitivity = code("sensitivity", &sensitivity, Sensitivity::from_code)?;
+            d.data_categories.push(EntryRef { id, label, sensitivity, vulnerable: false, kind: None, family: None });
+        }
+    }
+
+    let measures: Vec<(i64, i64, String, String, String)> = activity_measures::table
+        .inner_join(security_measures::table)
+        .filter(activity_measures::activity_id.eq_any(ids))
+        .order((security_measures::family.asc(), security_measures::label.asc()))
+        .select((activity_measures::activity_id, security_measures::id, security_measures::label, security_measures::kind, security_measures::family))
+        .load(conn)?;
+    for (aid, id, label, kind, family) in measures {
+        if let Some(d) = details.get_mut(&aid) {
+            d.measures.push(EntryRef {
+                id,
+                label,
+                sensitivity: Sensitivity::Standard,
+                vulnerable: false,
+                kind: MeasureKind::from_code(&kind),
+                family: MeasureFamily::from_code(&family),
+            });
+        }
+    }
+
+    type LinkRow = (i64, i64, String, (String, String, String, String, String, String, String));
+    let party_cols = (
+        parties::name,
+        parties::kind,
+        parties::country,
+        parties::contact,
+        parties::address,
+        parties::contract_reference,
+        parties::notes,
+    );
+    let link = |(_, party_id, text, (name, kind, country, contact, address, contract_reference, _)): LinkRow, detail: String| PartyLink {
+        party_id,
+        name,
+        kind: PartyKind::from_code(&kind),
+        country: Country::parse(&country),
+        contact,
+        address,
+        contract_reference,
+        text,
+        detail,
+    };
+    let joint: Vec<LinkRow> = joint_controllers::table
+        .inner_join(parties::table)
+        .filter(joint_controllers::activity_id.eq_any(ids))
+        .order((joint_controllers::activity_id, joint_controllers::position))
+        .select((joint_controllers::activity_id, joint_controllers::party_id, joint_controllers::responsibilities, party_cols))
+        .load(conn)?;
+    for row in joint {
+        if let Some(d) = details.get_mut(&row.0) {
+            d.joint_controllers.push(link(row, String::new()));
+        }
+    }
+    let controllers: Vec<LinkRow> = represented_controllers::table
+        .inner_join(parties::table)
+        .filter(represented_controllers::activity_id.eq_any(ids))
+        .order((represented_controllers::activity_id, represented_controllers::position))
+        .select((
+            represented_controllers::activity_id,
+            represented_controllers::party_id,
+            represented_controllers::processing_categories,
+            party_cols,
+        ))
+        .load(conn)?;
+    for row in controllers {
+        if let Some(d) = details.get_mut(&row.0) {
+            d.controllers.push(link(row, String::new()));
+        }
+    }
+    let recipient_rows: Vec<(String, LinkRow)> = recipients::table
+        .inner_join(parties::table)
+        .filter(recipients::activity_id.eq_any(ids))
+        .order((recipients::activity_id, recipients::position))
+        .select((recipients::reason, (recipients::activity_id, recipients::party_id, recipients::data_received, party_cols)))
+        .load(conn)?;
+    for (reason, row) in recipient_rows {
+        if let Some(d) = details.get_mut(&row.0) {
+            d.recipients.push(link(row, reason));
+        }
+    }
+
+    let transfer_rows: Vec<(i64, Option<String>, String, Option<i64>, Option<String>, String, String)> = transfers::table
+        .left_join(parties::table)
+        .filter(transfers::activity_id.eq_any(ids))
+        .order((transfers::activity_id, transfers::position))
+        .select((
+            transfers::activity_id,
+            transfers::destination_country,
+            transfers::destination_organisation,
+            transfers::party_id,
+            parties::name.nullable(),
+            transfers::mechanism,
+            transfers::safeguards,
+        ))
+        .load(conn)?;
+    for (aid, country, organisation, party_id, party_name, mechanism, safeguards) in transfer_rows {
+        if let Some(d) = details.get_mut(&aid) {
+            d.transfers.push(TransferView {
+                country: country.as_deref().and_then(Country::parse),
+                organisation,
+                party_id,
+                party_name: party_name.unwrap_or_default(),
+                mechanism: code("transfer mechanism", &mechanism, TransferMechanism::from_code)?,
+                safeguards,
+            });
+        }
+    }
+
+    let retention_rows: Vec<(i64, i64, String, Option<i32>, Option<String>, String, String, String)> = retention_rules::table
+        .inner_join(data_categories::table)
+        .filter(retention_rules::activity_id.eq_any(ids))
+        .order((retention_rules::activity_id, retention_rules::position))
+        .select((
+            retention_rules::activity_id,
+            retention_rules::data_category_id,
+            data_categories::label,
+            retention_rules::period_value,
+            retention_rules::period_unit,
+            retention_rules::criterion,
+            retention_rules::start_event,
+            retention_rules::legal_reference,
+        ))
+        .load(conn)?;
+    for (aid, data_category_id, category, period_value, period_unit, criterion, start_event, legal_reference) in retention_rows {
+        if let Some(d) = details.get_mut(&aid) {
+            d.retention.push(RetentionView {
+                data_category_id,
+                category,
+                period_value,
+                period_unit: period_unit.as_deref().and_then(RetentionUnit::from_code),
+                criterion,
+                start_event,
+                legal_reference,
+            });
+        }
+    }
+
+    Ok(ids.iter().filter_map(|id| details.remove(id)).collect())
+}
+
+/// Which statuses the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    /// Draft and active: the register in force and in preparation.
+    #[default]
+    Current,
+    /// One status.
+    Only(Status),
+    /// Everything, retired included.
+    All,
+}
+
+/// Columns the list can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// Reference.
+    #[default]
+    Reference,
+    /// Name.
+    Name,
+    /// Organisation name.
+    Organisation,
+    /// Status.
+    Status,
+    /// Last update.
+    Updated,
+    /// Next review date.
+    NextReview,
+}
+
+impl SortKey {
+    /// The query-string value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Reference => "reference",
+            Self::Name => "name",
+            Self::Organisation => "organisation",
+            Self::Status => "status",
+            Self::Updated => "updated",
+            Self::NextReview => "next_review",
+        }
+    }
+
+    /// Parses the query-string value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Reference, Self::Name, Self::Organisation, Self::Status, Self::Updated, Self::NextReview]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
+/// A search of the register: every filter is optional.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
+    /// Words that must all appear (reference, name, description, function, owner, systems, purposes).
+    pub text: String,
+    /// Organisation.
+    pub organisation: Option<OrganisationId>,
+    /// Role.
+    pub role: Option<Role>,
+    /// Statuses.
+    pub status: StatusFilter,
+    /// A lawful basis of any purpose.
+    pub lawful_basis: Option<LawfulBasis>,
+    /// A personal-data category.
+    pub data_category: Option<DataCategoryId>,
+    /// A transfer destination.
+    pub destination: Option<Country>,
+    /// Sort column.
+    pub sort: SortKey,
+    /// Descending order.
+    pub descending: bool,
+    /// Page, from 1.
+    pub page: i64,
+    /// Rows per page.
+    pub per_page: i64,
+}
+
+/// One row of the activities list.
+#[derive(Debug, Clone)]
+pub struct ActivitySummary {
+    /// Id.
+    pub id: i64,
+    /// Reference.
+    pub reference: String,
+    /// Name.
+    pub name: String,
+    /// Organisation name.
+    pub organisation: String,
+    /// Role.
+    pub role: Role,
+    /// Status.
+    pub status: Status,
+    /// Business function.
+    pub business_function: String,
+    /// Next review.
+    pub next_review: Option<NaiveDate>,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+    /// Mandatory elements missing.
+    pub gaps: Vec<Gap>,
+}
+
+/// A page of results.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The rows.
+    pub rows: Vec<T>,
+    /// Rows matching in all.
+    pub total: i64,
+    /// This page, from 1.
+    pub page: i64,
+    /// Rows per page.
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    /// Number of pages (at least 1).
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Searches the register: a count, one page of rows, and their completeness in a fixed number of queries.
+pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<ActivitySummary>> {
+    let per_page = f.per_page.clamp(1, 500);
+    let page = f.page.max(1);
+    let build = || {
+        let mut q = activities::table.inner_join(organisations::table).into_boxed::<Backend>();
+        for word in fold(&f.text).split_whitespace() {
+            q = q.filter(activities::search_text.like(escape_like(word)).escape('\\'));
+        }
+        if let Some(o) = f.organisation {
+            q = q.filter(activities::organisation_id.eq(o.0));
+        }
+        if let Some(r) = f.role {
+            q = q.filter(activities::role.eq(r.code()));
+        }
+        q = match f.status {
+            StatusFilter::Current => q.filter(activities::status.ne(Status::Retired.code())),
+            StatusFilter::Only(s) => q.filter(activities::status.eq(s.code())),
+            StatusFilter::All => q,
+        };
+        if let Some(b) = f.lawful_basis {
+            q = q.filter(
+                activities::id.eq_any(
+                    purpose_bases::table
+                        .filter(purpose_bases::basis.eq(b.code()))
+                        .select(purpose_bases::activity_id),
+                ),
+            );
+        }
+        if let Some(c) = f.data_category {
+            q = q.filter(
+                activities::id.eq_any(
+                    activity_data_categories::table
+                        .filter(activity_data_categories::data_category_id.eq(c.0))
+                        .select(activity_data_categories::activity_id),
+                ),
+            );
+        }
+        if let Some(c) = f.destination {
+            q = q.filter(
+                activities::id.eq_any(
+                    transfers::table
+                        .filter(transfers::destination_country.eq(c.code()))
+                        .select(transfers::activity_id),
+                ),
+            );
+        }
+        q
+    };
+    let total: i64 = build().count().get_result(conn)?;
+    let mut q = build();
+    q = match (f.sort, f.descending) {
+        (SortKey::Reference, false) => q.order(activities::reference.asc()),
+        (SortKey::Reference, true) => q.order(activities::reference.desc()),
+        (SortKey::Name, false) => q.order(activities::name.asc()),
+        (SortKey::Name, true) => q.order(activities::name.desc()),
+        (SortKey::Organisation, false) => q.order(organisations::name.asc()),
+        (SortKey::Organisation, true) => q.order(organisations::name.desc()),
+        (SortKey::Status, false) => q.order(activities::status.asc()),
+        (SortKey::Status, true) => q.order(activities::status.desc()),
+        (SortKey::Updated, false) => q.order(activities::updated_at.asc()),
+        (SortKey::Updated, true) => q.order(activities::updated_at.desc()),
+        (SortKey::NextReview, false) => q.order(activities::next_review.asc()),
+        (SortKey::NextReview, true) => q.order(activities::next_review.desc()),
+    };
+    let rows: Vec<(i64, String, String, String, String, String, String, Option<NaiveDate>, NaiveDateTime, bool, bool)> = q
+        .then_order_by(activities::id.asc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .select((
+            activities::id,
+            activities::reference,
+            activities::name,
+            organisations::name,
+            activities::role,
+            activities::status,
+            activities::business_function,
+            activities::next_review,
+            activities::updated_at,
+            activities::security_description.ne(""),
+            activities::criminal_basis.is_not_null(),
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut facts = facts_for(conn, &ids)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, reference, name, organisation, role, status, business_function, next_review, updated_at, security, criminal) in rows {
+        let role = code("role", &role, Role::from_code)?;
+        let mut f = facts.remove(&id).unwrap_or_default();
+        f.role = Some(role);
+        f.security_description = security;
+        f.criminal_basis = criminal;
+        out.push(ActivitySummary {
+            id,
+            reference,
+            name,
+            organisation,
+            role,
+            status: code("status", &status, Status::from_code)?,
+            business_function,
+            next_review,
+            updated_at,
+            gaps: gaps(&f),
+        });
+    }
+    Ok(Page { rows: out, total, page, per_page })
+}
+
+fn count_by_activity<Q>(conn: &mut DbConnection, query: Q) -> StoreResult<HashMap<i64, usize>>
+where
+    Q: diesel::query_dsl::LoadQuery<'static, DbConnection, (i64, i64)>,
+{
+    Ok(query
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .map(|(id, n)| (id, n as usize))
+        .collect())
+}
+
+/// Completeness counts for a set of activities, with one grouped query per list.
+fn facts_for(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, Facts>> {
+    use diesel::dsl::count_star;
+    let mut out: HashMap<i64, Facts> = ids.iter().map(|id| (*id, Facts::default())).collect();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let ids = ids.to_vec();
+    let purposes_n = count_by_activity(
+        conn,
+        purposes::table
+            .filter(purposes::activity_id.eq_any(ids.clone()))
+            .group_by(purposes::activity_id)
+            .select((purposes::activity_id, count_star())),
+    )?;
+    let subjects_n = count_by_activity(
+        conn,
+        activity_subjects::table
+            .filter(activity_subjects::activity_id.eq_any(ids.clone()))
+            .group_by(activity_subjects::activity_id)
+            .select((activity_subjects::activity_id, count_star())),
+    )?;
+    let recipients_n = count_by_activity(
+        conn,
+        recipients::table
+            .filter(recipients::activity_id.eq_any(ids.clone()))
+            .group_by(recipients::activity_id)
+            .select((recipients::activity_id, count_star())),
+    )?;
+    let measures_n = count_by_activity(
+        conn,
+        activity_measures::table
+            .filter(activity_measures::activity_id.eq_any(ids.clone()))
+            .group_by(activity_measures::activity_id)
+            .select((activity_measures::activity_id, count_star())),
+    )?;
+    let conditions_n = count_by_activity(
+        conn,
+        activity_special_conditions::table
+            .filter(activity_special_conditions::activity_id.eq_any(ids.clone()))
+            .group_by(activity_special_conditions::activity_id)
+            .select((activity_special_conditions::activity_id, count_star())),
+    )?;
+    let controllers_n = count_by_activity(
+        conn,
+        represented_controllers::table
+            .filter(represented_controllers::activity_id.eq_any(ids.clone()))
+            .group_by(represented_controllers::activity_id)
+            .select((represented_controllers::activity_id, count_star())),
+    )?;
+    let categories: Vec<(i64, i64, String)> = activity_data_categories::table
+        .inner_join(data_categories::table)
+        .filter(activity_data_categories::activity_id.eq_any(ids.clone()))
+        .select((activity_data_categories::activity_id, data_categories::id, data_categories::sensitivity))
+        .load(conn)?;
+    let retained: std::collections::HashSet<(i64, i64)> = retention_rules::table
+        .filter(retention_rules::activity_id.eq_any(ids.clone()))
+        .select((retention_rules::activity_id, retention_rules::data_category_id))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    for (id, f) in out.iter_mut() {
+        f.purposes = purposes_n.get(id).copied().unwrap_or(0);
+        f.subjects = subjects_n.get(id).copied().unwrap_or(0);
+        f.recipients = recipients_n.get(id).copied().unwrap_or(0);
+        f.measures = measures_n.get(id).copied().unwrap_or(0);
+        f.special_conditions = conditions_n.get(id).copied().unwrap_or(0);
+        f.controllers = controllers_n.get(id).copied().unwrap_or(0);
+    }
+    for (aid, cid, sensitivity) in categories {
+        if let Some(f) = out.get_mut(&aid) {
+            f.data_categories += 1;
+            if retained.contains(&(aid, cid)) {
+                f.categories_with_retention += 1;
+            }
+            match Sensitivity::from_code(&sensitivity) {
+                Some(Sensitivity::SpecialCategory) => f.special_data = true,
+                Some(Sensitivity::CriminalOffence) => f.criminal_data = true,
+                _ => {}
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Number of activities per status, for the start page.
+pub fn status_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, i64)>> {
+    Ok(activities::table
+        .group_by(activities::status)
+        .select((activities::status, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
+/// Activities whose next review date is on or before `date` (not retired), soonest first.
+pub fn reviews_due(conn: &mut DbConnection, date: NaiveDate, limit: i64) -> StoreResult<Vec<(i64, String, String, NaiveDate)>> {
+    let rows: Vec<(i64, String, String, Option<NaiveDate>)> = activities::table
+        .filter(activities::status.ne(Status::Retired.code()))
+        .filter(activities::next_review.le(date))
+        .order(activities::next_review.asc())
+        .limit(limit)
+        .select((activities::id, activities::reference, activities::name, activities::next_review))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(i, r, n, d)| Some((i, r, n, d?))).collect())
+}

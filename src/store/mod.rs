@@ -1,0 +1,246 @@
+//! Storage: the connection pool over SQLite or PostgreSQL, migrations, seeding and queries.
+//!
+//! The URL's scheme picks the backend: `postgres://` or `postgresql://` for PostgreSQL,
+//! `sqlite://path`, `sqlite:path` or a plain path for an SQLite file. Anything else is refused.
+
+pub mod activities;
+pub mod catalogues;
+pub mod organisations;
+pub mod parties;
+pub mod schema;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// Migrations for SQLite, embedded in the binary.
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+/// Migrations for PostgreSQL, embedded in the binary.
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// An SQLite file.
+    Sqlite(SqliteConnection),
+    /// A PostgreSQL server.
+    Pg(PgConnection),
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// An SQLite file at this path.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection string.
+    Postgres(String),
+}
+
+/// Errors of opening the database.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The URL names no supported backend.
+    #[error("unsupported database URL scheme `{0}`: use postgres://..., sqlite://PATH or a file path")]
+    UnknownScheme(String),
+    /// The SQLite folder could not be created.
+    #[error("cannot create the folder {path} for the SQLite database: {source}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The first connection failed.
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] r2d2::PoolError),
+    /// Migrations failed.
+    #[error("cannot apply migrations: {0}")]
+    Migrate(String),
+    /// Seeding the catalogues failed.
+    #[error("cannot seed the catalogues: {0}")]
+    Seed(#[from] StoreError),
+}
+
+impl DatabaseUrl {
+    /// Parses a database URL; an unknown scheme is an error, never a silently created file.
+    pub fn parse(url: &str) -> Result<Self, OpenError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = url.split_once("://") {
+            return Err(OpenError::UnknownScheme(scheme.to_owned()));
+        }
+        if url.is_empty() {
+            return Err(OpenError::UnknownScheme(String::new()));
+        }
+        Ok(Self::Sqlite(PathBuf::from(url)))
+    }
+
+    /// The backend's name for messages.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Opens connections for the pool, choosing the backend by URL so that errors say what failed.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // One batch so that every pragma runs (a multi-statement sql_query runs only the first).
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Pg)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// The pool every request borrows a connection from.
+pub type Pool = r2d2::Pool<Manager>;
+
+/// Errors of store operations that a user can act on, and the rest.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such row.
+    #[error("not found")]
+    NotFound,
+    /// The row changed since the form was loaded.
+    #[error("changed by someone else since it was loaded (now version {current})")]
+    Conflict {
+        /// The version now stored.
+        current: i64,
+    },
+    /// Deleting is refused because these activities use the row.
+    #[error("in use by {}", .0.join(", "))]
+    InUse(Vec<String>),
+    /// A field clashes with another row (a duplicate name or reference).
+    #[error("{field}: {message}")]
+    Duplicate {
+        /// The field.
+        field: &'static str,
+        /// What to tell the user.
+        message: String,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+    /// No connection could be had.
+    #[error(transparent)]
+    Pool(#[from] r2d2::PoolError),
+}
+
+/// Result of store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Opens the database (creating the SQLite folder and file), applies migrations and seeds catalogues.
+pub fn open(url: &str, pool_size: u32) -> Result<Pool, OpenError> {
+    let url = DatabaseUrl::parse(url)?;
+    if let DatabaseUrl::Sqlite(path) = &url {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| OpenError::Folder {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+    }
+    let pool = r2d2::Pool::builder()
+        .max_size(pool_size.max(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build(Manager { url })?;
+    let mut conn = pool.get()?;
+    migrate(&mut conn)?;
+    catalogues::seed(&mut conn)?;
+    Ok(pool)
+}
+
+/// Applies every pending migration of the connection's backend.
+pub fn migrate(conn: &mut DbConnection) -> Result<(), OpenError> {
+    let result = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| OpenError::Migrate(e.to_string()))
+}
+
+/// The current time as stored: UTC, whole microseconds (both backends keep that precision).
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    chrono::DateTime::from_timestamp_micros(now.and_utc().timestamp_micros())
+        .map(|d| d.naive_utc())
+        .unwrap_or(now)
+}
+
+/// Whether a diesel error is a unique-constraint violation.
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+/// Lower-cases for the search column; Unicode-aware where SQLite's `lower()` is not.
+pub fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_choose_the_backend_and_refuse_unknown_schemes() {
+        assert_eq!(
+            DatabaseUrl::parse("postgres://localhost/x").ok(),
+            Some(DatabaseUrl::Postgres("postgres://localhost/x".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/r.db").ok(),
+            Some(DatabaseUrl::Sqlite("data/r.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("./data/r.db").ok(),
+            Some(DatabaseUrl::Sqlite("./data/r.db".into()))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("mysql://localhost/x"),
+            Err(OpenError::UnknownScheme(s)) if s == "mysql"
+        ));
+    }
+}

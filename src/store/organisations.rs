@@ -1,0 +1,201 @@
+//! Organisations in the database.
+
+use diesel::prelude::*;
+
+use super::schema::{activities, organisations};
+use super::{is_unique_violation, now, DbConnection, StoreError, StoreResult};
+use crate::domain::organisation::{OrganisationDraft, OrganisationForm};
+use crate::domain::OrganisationId;
+
+/// An organisation as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisations)]
+pub struct Organisation {
+    /// Id.
+    pub id: i64,
+    /// Legal name.
+    pub name: String,
+    /// Registered address.
+    pub legal_address: String,
+    /// Contact email.
+    pub email: String,
+    /// Telephone.
+    pub phone: String,
+    /// Registration number.
+    pub registration_number: String,
+    /// ISO country code.
+    pub country: String,
+    /// Art. 27 representative.
+    pub representative: String,
+    /// DPO.
+    pub dpo: String,
+    /// Lead supervisory authority.
+    pub supervisory_authority: String,
+    /// Months between reviews.
+    pub review_interval_months: i32,
+    /// Version for optimistic locking.
+    pub version: i64,
+    /// Created.
+    pub created_at: chrono::NaiveDateTime,
+    /// Last updated.
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl Organisation {
+    /// The typed id.
+    pub fn id(&self) -> OrganisationId {
+        OrganisationId(self.id)
+    }
+
+    /// The values as an edit form.
+    pub fn to_form(&self) -> OrganisationForm {
+        OrganisationForm {
+            name: self.name.clone(),
+            legal_address: self.legal_address.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            registration_number: self.registration_number.clone(),
+            country: self.country.clone(),
+            representative: self.representative.clone(),
+            dpo: self.dpo.clone(),
+            supervisory_authority: self.supervisory_authority.clone(),
+            review_interval_months: self.review_interval_months.to_string(),
+            version: self.version.to_string(),
+        }
+    }
+}
+
+#[derive(AsChangeset, Insertable)]
+#[diesel(table_name = organisations)]
+struct OrganisationValues<'a> {
+    name: &'a str,
+    legal_address: &'a str,
+    email: &'a str,
+    phone: &'a str,
+    registration_number: &'a str,
+    country: &'a str,
+    representative: &'a str,
+    dpo: &'a str,
+    supervisory_authority: &'a str,
+    review_interval_months: i32,
+}
+
+impl<'a> From<&'a OrganisationDraft> for OrganisationValues<'a> {
+    fn from(d: &'a OrganisationDraft) -> Self {
+        Self {
+            name: &d.name,
+            legal_address: &d.legal_address,
+            email: &d.email,
+            phone: &d.phone,
+            registration_number: &d.registration_number,
+            country: d.country.code(),
+            representative: &d.representative,
+            dpo: &d.dpo,
+            supervisory_authority: &d.supervisory_authority,
+            review_interval_months: d.review_interval_months,
+        }
+    }
+}
+
+fn duplicate_name(e: diesel::result::Error) -> StoreError {
+    if is_unique_violation(&e) {
+        StoreError::Duplicate {
+            field: "name",
+            message: "Another organisation already has this name".into(),
+        }
+    } else {
+        e.into()
+    }
+}
+
+/// Every organisation, by name.
+pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<Organisation>> {
+    Ok(organisations::table
+        .order(organisations::name.asc())
+        .select(Organisation::as_select())
+        .load(conn)?)
+}
+
+/// Number of activities of each organisation, by organisation id.
+pub fn activity_counts(conn: &mut DbConnection) -> StoreResult<Vec<(i64, i64)>> {
+    Ok(activities::table
+        .group_by(activities::organisation_id)
+        .select((activities::organisation_id, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
+/// One organisation.
+pub fn get(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<Organisation> {
+    organisations::table
+        .find(id.0)
+        .select(Organisation::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Creates an organisation.
+pub fn insert(conn: &mut DbConnection, draft: &OrganisationDraft) -> StoreResult<OrganisationId> {
+    let at = now();
+    let id = diesel::insert_into(organisations::table)
+        .values((
+            OrganisationValues::from(draft),
+            organisations::version.eq(1i64),
+            organisations::created_at.eq(at),
+            organisations::updated_at.eq(at),
+        ))
+        .returning(organisations::id)
+        .get_result::<i64>(conn)
+        .map_err(duplicate_name)?;
+    Ok(OrganisationId(id))
+}
+
+/// Changes an organisation if it is still at `version`.
+pub fn update(
+    conn: &mut DbConnection,
+    id: OrganisationId,
+    version: i64,
+    draft: &OrganisationDraft,
+) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        let current = get(conn, id)?;
+        if current.version != version {
+            return Err(StoreError::Conflict { current: current.version });
+        }
+        let changed = diesel::update(
+            organisations::table
+                .filter(organisations::id.eq(id.0))
+                .filter(organisations::version.eq(version)),
+        )
+        .set((
+            OrganisationValues::from(draft),
+            organisations::version.eq(version + 1),
+            organisations::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map_err(duplicate_name)?;
+        if changed == 0 {
+            return Err(StoreError::Conflict { current: version + 1 });
+        }
+        Ok(())
+    })
+}
+
+/// Deletes an organisation that has no activities; otherwise names them.
+pub fn delete(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        get(conn, id)?;
+        let users: Vec<(String, String)> = activities::table
+            .filter(activities::organisation_id.eq(id.0))
+            .order(activities::reference.asc())
+            .select((activities::reference, activities::name))
+            .load(conn)?;
+        if !users.is_empty() {
+            return Err(StoreError::InUse(
+                users.into_iter().map(|(r, n)| format!("{r} {n}")).collect(),
+            ));
+        }
+        diesel::delete(organisations::table.find(id.0)).execute(conn)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,250 @@
+//! The database schema, written by hand for both backends (see migrations/).
+
+diesel::table! {
+    organisations (id) {
+        id -> BigInt,
+        name -> Text,
+        legal_address -> Text,
+        email -> Text,
+        phone -> Text,
+        registration_number -> Text,
+        country -> Text,
+        representative -> Text,
+        dpo -> Text,
+        supervisory_authority -> Text,
+        review_interval_months -> Integer,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    data_categories (id) {
+        id -> BigInt,
+        code -> Text,
+        label -> Text,
+        sensitivity -> Text,
+        article -> Text,
+        description -> Text,
+        seeded -> Bool,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    subject_categories (id) {
+        id -> BigInt,
+        code -> Text,
+        label -> Text,
+        vulnerable -> Bool,
+        description -> Text,
+        seeded -> Bool,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    security_measures (id) {
+        id -> BigInt,
+        code -> Text,
+        label -> Text,
+        kind -> Text,
+        family -> Text,
+        article -> Text,
+        description -> Text,
+        seeded -> Bool,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    parties (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        country -> Text,
+        contact -> Text,
+        address -> Text,
+        contract_reference -> Text,
+        contract_date -> Nullable<Date>,
+        notes -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        role -> Text,
+        reference -> Text,
+        name -> Text,
+        description -> Text,
+        business_function -> Text,
+        owner -> Text,
+        status -> Text,
+        criminal_basis -> Nullable<Text>,
+        criminal_legal_reference -> Text,
+        special_legal_reference -> Text,
+        data_source -> Text,
+        systems -> Text,
+        data_location -> Text,
+        automated_decision -> Bool,
+        automated_decision_description -> Text,
+        dpia_required -> Text,
+        dpia_status -> Text,
+        dpia_reference -> Text,
+        privacy_notice_ref -> Text,
+        consent_record_ref -> Text,
+        processor_contract_ref -> Text,
+        retention_policy_ref -> Text,
+        breach_occurred -> Bool,
+        breach_record_ref -> Text,
+        security_description -> Text,
+        last_reviewed -> Nullable<Date>,
+        next_review -> Nullable<Date>,
+        search_text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    purposes (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        position -> Integer,
+        description -> Text,
+        legitimate_interest -> Text,
+        balancing_test_ref -> Text,
+    }
+}
+
+diesel::table! {
+    purpose_bases (purpose_id, basis) {
+        purpose_id -> BigInt,
+        activity_id -> BigInt,
+        basis -> Text,
+    }
+}
+
+diesel::table! {
+    activity_special_conditions (activity_id, condition_code) {
+        activity_id -> BigInt,
+        condition_code -> Text,
+    }
+}
+
+diesel::table! {
+    activity_subjects (activity_id, subject_category_id) {
+        activity_id -> BigInt,
+        subject_category_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    activity_data_categories (activity_id, data_category_id) {
+        activity_id -> BigInt,
+        data_category_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    activity_measures (activity_id, security_measure_id) {
+        activity_id -> BigInt,
+        security_measure_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    joint_controllers (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        party_id -> BigInt,
+        position -> Integer,
+        responsibilities -> Text,
+    }
+}
+
+diesel::table! {
+    represented_controllers (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        party_id -> BigInt,
+        position -> Integer,
+        processing_categories -> Text,
+    }
+}
+
+diesel::table! {
+    recipients (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        party_id -> BigInt,
+        position -> Integer,
+        data_received -> Text,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    transfers (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        position -> Integer,
+        destination_country -> Nullable<Text>,
+        destination_organisation -> Text,
+        party_id -> Nullable<BigInt>,
+        mechanism -> Text,
+        safeguards -> Text,
+    }
+}
+
+diesel::table! {
+    retention_rules (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        data_category_id -> BigInt,
+        position -> Integer,
+        period_value -> Nullable<Integer>,
+        period_unit -> Nullable<Text>,
+        criterion -> Text,
+        start_event -> Text,
+        legal_reference -> Text,
+    }
+}
+
+diesel::joinable!(activities -> organisations (organisation_id));
+diesel::joinable!(purposes -> activities (activity_id));
+diesel::joinable!(activity_subjects -> subject_categories (subject_category_id));
+diesel::joinable!(activity_data_categories -> data_categories (data_category_id));
+diesel::joinable!(activity_measures -> security_measures (security_measure_id));
+diesel::joinable!(joint_controllers -> parties (party_id));
+diesel::joinable!(represented_controllers -> parties (party_id));
+diesel::joinable!(recipients -> parties (party_id));
+diesel::joinable!(transfers -> parties (party_id));
+diesel::joinable!(retention_rules -> data_categories (data_category_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    data_categories,
+    subject_categories,
+    security_measures,
+    parties,
+    activities,
+    purposes,
+    purpose_bases,
+    activity_special_conditions,
+    activity_subjects,
+    activity_data_categories,
+    activity_measures,
+    joint_controllers,
+    represented_controllers,
+    recipients,
+    transfers,
+    retention_rules,
+);

@@ -1,0 +1,486 @@
+//! Processing activities: the list with filters, the record page, the edit form with its
+//! nested lists, clone, retire and reactivate.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::errors::AppError;
+use super::page::{db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout};
+use super::AppState;
+use crate::domain::activity::{ActivityForm, Choices, DataCategoryChoice, MeasureChoice, PartyChoice, PurposeRow, RowList};
+use crate::domain::completeness::Gap;
+use crate::domain::errors::FieldErrors;
+use crate::domain::vocab::{
+    rights_for, Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, MeasureFamily, PartyKind,
+    RetentionUnit, Right, Role, Sensitivity, SpecialCondition, Status, TransferMechanism,
+};
+use crate::domain::{ActivityId, DataCategoryId, OrganisationId};
+use crate::store::activities::{
+    self as store, ActivityDetail, ActivityFilter, ActivitySummary, Page, SortKey, StatusFilter,
+};
+use crate::store::organisations::{self as org_store, Organisation};
+use crate::store::StoreError;
+
+const PER_PAGE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "activities/list.html")]
+struct ListPage {
+    layout: Layout,
+    page: Page<ActivitySummary>,
+    query: Vec<(String, String)>,
+    filter: ActivityFilter,
+    status_value: String,
+    choices: Choices,
+    countries: Vec<Country>,
+    bases: &'static [LawfulBasis],
+}
+
+impl ListPage {
+    fn value(&self, key: &str) -> &str {
+        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
+    fn page_url(&self, page: i64) -> String {
+        let mut q: Vec<(String, String)> = self.query.iter().filter(|(k, v)| k != "page" && !v.is_empty()).cloned().collect();
+        q.push(("page".into(), page.to_string()));
+        format!("/activities?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+    }
+
+    fn sort_url(&self, key: &str) -> String {
+        let descending = self.filter.sort.code() == key && !self.filter.descending;
+        let mut q: Vec<(String, String)> = self
+            .query
+            .iter()
+            .filter(|(k, v)| k != "sort" && k != "dir" && k != "page" && !v.is_empty())
+            .cloned()
+            .collect();
+        q.push(("sort".into(), key.into()));
+        if descending {
+            q.push(("dir".into(), "desc".into()));
+        }
+        format!("/activities?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+    }
+
+    fn aria_sort(&self, key: &str) -> &'static str {
+        if self.filter.sort.code() != key {
+            "none"
+        } else if self.filter.descending {
+            "descending"
+        } else {
+            "ascending"
+        }
+    }
+
+    fn first_row(&self) -> i64 {
+        if self.page.total == 0 {
+            0
+        } else {
+            (self.page.page - 1) * self.page.per_page + 1
+        }
+    }
+
+    fn last_row(&self) -> i64 {
+        ((self.page.page - 1) * self.page.per_page + self.page.rows.len() as i64).max(0)
+    }
+
+    fn is_filtered(&self) -> bool {
+        self.query.iter().any(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "sort" | "dir" | "page"))
+    }
+}
+
+fn bad(field: &str, message: &str) -> AppError {
+    AppError::BadRequest(format!("Filter `{field}`: {message}"))
+}
+
+/// Reads the list's filters from the query string; a bad value names its field.
+fn parse_filter(query: &[(String, String)]) -> Result<ActivityFilter, AppError> {
+    let mut f = ActivityFilter { per_page: PER_PAGE, page: 1, ..Default::default() };
+    for (key, value) in query {
+        let v = value.trim();
+        if v.is_empty() {
+            continue;
+        }
+        match key.as_str() {
+            "q" => f.text = v.chars().take(200).collect(),
+            "organisation" => {
+                f.organisation = Some(v.parse::<OrganisationId>().map_err(|_| bad("organisation", "must be an organisation id"))?)
+            }
+            "role" => f.role = Some(Role::from_code(v).ok_or_else(|| bad("role", "must be controller or processor"))?),
+            "status" => {
+                f.status = match v {
+                    "current" => StatusFilter::Current,
+                    "all" => StatusFilter::All,
+                    s => StatusFilter::Only(
+                        Status::from_code(s).ok_or_else(|| bad("status", "must be current, draft, active, retired or all"))?,
+                    ),
+                }
+            }
+            "basis" => {
+                f.lawful_basis = Some(LawfulBasis::from_code(v).ok_or_else(|| bad("basis", "must be an Art. 6(1) lawful basis code"))?)
+            }
+            "category" => {
+                f.data_category = Some(v.parse::<DataCategoryId>().map_err(|_| bad("category", "must be a personal-data category id"))?)
+            }
+            "destination" => {
+                f.destination = Some(Country::parse(v).ok_or_else(|| bad("destination", "must be an ISO 3166-1 alpha-2 country code"))?)
+            }
+            "sort" => f.sort = SortKey::from_code(v).ok_or_else(|| bad("sort", "must be reference, name, organisation, status, updated or next_review"))?,
+            "dir" => {
+                f.descending = match v {
+                    "asc" => false,
+                    "desc" => true,
+                    _ => return Err(bad("dir", "must be asc or desc")),
+                }
+            }
+            "page" => {
+                f.page = v
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|p| (1..=1_000_000).contains(p))
+                    .ok_or_else(|| bad("page", "must be a page number from 1"))?
+            }
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+/// `GET /activities`.
+pub async fn list(
+    state: web::Data<AppState>,
+    layout: Layout,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let filter = parse_filter(&query)?;
+    let f = filter.clone();
+    let (page, choices) = db(&state, move |c| Ok((store::search(c, &f)?, store::choices(c)?))).await?;
+    let status_value = query.iter().find(|(k, _)| k == "status").map(|(_, v)| v.clone()).unwrap_or_default();
+    ok(&ListPage {
+        layout: layout.at("activities"),
+        page,
+        query,
+        filter,
+        status_value,
+        choices,
+        countries: Country::all().into_iter().filter(|c| !c.in_eea()).collect(),
+        bases: LawfulBasis::ALL,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "activities/show.html")]
+struct ShowPage {
+    layout: Layout,
+    a: ActivityDetail,
+    org: Organisation,
+    gaps: Vec<Gap>,
+    rights: Vec<Right>,
+}
+
+impl ShowPage {
+    fn is_controller(&self) -> bool {
+        self.a.role == Role::Controller
+    }
+
+    fn org_country(&self) -> String {
+        Country::parse(&self.org.country).map(|c| c.to_string()).unwrap_or_else(|| self.org.country.clone())
+    }
+
+    fn has_special(&self) -> bool {
+        self.a.data_categories.iter().any(|c| c.sensitivity == Sensitivity::SpecialCategory)
+    }
+
+    fn has_criminal(&self) -> bool {
+        self.a.data_categories.iter().any(|c| c.sensitivity == Sensitivity::CriminalOffence)
+    }
+}
+
+/// `GET /activities/{id}`.
+pub async fn show(state: web::Data<AppState>, layout: Layout, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = ActivityId(path_id(&id)?);
+    let (a, org) = db(&state, move |c| {
+        let a = store::get(c, id)?;
+        let org = org_store::get(c, OrganisationId(a.organisation_id))?;
+        Ok((a, org))
+    })
+    .await?;
+    let gaps = a.gaps();
+    let rights = rights_for(&a.lawful_bases(), a.automated_decision);
+    ok(&ShowPage { layout: layout.at("activities"), a, org, gaps, rights })
+}
+
+#[derive(Template)]
+#[template(path = "activities/form.html")]
+struct FormPage {
+    layout: Layout,
+    id: Option<i64>,
+    clone_of: Option<String>,
+    form: ActivityForm,
+    errors: FieldErrors,
+    choices: Choices,
+    conflict: bool,
+    countries: Vec<Country>,
+    roles: &'static [Role],
+    statuses: &'static [Status],
+    bases: &'static [LawfulBasis],
+    conditions: &'static [SpecialCondition],
+    criminal_bases: &'static [CriminalBasis],
+    mechanisms: &'static [TransferMechanism],
+    units: &'static [RetentionUnit],
+    dpia_required: &'static [DpiaRequired],
+    dpia_statuses: &'static [DpiaStatus],
+}
+
+impl FormPage {
+    fn new(layout: Layout, id: Option<i64>, form: ActivityForm, errors: FieldErrors, choices: Choices) -> Self {
+        FormPage {
+            layout: layout.at("activities"),
+            id,
+            clone_of: None,
+            form,
+            errors,
+            choices,
+            conflict: false,
+            countries: Country::all().into_iter().filter(|c| !c.in_eea()).collect(),
+            roles: Role::ALL,
+            statuses: Status::ALL,
+            bases: LawfulBasis::ALL,
+            conditions: SpecialCondition::ALL,
+            criminal_bases: CriminalBasis::ALL,
+            mechanisms: TransferMechanism::ALL,
+            units: RetentionUnit::ALL,
+            dpia_required: DpiaRequired::ALL,
+            dpia_statuses: DpiaStatus::ALL,
+        }
+    }
+
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/activities/{id}"),
+            None => "/activities".into(),
+        }
+    }
+
+    fn has(&self, list: &[String], id: &i64) -> bool {
+        let id = id.to_string();
+        list.iter().any(|v| v.trim() == id)
+    }
+
+    fn has_code(&self, list: &[String], code: &str) -> bool {
+        list.iter().any(|v| v.trim() == code)
+    }
+
+    fn is(&self, value: &str, id: &i64) -> bool {
+        value.trim() == id.to_string()
+    }
+
+    fn err(&self, list: &str, i: &usize, field: &str) -> Option<String> {
+        self.errors.get(&format!("{list}[{i}].{field}")).map(str::to_owned)
+    }
+
+    fn name(&self, list: &str, i: &usize, field: &str) -> String {
+        format!("{list}[{i}].{field}")
+    }
+
+    fn data_groups(&self) -> Vec<(Sensitivity, Vec<&DataCategoryChoice>)> {
+        Sensitivity::ALL
+            .iter()
+            .rev()
+            .map(|s| (*s, self.choices.data_categories.iter().filter(|c| c.sensitivity == *s).collect::<Vec<_>>()))
+            .filter(|(_, v)| !v.is_empty())
+            .collect()
+    }
+
+    fn measure_groups(&self) -> Vec<(MeasureFamily, Vec<&MeasureChoice>)> {
+        MeasureFamily::ALL
+            .iter()
+            .map(|f| (*f, self.choices.measures.iter().filter(|m| m.family == *f).collect::<Vec<_>>()))
+            .filter(|(_, v)| !v.is_empty())
+            .collect()
+    }
+
+    fn joint_parties(&self) -> Vec<&PartyChoice> {
+        self.choices.parties.iter().filter(|p| p.kind == PartyKind::JointController).collect()
+    }
+
+    fn client_parties(&self) -> Vec<&PartyChoice> {
+        let mut v: Vec<&PartyChoice> = self.choices.parties.iter().filter(|p| p.kind == PartyKind::ClientController).collect();
+        v.extend(self.choices.parties.iter().filter(|p| p.kind != PartyKind::ClientController));
+        v
+    }
+}
+
+async fn load_choices(state: &web::Data<AppState>) -> Result<Choices, AppError> {
+    db(state, store::choices).await
+}
+
+/// `GET /activities/new`.
+pub async fn new(
+    state: web::Data<AppState>,
+    layout: Layout,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let choices = load_choices(&state).await?;
+    let wanted = query.iter().find(|(k, _)| k == "organisation").and_then(|(_, v)| v.parse::<OrganisationId>().ok());
+    let org = wanted
+        .and_then(|id| choices.organisations.iter().find(|o| o.id == id))
+        .or_else(|| if choices.organisations.len() == 1 { choices.organisations.first() } else { None });
+    let today = chrono::Utc::now().date_naive();
+    let next_review = org
+        .and_then(|o| today.checked_add_months(chrono::Months::new(o.review_interval_months.max(1) as u32)))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let form = ActivityForm {
+        organisation_id: org.map(|o| o.id.to_string()).unwrap_or_default(),
+        role: query
+            .iter()
+            .find(|(k, _)| k == "role")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| Role::Controller.code().into()),
+        status: Status::Draft.code().into(),
+        dpia_required: DpiaRequired::NotAssessed.code().into(),
+        dpia_status: DpiaStatus::NotApplicable.code().into(),
+        next_review,
+        purposes: vec![PurposeRow::default()],
+        ..Default::default()
+    };
+    ok(&FormPage::new(layout, None, form, FieldErrors::new(), choices))
+}
+
+/// What the submit button asked for.
+enum Action {
+    Save,
+    Add(RowList),
+    Remove(RowList, usize),
+}
+
+fn action(form: &CheckedForm) -> Action {
+    let raw = form.get("action").unwrap_or("save");
+    let mut parts = raw.split(':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some("add"), Some(list), None) => RowList::from_name(list).map(Action::Add).unwrap_or(Action::Save),
+        (Some("remove"), Some(list), Some(i)) => match (RowList::from_name(list), i.parse()) {
+            (Some(l), Ok(i)) => Action::Remove(l, i),
+            _ => Action::Save,
+        },
+        _ => Action::Save,
+    }
+}
+
+/// Applies an add/remove-row action; returns true when the form should simply be shown again.
+fn apply_row_action(form: &mut ActivityForm, action: &Action) -> bool {
+    match action {
+        Action::Save => false,
+        Action::Add(list) => {
+            form.add_row(*list);
+            true
+        }
+        Action::Remove(list, i) => {
+            form.remove_row(*list, *i);
+            true
+        }
+    }
+}
+
+/// `POST /activities`.
+pub async fn create(state: web::Data<AppState>, layout: Layout, body: CheckedForm) -> Result<HttpResponse, AppError> {
+    let mut form = ActivityForm::from_pairs(&body.0);
+    let choices = load_choices(&state).await?;
+    if apply_row_action(&mut form, &action(&body)) {
+        return ok(&FormPage::new(layout, None, form, FieldErrors::new(), choices));
+    }
+    let draft = match form.parse(&choices) {
+        Ok(d) => d,
+        Err(errors) => {
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, None, form, errors, choices));
+        }
+    };
+    match db_raw(&state, move |c| store::insert(c, &draft)).await? {
+        Ok(id) => Ok(redirect_with(&format!("/activities/{id}"), "Activity created.")),
+        Err(StoreError::Duplicate { field, message }) => {
+            let mut errors = FieldErrors::new();
+            errors.add(field, message);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, None, form, errors, choices))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /activities/{id}/edit`.
+pub async fn edit(state: web::Data<AppState>, layout: Layout, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = ActivityId(path_id(&id)?);
+    let (a, choices) = db(&state, move |c| Ok((store::get(c, id)?, store::choices(c)?))).await?;
+    ok(&FormPage::new(layout, Some(id.0), a.to_form(), FieldErrors::new(), choices))
+}
+
+/// `GET /activities/{id}/clone`: a new-activity form filled from an existing one.
+pub async fn clone(state: web::Data<AppState>, layout: Layout, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = ActivityId(path_id(&id)?);
+    let (a, choices) = db(&state, move |c| Ok((store::get(c, id)?, store::choices(c)?))).await?;
+    let mut form = a.to_form();
+    form.reference.clear();
+    form.version.clear();
+    form.name = format!("Copy of {}", a.name);
+    form.status = Status::Draft.code().into();
+    form.last_reviewed.clear();
+    let mut page = FormPage::new(layout, None, form, FieldErrors::new(), choices);
+    page.clone_of = Some(format!("{} {}", a.reference, a.name));
+    ok(&page)
+}
+
+/// `POST /activities/{id}`.
+pub async fn update(
+    state: web::Data<AppState>,
+    layout: Layout,
+    id: web::Path<String>,
+    body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let id = ActivityId(path_id(&id)?);
+    let mut form = ActivityForm::from_pairs(&body.0);
+    let choices = load_choices(&state).await?;
+    if apply_row_action(&mut form, &action(&body)) {
+        return ok(&FormPage::new(layout, Some(id.0), form, FieldErrors::new(), choices));
+    }
+    let version = form_version(&form.version)?;
+    let draft = match form.parse(&choices) {
+        Ok(d) => d,
+        Err(errors) => {
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, Some(id.0), form, errors, choices));
+        }
+    };
+    match db_raw(&state, move |c| store::update(c, id, version, &draft)).await? {
+        Ok(()) => Ok(redirect_with(&format!("/activities/{id}"), "Activity saved.")),
+        Err(StoreError::Duplicate { field, message }) => {
+            let mut errors = FieldErrors::new();
+            errors.add(field, message);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, Some(id.0), form, errors, choices))
+        }
+        Err(StoreError::Conflict { current }) => {
+            form.version = current.to_string();
+            let mut page = FormPage::new(layout, Some(id.0), form, FieldErrors::new(), choices);
+            page.conflict = true;
+            render(StatusCode::CONFLICT, &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /activities/{id}/status`: retire or reactivate.
+pub async fn set_status(state: web::Data<AppState>, id: web::Path<String>, body: CheckedForm) -> Result<HttpResponse, AppError> {
+    let id = ActivityId(path_id(&id)?);
+    let status = body
+        .get("status")
+        .and_then(Status::from_code)
+        .ok_or_else(|| AppError::BadRequest("Field `status` must be draft, active or retired.".into()))?;
+    let version = form_version(body.get("version").unwrap_or_default())?;
+    db(&state, move |c| store::set_status(c, id, version, status)).await?;
+    let message = match status {
+        Status::Retired => "Activity retired: it stays on record, outside the active register.",
+        Status::Active => "Activity reactivated.",
+        Status::Draft => "Activity set back to draft.",
+    };
+    Ok(redirect_with(&format!("/activities/{id}"), message))
+}

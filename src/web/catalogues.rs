@@ -1,0 +1,189 @@
+//! Catalogues (personal-data categories, data-subject categories, security measures).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::errors::AppError;
+use super::page::{db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout};
+use super::AppState;
+use crate::domain::catalogue::{CatalogueForm, CatalogueKind};
+use crate::domain::errors::FieldErrors;
+use crate::domain::vocab::{MeasureFamily, MeasureKind, Sensitivity};
+use crate::domain::CatalogueEntryId;
+use crate::store::catalogues::{self as store, CatalogueEntry};
+use crate::store::StoreError;
+
+#[derive(Template)]
+#[template(path = "catalogues/index.html")]
+struct IndexPage {
+    layout: Layout,
+    catalogues: Vec<(CatalogueKind, usize)>,
+}
+
+#[derive(Template)]
+#[template(path = "catalogues/list.html")]
+struct ListPage {
+    layout: Layout,
+    kind: CatalogueKind,
+    entries: Vec<CatalogueEntry>,
+}
+
+#[derive(Template)]
+#[template(path = "catalogues/form.html")]
+struct FormPage {
+    layout: Layout,
+    kind: CatalogueKind,
+    id: Option<i64>,
+    seeded: bool,
+    form: CatalogueForm,
+    errors: FieldErrors,
+    conflict: bool,
+    users: Vec<(i64, String, String)>,
+    sensitivities: &'static [Sensitivity],
+    measure_kinds: &'static [MeasureKind],
+    families: &'static [MeasureFamily],
+}
+
+impl FormPage {
+    fn new(layout: Layout, kind: CatalogueKind, id: Option<i64>, form: CatalogueForm, errors: FieldErrors) -> Self {
+        FormPage {
+            layout: layout.at("catalogues"),
+            kind,
+            id,
+            seeded: false,
+            form,
+            errors,
+            conflict: false,
+            users: Vec::new(),
+            sensitivities: Sensitivity::ALL,
+            measure_kinds: MeasureKind::ALL,
+            families: MeasureFamily::ALL,
+        }
+    }
+}
+
+fn kind(slug: &str) -> Result<CatalogueKind, AppError> {
+    CatalogueKind::from_slug(slug).ok_or(AppError::NotFound)
+}
+
+/// `GET /catalogues`.
+pub async fn index(state: web::Data<AppState>, layout: Layout) -> Result<HttpResponse, AppError> {
+    let catalogues = db(&state, |c| {
+        CatalogueKind::ALL.into_iter().map(|k| Ok((k, store::list(c, k)?.len()))).collect()
+    })
+    .await?;
+    ok(&IndexPage { layout: layout.at("catalogues"), catalogues })
+}
+
+/// `GET /catalogues/{kind}`.
+pub async fn list(state: web::Data<AppState>, layout: Layout, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let kind = kind(&slug)?;
+    let entries = db(&state, move |c| store::list(c, kind)).await?;
+    ok(&ListPage { layout: layout.at("catalogues"), kind, entries })
+}
+
+/// `GET /catalogues/{kind}/new`.
+pub async fn new(layout: Layout, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let kind = kind(&slug)?;
+    let form = CatalogueForm { sensitivity: "standard".into(), ..Default::default() };
+    ok(&FormPage::new(layout, kind, None, form, FieldErrors::new()))
+}
+
+/// `POST /catalogues/{kind}`.
+pub async fn create(
+    state: web::Data<AppState>,
+    layout: Layout,
+    slug: web::Path<String>,
+    body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let kind = kind(&slug)?;
+    let form: CatalogueForm = body.parse()?;
+    let draft = match form.parse(kind) {
+        Ok(d) => d,
+        Err(errors) => return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, kind, None, form, errors)),
+    };
+    match db_raw(&state, move |c| store::insert(c, kind, &draft)).await? {
+        Ok(_) => Ok(redirect_with(&format!("/catalogues/{}", kind.slug()), "Entry added to the catalogue.")),
+        Err(StoreError::Duplicate { field, message }) => {
+            let mut errors = FieldErrors::new();
+            errors.add(field, message);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, kind, None, form, errors))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /catalogues/{kind}/{id}/edit`.
+pub async fn edit(
+    state: web::Data<AppState>,
+    layout: Layout,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let kind = kind(&path.0)?;
+    let id = CatalogueEntryId(path_id(&path.1)?);
+    let (entry, users) = db(&state, move |c| Ok((store::get(c, kind, id)?, store::users(c, kind, id)?))).await?;
+    let mut page = FormPage::new(layout, kind, Some(id.0), entry.to_form(), FieldErrors::new());
+    page.seeded = entry.seeded;
+    page.users = users;
+    ok(&page)
+}
+
+/// `POST /catalogues/{kind}/{id}`.
+pub async fn update(
+    state: web::Data<AppState>,
+    layout: Layout,
+    path: web::Path<(String, String)>,
+    body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let kind = kind(&path.0)?;
+    let id = CatalogueEntryId(path_id(&path.1)?);
+    let mut form: CatalogueForm = body.parse()?;
+    let version = form_version(&form.version)?;
+    let current = db(&state, move |c| store::get(c, kind, id)).await?;
+    if current.seeded {
+        // A seeded entry keeps its code whatever the form says.
+        form.code = current.code.clone();
+    }
+    let draft = match form.parse(kind) {
+        Ok(d) => d,
+        Err(errors) => {
+            let mut page = FormPage::new(layout, kind, Some(id.0), form, errors);
+            page.seeded = current.seeded;
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    match db_raw(&state, move |c| store::update(c, kind, id, version, &draft)).await? {
+        Ok(()) => Ok(redirect_with(&format!("/catalogues/{}", kind.slug()), "Catalogue entry saved.")),
+        Err(StoreError::Duplicate { field, message }) => {
+            let mut errors = FieldErrors::new();
+            errors.add(field, message);
+            let mut page = FormPage::new(layout, kind, Some(id.0), form, errors);
+            page.seeded = current.seeded;
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(StoreError::Conflict { current: v }) => {
+            form.version = v.to_string();
+            let mut page = FormPage::new(layout, kind, Some(id.0), form, FieldErrors::new());
+            page.seeded = current.seeded;
+            page.conflict = true;
+            render(StatusCode::CONFLICT, &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /catalogues/{kind}/{id}/delete`: refused while an activity uses the entry.
+pub async fn delete(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    _body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let kind = kind(&path.0)?;
+    let id = CatalogueEntryId(path_id(&path.1)?);
+    match db_raw(&state, move |c| store::delete(c, kind, id)).await? {
+        Ok(()) => Ok(redirect_with(&format!("/catalogues/{}", kind.slug()), "Catalogue entry deleted.")),
+        Err(StoreError::InUse(users)) => Err(AppError::InUse { what: format!("This {}", kind.singular()), users }),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,116 @@
+//! The errors a handler can end with, and the pages they show.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::store::StoreError;
+
+/// Why a request failed, as the user should learn it.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No such page or record.
+    #[error("not found")]
+    NotFound,
+    /// The request was refused (forged request, missing right).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The request itself is malformed (bad query string, unreadable form).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The record changed meanwhile, or clashes with another.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Deleting is refused because activities use the record.
+    #[error("{what} is used by {} activities", users.len())]
+    InUse {
+        /// What was to be deleted.
+        what: String,
+        /// The activities that use it.
+        users: Vec<String>,
+    },
+    /// Anything unexpected; the user sees a request id, the log the cause.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { .. } => AppError::Conflict(
+                "This record was changed by someone else since you opened it. Reload it to see the current version.".into(),
+            ),
+            StoreError::InUse(users) => AppError::InUse { what: "This record".into(), users },
+            StoreError::Duplicate { message, .. } => AppError::Conflict(message),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+/// The page shown for an error.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    title: &'a str,
+    message: String,
+    users: &'a [String],
+    request_id: Option<String>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) | AppError::InUse { .. } => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let empty: [String; 0] = [];
+        let (title, message, users, request_id): (&str, String, &[String], Option<String>) = match self {
+            AppError::NotFound => ("Not found", "There is no such page or record. It may have been deleted.".into(), &empty, None),
+            AppError::Forbidden(m) => ("Refused", m.clone(), &empty, None),
+            AppError::BadRequest(m) => ("Bad request", m.clone(), &empty, None),
+            AppError::Conflict(m) => ("Conflict", m.clone(), &empty, None),
+            AppError::InUse { what, users } => (
+                "Still in use",
+                format!("{what} cannot be deleted because these activities use it. Change them first:"),
+                users.as_slice(),
+                None,
+            ),
+            AppError::Internal(e) => {
+                let id = hex::encode(rand::random::<[u8; 6]>());
+                tracing::error!(request_id = %id, error = ?e, "request failed");
+                (
+                    "Something went wrong",
+                    "The request could not be completed and nothing was changed. If this happens again, give your administrator the request id below.".into(),
+                    &empty,
+                    Some(id),
+                )
+            }
+        };
+        let page = ErrorPage { status: status.as_u16(), title, message, users, request_id };
+        let body = page.render().unwrap_or_else(|_| format!("{} {}", status.as_u16(), title));
+        HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body)
+    }
+}

@@ -1,0 +1,77 @@
+//! The start page: the state of the register at a glance.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::errors::AppError;
+use super::page::{db, ok, Layout};
+use super::AppState;
+use crate::store::activities::{self as activity_store, ActivityFilter, StatusFilter};
+use crate::store::organisations;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    organisations: usize,
+    draft: i64,
+    active: i64,
+    retired: i64,
+    incomplete: usize,
+    reviews_due: Vec<(i64, String, String, chrono::NaiveDate)>,
+    today: chrono::NaiveDate,
+}
+
+impl HomePage {
+    fn overdue(&self, date: &chrono::NaiveDate) -> bool {
+        *date < self.today
+    }
+}
+
+/// `GET /`.
+pub async fn index(state: web::Data<AppState>, layout: Layout) -> Result<HttpResponse, AppError> {
+    let today = chrono::Utc::now().date_naive();
+    let page = db(&state, move |c| {
+        let orgs = organisations::list(c)?.len();
+        let counts = activity_store::status_counts(c)?;
+        let count = |s: &str| counts.iter().find(|(k, _)| k == s).map(|(_, n)| *n).unwrap_or(0);
+        // Completeness of the whole current register, page by page so memory stays bounded.
+        let mut incomplete = 0;
+        let mut page = 1;
+        loop {
+            let result = activity_store::search(
+                c,
+                &ActivityFilter { status: StatusFilter::Current, page, per_page: 500, ..Default::default() },
+            )?;
+            incomplete += result.rows.iter().filter(|r| !r.gaps.is_empty()).count();
+            if page >= result.pages() {
+                break;
+            }
+            page += 1;
+        }
+        let reviews_due = activity_store::reviews_due(c, today + chrono::Days::new(30), 10)?;
+        Ok(HomePage {
+            layout: Layout::default(),
+            organisations: orgs,
+            draft: count("draft"),
+            active: count("active"),
+            retired: count("retired"),
+            incomplete,
+            reviews_due,
+            today,
+        })
+    })
+    .await?;
+    ok(&HomePage { layout, ..page })
+}
+
+/// `GET /health`: answers when the server and the database are up.
+pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    db(&state, |c| {
+        use diesel::connection::SimpleConnection;
+        c.batch_execute("SELECT 1")?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().content_type("text/plain").body("ok"))
+}

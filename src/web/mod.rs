@@ -1,0 +1,138 @@
+//! The browser UI: routes, middleware and the server.
+//!
+//! Every route is listed in [`routes`], so the whole surface is visible in one place.
+
+pub mod activities;
+pub mod assets;
+pub mod catalogues;
+pub mod errors;
+pub mod home;
+pub mod organisations;
+pub mod page;
+pub mod parties;
+
+use std::net::TcpListener;
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, App, HttpMessage, HttpServer};
+
+use crate::store::Pool;
+use errors::AppError;
+use page::{new_token, CsrfToken, CSRF_COOKIE, FLASH_COOKIE};
+
+/// What every handler can reach.
+pub struct AppState {
+    /// The database pool.
+    pub pool: Pool,
+}
+
+/// Every route of the application.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home::index))
+        .route("/health", web::get().to(home::health))
+        .route("/assets/{file}", web::get().to(assets::serve))
+        // Activities
+        .route("/activities", web::get().to(activities::list))
+        .route("/activities", web::post().to(activities::create))
+        .route("/activities/new", web::get().to(activities::new))
+        .route("/activities/{id}", web::get().to(activities::show))
+        .route("/activities/{id}", web::post().to(activities::update))
+        .route("/activities/{id}/edit", web::get().to(activities::edit))
+        .route("/activities/{id}/clone", web::get().to(activities::clone))
+        .route("/activities/{id}/status", web::post().to(activities::set_status))
+        // Organisations
+        .route("/organisations", web::get().to(organisations::list))
+        .route("/organisations", web::post().to(organisations::create))
+        .route("/organisations/new", web::get().to(organisations::new))
+        .route("/organisations/{id}", web::get().to(organisations::show))
+        .route("/organisations/{id}", web::post().to(organisations::update))
+        .route("/organisations/{id}/edit", web::get().to(organisations::edit))
+        .route("/organisations/{id}/delete", web::post().to(organisations::delete))
+        // Parties
+        .route("/parties", web::get().to(parties::list))
+        .route("/parties", web::post().to(parties::create))
+        .route("/parties/new", web::get().to(parties::new))
+        .route("/parties/{id}", web::get().to(parties::show))
+        .route("/parties/{id}", web::post().to(parties::update))
+        .route("/parties/{id}/edit", web::get().to(parties::edit))
+        .route("/parties/{id}/delete", web::post().to(parties::delete))
+        // Catalogues
+        .route("/catalogues", web::get().to(catalogues::index))
+        .route("/catalogues/{kind}", web::get().to(catalogues::list))
+        .route("/catalogues/{kind}", web::post().to(catalogues::create))
+        .route("/catalogues/{kind}/new", web::get().to(catalogues::new))
+        .route("/catalogues/{kind}/{id}", web::post().to(catalogues::update))
+        .route("/catalogues/{kind}/{id}/edit", web::get().to(catalogues::edit))
+        .route("/catalogues/{kind}/{id}/delete", web::post().to(catalogues::delete));
+}
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Sets the security headers, hands out the CSRF cookie, and clears a flash message once shown.
+async fn chrome(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let existing = req
+        .cookie(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()));
+    let (token, fresh) = match existing {
+        Some(t) => (t, false),
+        None => (new_token(), true),
+    };
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let had_flash = req.cookie(FLASH_COOKIE).is_some();
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if fresh {
+        let cookie = Cookie::build(CSRF_COOKIE, token)
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .finish();
+        res.response_mut().add_cookie(&cookie).map_err(actix_web::error::ErrorInternalServerError)?;
+    }
+    if had_flash && res.status() != actix_web::http::StatusCode::SEE_OTHER {
+        let mut gone = Cookie::build(FLASH_COOKIE, "").path("/").finish();
+        gone.make_removal();
+        res.response_mut().add_cookie(&gone).map_err(actix_web::error::ErrorInternalServerError)?;
+    }
+    Ok(res)
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// Builds the server on a bound listener (port 0 in tests); `workers` 0 means one per core.
+pub fn server(listener: TcpListener, pool: Pool, workers: usize) -> std::io::Result<Server> {
+    let state = web::Data::new(AppState { pool });
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::FormConfig::default().limit(1 << 20))
+            .app_data(web::PayloadConfig::default().limit(1 << 20))
+            .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                AppError::BadRequest(format!("The address has an invalid query: {e}")).into()
+            }))
+            .wrap(from_fn(chrome))
+            .wrap(actix_web::middleware::Logger::new("%s %r %Dms").exclude("/health"))
+            .configure(routes)
+            .default_service(web::to(not_found))
+    })
+    .listen(listener)?;
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

@@ -1,0 +1,221 @@
+//! What every page shares: the layout data (flash message, CSRF token, active navigation),
+//! the checked form extractor, rendering, redirects and database access from handlers.
+
+use std::future::{ready, Ready};
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::errors::AppError;
+use super::AppState;
+use crate::store::{DbConnection, StoreResult};
+
+/// Cookie holding the double-submit CSRF token.
+pub const CSRF_COOKIE: &str = "ropa_csrf";
+/// Form field carrying the CSRF token.
+pub const CSRF_FIELD: &str = "csrf_token";
+/// Cookie carrying a one-time flash message to the next page.
+pub const FLASH_COOKIE: &str = "ropa_flash";
+
+/// The CSRF token of this request, put in extensions by the middleware.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+/// Data every page's layout needs.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// Token every form carries.
+    pub csrf: String,
+    /// Message from the previous action.
+    pub flash: Option<String>,
+    /// Active navigation entry.
+    pub nav: &'static str,
+}
+
+impl Layout {
+    /// The same layout with a navigation entry marked active.
+    pub fn at(mut self, nav: &'static str) -> Self {
+        self.nav = nav;
+        self
+    }
+}
+
+impl FromRequest for Layout {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let csrf = req
+            .extensions()
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
+        let flash = req
+            .cookie(FLASH_COOKIE)
+            .map(|c| c.value().to_owned())
+            .filter(|v| !v.is_empty())
+            .map(|v| urlencoding_decode(&v));
+        ready(Ok(Layout { csrf, flash, nav: "" }))
+    }
+}
+
+fn urlencoding_decode(v: &str) -> String {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("m={v}"))
+        .ok()
+        .and_then(|mut p| p.pop())
+        .map(|(_, m)| m)
+        .unwrap_or_default()
+}
+
+/// Makes a fresh random token.
+pub fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+/// A url-encoded form body whose CSRF token and origin were checked.
+///
+/// Every state-changing handler takes this, so a forged cross-site request changes nothing.
+#[derive(Debug)]
+pub struct CheckedForm(pub Vec<(String, String)>);
+
+impl CheckedForm {
+    /// The first value of a field.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Deserializes the pairs into a flat form struct.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, AppError> {
+        let encoded = serde_urlencoded::to_string(&self.0).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        serde_urlencoded::from_str(&encoded).map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))
+    }
+}
+
+/// Refuses requests that come from another site, by the browser's own headers.
+fn check_origin(req: &HttpRequest) -> Result<(), AppError> {
+    if let Some(site) = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if !matches!(site, "same-origin" | "none") {
+            return Err(AppError::Forbidden(
+                "This form was sent from another site and was refused. Nothing was changed.".into(),
+            ));
+        }
+    }
+    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = req.connection_info().host().to_owned();
+        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+        if origin == "null" || origin_host != host {
+            return Err(AppError::Forbidden(
+                "This form was sent from another origin and was refused. Nothing was changed.".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl FromRequest for CheckedForm {
+    type Error = AppError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            check_origin(&req)?;
+            let body = body
+                .await
+                .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+                .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
+            let cookie = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+            let sent = pairs
+                .iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_default();
+            if cookie.is_empty() || sent.is_empty() || !constant_time_eq(cookie.as_bytes(), sent.as_bytes()) {
+                return Err(AppError::Forbidden(
+                    "The form's security token is missing or out of date. Go back, reload the page and try again. Nothing was changed.".into(),
+                ));
+            }
+            Ok(CheckedForm(pairs))
+        })
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Renders a page with a status.
+pub fn render<T: Template>(status: StatusCode, page: &T) -> Result<HttpResponse, AppError> {
+    let body = page.render()?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+/// Renders a page with 200 OK.
+pub fn ok<T: Template>(page: &T) -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, page)
+}
+
+/// Post/redirect/get: 303 to `location` with a flash message for the next page.
+pub fn redirect_with(location: &str, message: &str) -> HttpResponse {
+    let encoded = serde_urlencoded::to_string([("m", message)])
+        .map(|s| s.trim_start_matches("m=").to_owned())
+        .unwrap_or_default();
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .cookie(
+            Cookie::build(FLASH_COOKIE, encoded)
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .finish(),
+        )
+        .finish()
+}
+
+/// Runs store work on the blocking pool with a pooled connection.
+pub async fn db<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = state.pool.clone();
+    let result = web::block(move || -> StoreResult<T> {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?;
+    Ok(result?)
+}
+
+/// Like `db`, but hands store errors back for the handler to turn into field errors.
+pub async fn db_raw<T, F>(state: &web::Data<AppState>, f: F) -> Result<StoreResult<T>, AppError>
+where
+    F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = state.pool.clone();
+    Ok(web::block(move || -> StoreResult<T> {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?)
+}
+
+/// Parses an id from the path; anything else is a 404, not a 500.
+pub fn path_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().map_err(|_| AppError::NotFound)
+}
+
+/// Parses the `version` field of an edit form.
+pub fn form_version(raw: &str) -> Result<i64, AppError> {
+    raw.trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::BadRequest("The form has no valid version field; reload the page and try again.".into()))
+}
