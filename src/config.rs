@@ -6,7 +6,11 @@ use clap::Args;
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseConfig {
     /// Database URL: `postgres://user@host/db`, `sqlite://PATH` or a file path.
-    #[arg(long = "database-url", env = "ROPA_DATABASE_URL", default_value = "data/ropa.sqlite3")]
+    #[arg(
+        long = "database-url",
+        env = "ROPA_DATABASE_URL",
+        default_value = "data/ropa.sqlite3"
+    )]
     pub database_url: String,
     /// Maximum number of pooled database connections.
     #[arg(long = "db-pool-size", env = "ROPA_DB_POOL_SIZE", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=200))]

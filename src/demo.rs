@@ -64,7 +64,9 @@ struct Ids {
 }
 
 fn lookup(map: &HashMap<String, String>, code: &str) -> Result<String, DemoError> {
-    map.get(code).cloned().ok_or_else(|| DemoError::MissingCode(code.to_owned()))
+    map.get(code)
+        .cloned()
+        .ok_or_else(|| DemoError::MissingCode(code.to_owned()))
 }
 
 /// A compact description of one demo activity.
@@ -88,7 +90,13 @@ struct Spec {
     controllers: &'static [(&'static str, &'static str)],
     recipients: &'static [(&'static str, &'static str, &'static str)],
     transfers: &'static [(&'static str, &'static str, &'static str, &'static str)],
-    retention: &'static [(&'static str, &'static str, &'static str, &'static str, &'static str)],
+    retention: &'static [(
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    )],
     measures: &'static [&'static str],
     security: &'static str,
     source: &'static str,
@@ -120,7 +128,14 @@ const BASE: Spec = Spec {
     recipients: &[],
     transfers: &[],
     retention: &[],
-    measures: &["user_access_control", "user_authentication", "encryption", "backup", "traceability_logging", "staff_awareness_training"],
+    measures: &[
+        "user_access_control",
+        "user_authentication",
+        "encryption",
+        "backup",
+        "traceability_logging",
+        "staff_awareness_training",
+    ],
     security: "",
     source: "",
     systems: "",
@@ -450,7 +465,10 @@ fn specs() -> Vec<Spec> {
 pub fn load(conn: &mut DbConnection) -> Result<DemoSummary, DemoError> {
     conn.transaction(|conn| {
         let existing = organisations::list(conn)?;
-        if let Some(o) = existing.iter().find(|o| o.name == RETAIL || o.name == SERVICES) {
+        if let Some(o) = existing
+            .iter()
+            .find(|o| o.name == RETAIL || o.name == SERVICES)
+        {
             return Err(DemoError::AlreadyLoaded(o.name.clone()));
         }
         let mut summary = DemoSummary::default();
@@ -462,13 +480,21 @@ pub fn load(conn: &mut DbConnection) -> Result<DemoSummary, DemoError> {
             measures: HashMap::new(),
         };
         for (key, form) in organisation_forms() {
-            let draft = form.parse().map_err(|e| DemoError::Invalid { record: form.name.clone(), errors: e.to_string() })?;
-            ids.orgs.insert(key, organisations::insert(conn, &draft)?.to_string());
+            let draft = form.parse().map_err(|e| DemoError::Invalid {
+                record: form.name.clone(),
+                errors: e.to_string(),
+            })?;
+            ids.orgs
+                .insert(key, organisations::insert(conn, &draft)?.to_string());
             summary.organisations += 1;
         }
         for (key, form) in party_forms() {
-            let draft = form.parse().map_err(|e| DemoError::Invalid { record: form.name.clone(), errors: e.to_string() })?;
-            ids.parties.insert(key, parties::insert(conn, &draft)?.to_string());
+            let draft = form.parse().map_err(|e| DemoError::Invalid {
+                record: form.name.clone(),
+                errors: e.to_string(),
+            })?;
+            ids.parties
+                .insert(key, parties::insert(conn, &draft)?.to_string());
             summary.parties += 1;
         }
         for (kind, map) in [
@@ -488,7 +514,10 @@ pub fn load(conn: &mut DbConnection) -> Result<DemoSummary, DemoError> {
             let reviewed = today - chrono::Days::new(300 - (n as u64 * 17));
             form.last_reviewed = reviewed.to_string();
             form.next_review = (reviewed + chrono::Days::new(365)).to_string();
-            let draft = form.parse(&choices).map_err(|e| DemoError::Invalid { record: spec.name.into(), errors: e.to_string() })?;
+            let draft = form.parse(&choices).map_err(|e| DemoError::Invalid {
+                record: spec.name.into(),
+                errors: e.to_string(),
+            })?;
             activities::insert(conn, &draft)?;
             summary.activities += 1;
         }
@@ -512,7 +541,14 @@ fn activity_form(s: &Spec, ids: &Ids) -> Result<ActivityForm, DemoError> {
     put("criminal_basis".into(), s.criminal);
     put("criminal_legal_reference".into(), s.criminal_law);
     put("security_description".into(), s.security);
-    put("data_source".into(), if s.source.is_empty() { "Collected from the data subjects themselves" } else { s.source });
+    put(
+        "data_source".into(),
+        if s.source.is_empty() {
+            "Collected from the data subjects themselves"
+        } else {
+            s.source
+        },
+    );
     put("systems".into(), s.systems);
     put("data_location".into(), s.location);
     if !s.automated.is_empty() {
@@ -530,7 +566,10 @@ fn activity_form(s: &Spec, ids: &Ids) -> Result<ActivityForm, DemoError> {
         }
         put(format!("purposes[{i}].legitimate_interest"), interest);
         if !interest.is_empty() {
-            put(format!("purposes[{i}].balancing_test_ref"), &format!("LIA-{}", s.reference));
+            put(
+                format!("purposes[{i}].balancing_test_ref"),
+                &format!("LIA-{}", s.reference),
+            );
         }
     }
     for code in s.subjects {
@@ -545,7 +584,13 @@ fn activity_form(s: &Spec, ids: &Ids) -> Result<ActivityForm, DemoError> {
     for code in s.measures {
         put("measures".into(), &lookup(&ids.measures, code)?);
     }
-    let party = |key: &str| ids.parties.iter().find(|(k, _)| **k == key).map(|(_, v)| v.clone()).unwrap_or_default();
+    let party = |key: &str| {
+        ids.parties
+            .iter()
+            .find(|(k, _)| **k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     for (i, (key, text)) in s.joint.iter().enumerate() {
         put(format!("joint_controllers[{i}].party_id"), &party(key));
         put(format!("joint_controllers[{i}].responsibilities"), text);
@@ -566,7 +611,10 @@ fn activity_form(s: &Spec, ids: &Ids) -> Result<ActivityForm, DemoError> {
         put(format!("transfers[{i}].safeguards"), safeguards);
     }
     for (i, (code, value, unit, start, legal)) in s.retention.iter().enumerate() {
-        put(format!("retention[{i}].data_category_id"), &lookup(&ids.data, code)?);
+        put(
+            format!("retention[{i}].data_category_id"),
+            &lookup(&ids.data, code)?,
+        );
         put(format!("retention[{i}].period_value"), value);
         put(format!("retention[{i}].period_unit"), unit);
         put(format!("retention[{i}].start_event"), start);
@@ -621,30 +669,196 @@ fn party(name: &str, kind: &str, country: &str, contact: &str, contract: &str) -
         country: country.into(),
         contact: contact.into(),
         contract_reference: contract.into(),
-        contract_date: if contract.is_empty() { String::new() } else { "2024-03-01".into() },
+        contract_date: if contract.is_empty() {
+            String::new()
+        } else {
+            "2024-03-01".into()
+        },
         ..Default::default()
     }
 }
 
 fn party_forms() -> Vec<(&'static str, PartyForm)> {
     vec![
-        ("hr", party("Human resources department", "internal_department", "DE", "hr@nordlicht-retail.example", "")),
-        ("it", party("IT department", "internal_department", "DE", "it@nordlicht-retail.example", "")),
-        ("services", party("Nordlicht Services (group payroll and support bureau)", "processor", "PL", "contracts@nordlicht-services.example", "DPA-GRP-2023-01")),
-        ("cloudpeak", party("CloudPeak Inc.", "processor", "US", "privacy@cloudpeak.example, 500 Market St, San Francisco", "DPA-2023-11")),
-        ("letterbox", party("Letterbox Mail GmbH", "processor", "DE", "datenschutz@letterbox.example", "AVV-2022-04")),
-        ("insight", party("Insight Analytics LLC", "processor", "US", "dpo@insight.example", "DPA-2024-02")),
-        ("securewatch", party("SecureWatch Sicherheitsdienst GmbH", "processor", "DE", "info@securewatch.example", "AVV-2021-09")),
-        ("chatbridge", party("ChatBridge Inc.", "processor", "US", "privacy@chatbridge.example", "DPA-2025-01")),
-        ("whistlesafe", party("WhistleSafe B.V.", "processor", "NL", "privacy@whistlesafe.example", "DPA-2023-06")),
-        ("bangalore", party("Bangalore Payroll Tech Pvt Ltd", "sub_processor", "IN", "dpo@bptech.example, Bengaluru", "SUB-2024-03")),
-        ("recruiter", party("Alpine Executive Search AG", "independent_controller", "CH", "office@alpine-search.example, Zürich", "")),
-        ("tax", party("Finanzamt für Körperschaften Berlin", "public_authority", "DE", "Tax office", "")),
-        ("police", party("Police (on request)", "public_authority", "DE", "Local police station", "")),
-        ("zus", party("Zakład Ubezpieczeń Społecznych (ZUS)", "public_authority", "PL", "Social insurance institution", "")),
-        ("hotels", party("Hotels and airlines booked for trips", "independent_controller", "", "Via the travel agency", "")),
-        ("retail_client", party("Nordlicht Retail GmbH (client)", "client_controller", "DE", "datenschutz@nordlicht-retail.example", "DPA-GRP-2023-01")),
-        ("baltic", party("Baltic Foods UAB", "client_controller", "LT", "dpo@balticfoods.example, Vilnius", "DPA-2024-08")),
-        ("alpen", party("Alpen Outdoor AG", "client_controller", "AT", "datenschutz@alpen-outdoor.example, Innsbruck", "DPA-2025-02")),
+        (
+            "hr",
+            party(
+                "Human resources department",
+                "internal_department",
+                "DE",
+                "hr@nordlicht-retail.example",
+                "",
+            ),
+        ),
+        (
+            "it",
+            party(
+                "IT department",
+                "internal_department",
+                "DE",
+                "it@nordlicht-retail.example",
+                "",
+            ),
+        ),
+        (
+            "services",
+            party(
+                "Nordlicht Services (group payroll and support bureau)",
+                "processor",
+                "PL",
+                "contracts@nordlicht-services.example",
+                "DPA-GRP-2023-01",
+            ),
+        ),
+        (
+            "cloudpeak",
+            party(
+                "CloudPeak Inc.",
+                "processor",
+                "US",
+                "privacy@cloudpeak.example, 500 Market St, San Francisco",
+                "DPA-2023-11",
+            ),
+        ),
+        (
+            "letterbox",
+            party(
+                "Letterbox Mail GmbH",
+                "processor",
+                "DE",
+                "datenschutz@letterbox.example",
+                "AVV-2022-04",
+            ),
+        ),
+        (
+            "insight",
+            party(
+                "Insight Analytics LLC",
+                "processor",
+                "US",
+                "dpo@insight.example",
+                "DPA-2024-02",
+            ),
+        ),
+        (
+            "securewatch",
+            party(
+                "SecureWatch Sicherheitsdienst GmbH",
+                "processor",
+                "DE",
+                "info@securewatch.example",
+                "AVV-2021-09",
+            ),
+        ),
+        (
+            "chatbridge",
+            party(
+                "ChatBridge Inc.",
+                "processor",
+                "US",
+                "privacy@chatbridge.example",
+                "DPA-2025-01",
+            ),
+        ),
+        (
+            "whistlesafe",
+            party(
+                "WhistleSafe B.V.",
+                "processor",
+                "NL",
+                "privacy@whistlesafe.example",
+                "DPA-2023-06",
+            ),
+        ),
+        (
+            "bangalore",
+            party(
+                "Bangalore Payroll Tech Pvt Ltd",
+                "sub_processor",
+                "IN",
+                "dpo@bptech.example, Bengaluru",
+                "SUB-2024-03",
+            ),
+        ),
+        (
+            "recruiter",
+            party(
+                "Alpine Executive Search AG",
+                "independent_controller",
+                "CH",
+                "office@alpine-search.example, Zürich",
+                "",
+            ),
+        ),
+        (
+            "tax",
+            party(
+                "Finanzamt für Körperschaften Berlin",
+                "public_authority",
+                "DE",
+                "Tax office",
+                "",
+            ),
+        ),
+        (
+            "police",
+            party(
+                "Police (on request)",
+                "public_authority",
+                "DE",
+                "Local police station",
+                "",
+            ),
+        ),
+        (
+            "zus",
+            party(
+                "Zakład Ubezpieczeń Społecznych (ZUS)",
+                "public_authority",
+                "PL",
+                "Social insurance institution",
+                "",
+            ),
+        ),
+        (
+            "hotels",
+            party(
+                "Hotels and airlines booked for trips",
+                "independent_controller",
+                "",
+                "Via the travel agency",
+                "",
+            ),
+        ),
+        (
+            "retail_client",
+            party(
+                "Nordlicht Retail GmbH (client)",
+                "client_controller",
+                "DE",
+                "datenschutz@nordlicht-retail.example",
+                "DPA-GRP-2023-01",
+            ),
+        ),
+        (
+            "baltic",
+            party(
+                "Baltic Foods UAB",
+                "client_controller",
+                "LT",
+                "dpo@balticfoods.example, Vilnius",
+                "DPA-2024-08",
+            ),
+        ),
+        (
+            "alpen",
+            party(
+                "Alpen Outdoor AG",
+                "client_controller",
+                "AT",
+                "datenschutz@alpen-outdoor.example, Innsbruck",
+                "DPA-2025-02",
+            ),
+        ),
     ]
 }

@@ -63,13 +63,18 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    ropa::domain::catalogue::check().map_err(|e| anyhow::anyhow!("embedded vocabularies are broken: {e}"))?;
+    ropa::domain::catalogue::check()
+        .map_err(|e| anyhow::anyhow!("embedded vocabularies are broken: {e}"))?;
     let pool = ropa::store::open(&args.db.database_url, args.db.pool_size)?;
     let listener = TcpListener::bind(&args.serve.bind)
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.serve.bind))?;
     let address = listener.local_addr()?;
-    tracing::info!("ropa serves the register at http://{address} (database: {})", describe(&args.db.database_url));
-    actix_web::rt::System::new().block_on(async move { ropa::web::server(listener, pool, args.serve.workers)?.await })?;
+    tracing::info!(
+        "ropa serves the register at http://{address} (database: {})",
+        describe(&args.db.database_url)
+    );
+    actix_web::rt::System::new()
+        .block_on(async move { ropa::web::server(listener, pool, args.serve.workers)?.await })?;
     Ok(())
 }
 
@@ -92,7 +97,10 @@ fn describe(url: &str) -> String {
     match ropa::store::DatabaseUrl::parse(url) {
         Ok(ropa::store::DatabaseUrl::Sqlite(path)) => format!("SQLite file {}", path.display()),
         Ok(ropa::store::DatabaseUrl::Postgres(u)) => {
-            let host = u.rsplit_once('@').map(|(_, h)| h).unwrap_or(u.split("://").nth(1).unwrap_or(""));
+            let host = u
+                .rsplit_once('@')
+                .map(|(_, h)| h)
+                .unwrap_or(u.split("://").nth(1).unwrap_or(""));
             format!("PostgreSQL {host}")
         }
         Err(_) => url.to_owned(),

@@ -102,7 +102,10 @@ pub struct PurposeRow {
     #[validate(length(max = 2000, message = "Legitimate interest is at most 2000 characters"))]
     pub legitimate_interest: String,
     /// Reference to the balancing test.
-    #[validate(length(max = 500, message = "Balancing test reference is at most 500 characters"))]
+    #[validate(length(
+        max = 500,
+        message = "Balancing test reference is at most 500 characters"
+    ))]
     pub balancing_test_ref: String,
 }
 
@@ -122,7 +125,10 @@ pub struct ControllerRow {
     /// Party id.
     pub party_id: String,
     /// Categories of processing carried out for this controller.
-    #[validate(length(max = 2000, message = "Categories of processing are at most 2000 characters"))]
+    #[validate(length(
+        max = 2000,
+        message = "Categories of processing are at most 2000 characters"
+    ))]
     pub processing_categories: String,
 }
 
@@ -145,7 +151,10 @@ pub struct TransferRow {
     /// Destination country code.
     pub country: String,
     /// Or an international organisation.
-    #[validate(length(max = 300, message = "International organisation is at most 300 characters"))]
+    #[validate(length(
+        max = 300,
+        message = "International organisation is at most 300 characters"
+    ))]
     pub organisation: String,
     /// Recipient party id.
     pub party_id: String,
@@ -219,7 +228,11 @@ pub struct ActivityForm {
     #[validate(length(max = 32, message = "Reference is at most 32 characters"))]
     pub reference: String,
     /// Name.
-    #[validate(length(min = 1, max = 200, message = "Name is required (at most 200 characters)"))]
+    #[validate(length(
+        min = 1,
+        max = 200,
+        message = "Name is required (at most 200 characters)"
+    ))]
     pub name: String,
     /// Description.
     #[validate(length(max = 4000, message = "Description is at most 4000 characters"))]
@@ -264,24 +277,42 @@ pub struct ActivityForm {
     #[validate(length(max = 500, message = "DPIA reference is at most 500 characters"))]
     pub dpia_reference: String,
     /// Privacy notice reference.
-    #[validate(length(max = 500, message = "Privacy notice reference is at most 500 characters"))]
+    #[validate(length(
+        max = 500,
+        message = "Privacy notice reference is at most 500 characters"
+    ))]
     pub privacy_notice_ref: String,
     /// Consent record reference.
-    #[validate(length(max = 500, message = "Consent record reference is at most 500 characters"))]
+    #[validate(length(
+        max = 500,
+        message = "Consent record reference is at most 500 characters"
+    ))]
     pub consent_record_ref: String,
     /// Processor contract reference.
-    #[validate(length(max = 500, message = "Processor contract reference is at most 500 characters"))]
+    #[validate(length(
+        max = 500,
+        message = "Processor contract reference is at most 500 characters"
+    ))]
     pub processor_contract_ref: String,
     /// Retention policy reference.
-    #[validate(length(max = 500, message = "Retention policy reference is at most 500 characters"))]
+    #[validate(length(
+        max = 500,
+        message = "Retention policy reference is at most 500 characters"
+    ))]
     pub retention_policy_ref: String,
     /// Has a breach occurred.
     pub breach_occurred: bool,
     /// Breach record reference.
-    #[validate(length(max = 500, message = "Breach record reference is at most 500 characters"))]
+    #[validate(length(
+        max = 500,
+        message = "Breach record reference is at most 500 characters"
+    ))]
     pub breach_record_ref: String,
     /// General description of the security measures.
-    #[validate(length(max = 4000, message = "Security description is at most 4000 characters"))]
+    #[validate(length(
+        max = 4000,
+        message = "Security description is at most 4000 characters"
+    ))]
     pub security_description: String,
     /// Last reviewed date.
     pub last_reviewed: String,
@@ -529,10 +560,16 @@ impl ActivityForm {
                 match (list, field) {
                     ("purposes", "description") => row(&mut purposes, i).description = v,
                     ("purposes", "bases") => row(&mut purposes, i).bases.push(v),
-                    ("purposes", "legitimate_interest") => row(&mut purposes, i).legitimate_interest = v,
-                    ("purposes", "balancing_test_ref") => row(&mut purposes, i).balancing_test_ref = v,
+                    ("purposes", "legitimate_interest") => {
+                        row(&mut purposes, i).legitimate_interest = v
+                    }
+                    ("purposes", "balancing_test_ref") => {
+                        row(&mut purposes, i).balancing_test_ref = v
+                    }
                     ("joint_controllers", "party_id") => row(&mut joint, i).party_id = v,
-                    ("joint_controllers", "responsibilities") => row(&mut joint, i).responsibilities = v,
+                    ("joint_controllers", "responsibilities") => {
+                        row(&mut joint, i).responsibilities = v
+                    }
                     ("controllers", "party_id") => row(&mut controllers, i).party_id = v,
                     ("controllers", "processing_categories") => {
                         row(&mut controllers, i).processing_categories = v
@@ -545,7 +582,9 @@ impl ActivityForm {
                     ("transfers", "party_id") => row(&mut transfers, i).party_id = v,
                     ("transfers", "mechanism") => row(&mut transfers, i).mechanism = v,
                     ("transfers", "safeguards") => row(&mut transfers, i).safeguards = v,
-                    ("retention", "data_category_id") => row(&mut retention, i).data_category_id = v,
+                    ("retention", "data_category_id") => {
+                        row(&mut retention, i).data_category_id = v
+                    }
                     ("retention", "period_value") => row(&mut retention, i).period_value = v,
                     ("retention", "period_unit") => row(&mut retention, i).period_unit = v,
                     ("retention", "criterion") => row(&mut retention, i).criterion = v,
@@ -646,11 +685,17 @@ impl ActivityForm {
             .ok()
             .filter(|id| choices.organisations.iter().any(|o| o.id == *id));
         if organisation_id.is_none() {
-            errors.add("organisation_id", "Organisation must be one of the registered organisations");
+            errors.add(
+                "organisation_id",
+                "Organisation must be one of the registered organisations",
+            );
         }
         let role = Role::from_code(form.role.trim());
         if role.is_none() {
-            errors.add("role", "Role must be controller (Art. 30(1)) or processor (Art. 30(2))");
+            errors.add(
+                "role",
+                "Role must be controller (Art. 30(1)) or processor (Art. 30(2))",
+            );
         }
         let status = Status::from_code(form.status.trim());
         if status.is_none() {
@@ -667,33 +712,52 @@ impl ActivityForm {
             choices.subject_categories.iter().any(|c| c.id == id)
         });
         if subjects.is_none() {
-            errors.add("subjects", "Data-subject categories must come from the catalogue");
+            errors.add(
+                "subjects",
+                "Data-subject categories must come from the catalogue",
+            );
         }
         let data_categories = ids::<DataCategoryId>(&form.data_categories, |id| {
             choices.data_categories.iter().any(|c| c.id == id)
         });
         if data_categories.is_none() {
-            errors.add("data_categories", "Personal-data categories must come from the catalogue");
+            errors.add(
+                "data_categories",
+                "Personal-data categories must come from the catalogue",
+            );
         }
-        let measures = ids::<MeasureId>(&form.measures, |id| choices.measures.iter().any(|c| c.id == id));
+        let measures = ids::<MeasureId>(&form.measures, |id| {
+            choices.measures.iter().any(|c| c.id == id)
+        });
         if measures.is_none() {
             errors.add("measures", "Security measures must come from the catalogue");
         }
         let sensitivity_present = |s: Sensitivity| {
-            data_categories.as_deref().unwrap_or_default().iter().any(|id| {
-                choices
-                    .data_categories
-                    .iter()
-                    .any(|c| c.id == *id && c.sensitivity == s)
-            })
+            data_categories
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .any(|id| {
+                    choices
+                        .data_categories
+                        .iter()
+                        .any(|c| c.id == *id && c.sensitivity == s)
+                })
         };
 
         let mut special_conditions = Vec::new();
-        for code in form.special_conditions.iter().filter(|c| !c.trim().is_empty()) {
+        for code in form
+            .special_conditions
+            .iter()
+            .filter(|c| !c.trim().is_empty())
+        {
             match SpecialCondition::from_code(code.trim()) {
                 Some(c) if !special_conditions.contains(&c) => special_conditions.push(c),
                 Some(_) => {}
-                None => errors.add("special_conditions", "Art. 9(2) conditions must be chosen from the list"),
+                None => errors.add(
+                    "special_conditions",
+                    "Art. 9(2) conditions must be chosen from the list",
+                ),
             }
         }
         special_conditions.sort();
@@ -708,7 +772,10 @@ impl ActivityForm {
             code => {
                 let basis = CriminalBasis::from_code(code);
                 if basis.is_none() {
-                    errors.add("criminal_basis", "Art. 10 basis must be chosen from the list");
+                    errors.add(
+                        "criminal_basis",
+                        "Art. 10 basis must be chosen from the list",
+                    );
                 }
                 basis
             }
@@ -733,7 +800,10 @@ impl ActivityForm {
             c => DpiaRequired::from_code(c),
         };
         if dpia_required.is_none() {
-            errors.add("dpia_required", "DPIA required must be chosen from the list");
+            errors.add(
+                "dpia_required",
+                "DPIA required must be chosen from the list",
+            );
         }
         let dpia_status = match form.dpia_status.trim() {
             "" => Some(DpiaStatus::NotApplicable),
@@ -748,11 +818,19 @@ impl ActivityForm {
                 "Describe the automated decision-making or profiling (Art. 22)",
             );
         }
-        let last_reviewed = parse_date(&mut errors, "last_reviewed", "Last reviewed", &form.last_reviewed);
+        let last_reviewed = parse_date(
+            &mut errors,
+            "last_reviewed",
+            "Last reviewed",
+            &form.last_reviewed,
+        );
         let next_review = parse_date(&mut errors, "next_review", "Next review", &form.next_review);
         if let (Some(last), Some(next)) = (last_reviewed, next_review) {
             if next < last {
-                errors.add("next_review", "Next review must not be before the last review");
+                errors.add(
+                    "next_review",
+                    "Next review must not be before the last review",
+                );
             }
         }
 
@@ -784,9 +862,14 @@ impl ActivityForm {
             }
             bases.sort();
             if bases.is_empty() {
-                errors.add(key("bases"), "Choose at least one Art. 6(1) lawful basis for this purpose");
+                errors.add(
+                    key("bases"),
+                    "Choose at least one Art. 6(1) lawful basis for this purpose",
+                );
             }
-            if bases.contains(&LawfulBasis::LegitimateInterests) && row.legitimate_interest.trim().is_empty() {
+            if bases.contains(&LawfulBasis::LegitimateInterests)
+                && row.legitimate_interest.trim().is_empty()
+            {
                 errors.add(
                     key("legitimate_interest"),
                     "Legitimate interests (Art. 6(1)(f)): state the interest pursued",
@@ -812,15 +895,20 @@ impl ActivityForm {
                 continue;
             }
             match party(&row.party_id) {
-                Some(p) if p.kind == PartyKind::JointController => joint_controllers.push(JointController {
-                    party_id: p.id,
-                    responsibilities: clean(&row.responsibilities),
-                }),
+                Some(p) if p.kind == PartyKind::JointController => {
+                    joint_controllers.push(JointController {
+                        party_id: p.id,
+                        responsibilities: clean(&row.responsibilities),
+                    })
+                }
                 Some(_) => errors.add(
                     format!("joint_controllers[{i}].party_id"),
                     "Choose a party recorded as a joint controller (Art. 26)",
                 ),
-                None => errors.add(format!("joint_controllers[{i}].party_id"), "Choose the joint controller"),
+                None => errors.add(
+                    format!("joint_controllers[{i}].party_id"),
+                    "Choose the joint controller",
+                ),
             }
         }
 
@@ -848,13 +936,19 @@ impl ActivityForm {
                     party_id: p.id,
                     processing_categories: clean(&row.processing_categories),
                 }),
-                None => errors.add(key("party_id"), "Choose the controller on whose behalf you act"),
+                None => errors.add(
+                    key("party_id"),
+                    "Choose the controller on whose behalf you act",
+                ),
             }
         }
 
         let mut recipients = Vec::new();
         for (i, row) in form.recipients.iter().enumerate() {
-            if row.party_id.trim().is_empty() && row.data_received.trim().is_empty() && row.reason.trim().is_empty() {
+            if row.party_id.trim().is_empty()
+                && row.data_received.trim().is_empty()
+                && row.reason.trim().is_empty()
+            {
                 continue;
             }
             match party(&row.party_id) {
@@ -880,24 +974,32 @@ impl ActivityForm {
             let key = |f: &str| format!("transfers[{i}].{f}");
             let destination = match (row.country.trim(), row.organisation.trim()) {
                 ("", "") => {
-                    errors.add(key("country"), "Name the third country or the international organisation");
+                    errors.add(
+                        key("country"),
+                        "Name the third country or the international organisation",
+                    );
                     None
                 }
                 ("", org) => Some(Destination::Organisation(org.to_owned())),
-                (code, "") => match Country::parse(code) {
-                    Some(c) if c.in_eea() => {
-                        errors.add(
+                (code, "") => {
+                    match Country::parse(code) {
+                        Some(c) if c.in_eea() => {
+                            errors.add(
                             key("country"),
                             format!("{} is in the EEA: sending data there is not a Chapter V transfer", c.name()),
                         );
-                        None
+                            None
+                        }
+                        Some(c) => Some(Destination::Country(c)),
+                        None => {
+                            errors.add(
+                                key("country"),
+                                "Country must be an ISO 3166-1 alpha-2 code such as US",
+                            );
+                            None
+                        }
                     }
-                    Some(c) => Some(Destination::Country(c)),
-                    None => {
-                        errors.add(key("country"), "Country must be an ISO 3166-1 alpha-2 code such as US");
-                        None
-                    }
-                },
+                }
                 _ => {
                     errors.add(
                         key("organisation"),
@@ -945,7 +1047,11 @@ impl ActivityForm {
             }
         }
 
-        let chosen: BTreeSet<DataCategoryId> = data_categories.clone().unwrap_or_default().into_iter().collect();
+        let chosen: BTreeSet<DataCategoryId> = data_categories
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         let mut retention = Vec::new();
         for (i, row) in form.retention.iter().enumerate() {
             let blank = row.data_category_id.trim().is_empty()
@@ -964,7 +1070,10 @@ impl ActivityForm {
                     key("data_category_id"),
                     "Tick this personal-data category above before giving its retention",
                 ),
-                _ => errors.add(key("data_category_id"), "Choose the personal-data category this rule governs"),
+                _ => errors.add(
+                    key("data_category_id"),
+                    "Choose the personal-data category this rule governs",
+                ),
             }
             let criterion = clean(&row.criterion);
             let period = match row.period_value.trim() {
@@ -976,10 +1085,16 @@ impl ActivityForm {
                     None
                 }
                 "" => Some(RetentionPeriod::Criterion(criterion.clone())),
-                raw => match (raw.parse::<i32>().ok().filter(|v| (1..=1000).contains(v)), RetentionUnit::from_code(row.period_unit.trim())) {
+                raw => match (
+                    raw.parse::<i32>().ok().filter(|v| (1..=1000).contains(v)),
+                    RetentionUnit::from_code(row.period_unit.trim()),
+                ) {
                     (Some(value), Some(unit)) => Some(RetentionPeriod::Fixed { value, unit }),
                     (None, _) => {
-                        errors.add(key("period_value"), "Period must be a whole number from 1 to 1000");
+                        errors.add(
+                            key("period_value"),
+                            "Period must be a whole number from 1 to 1000",
+                        );
                         None
                     }
                     (_, None) => {
@@ -999,49 +1114,65 @@ impl ActivityForm {
             }
         }
 
-        let draft = match (organisation_id, role, status, subjects, data_categories, measures, dpia_required, dpia_status) {
-            (Some(organisation_id), Some(role), Some(status), Some(subjects), Some(data_categories), Some(measures), Some(dpia_required), Some(dpia_status)) => {
-                ActivityDraft {
-                    organisation_id,
-                    role,
-                    reference: Some(form.reference.clone()).filter(|r| !r.is_empty()),
-                    name: form.name.clone(),
-                    description: clean(&form.description),
-                    business_function: clean(&form.business_function),
-                    owner: clean(&form.owner),
-                    status,
-                    special_conditions,
-                    special_legal_reference: clean(&form.special_legal_reference),
-                    criminal_basis,
-                    criminal_legal_reference: clean(&form.criminal_legal_reference),
-                    data_source: clean(&form.data_source),
-                    systems: clean(&form.systems),
-                    data_location: clean(&form.data_location),
-                    automated_decision: form.automated_decision,
-                    automated_decision_description: clean(&form.automated_decision_description),
-                    dpia_required,
-                    dpia_status,
-                    dpia_reference: clean(&form.dpia_reference),
-                    privacy_notice_ref: clean(&form.privacy_notice_ref),
-                    consent_record_ref: clean(&form.consent_record_ref),
-                    processor_contract_ref: clean(&form.processor_contract_ref),
-                    retention_policy_ref: clean(&form.retention_policy_ref),
-                    breach_occurred: form.breach_occurred,
-                    breach_record_ref: clean(&form.breach_record_ref),
-                    security_description: clean(&form.security_description),
-                    last_reviewed,
-                    next_review,
-                    subjects,
-                    data_categories,
-                    measures,
-                    purposes,
-                    joint_controllers,
-                    controllers,
-                    recipients,
-                    transfers,
-                    retention,
-                }
-            }
+        let draft = match (
+            organisation_id,
+            role,
+            status,
+            subjects,
+            data_categories,
+            measures,
+            dpia_required,
+            dpia_status,
+        ) {
+            (
+                Some(organisation_id),
+                Some(role),
+                Some(status),
+                Some(subjects),
+                Some(data_categories),
+                Some(measures),
+                Some(dpia_required),
+                Some(dpia_status),
+            ) => ActivityDraft {
+                organisation_id,
+                role,
+                reference: Some(form.reference.clone()).filter(|r| !r.is_empty()),
+                name: form.name.clone(),
+                description: clean(&form.description),
+                business_function: clean(&form.business_function),
+                owner: clean(&form.owner),
+                status,
+                special_conditions,
+                special_legal_reference: clean(&form.special_legal_reference),
+                criminal_basis,
+                criminal_legal_reference: clean(&form.criminal_legal_reference),
+                data_source: clean(&form.data_source),
+                systems: clean(&form.systems),
+                data_location: clean(&form.data_location),
+                automated_decision: form.automated_decision,
+                automated_decision_description: clean(&form.automated_decision_description),
+                dpia_required,
+                dpia_status,
+                dpia_reference: clean(&form.dpia_reference),
+                privacy_notice_ref: clean(&form.privacy_notice_ref),
+                consent_record_ref: clean(&form.consent_record_ref),
+                processor_contract_ref: clean(&form.processor_contract_ref),
+                retention_policy_ref: clean(&form.retention_policy_ref),
+                breach_occurred: form.breach_occurred,
+                breach_record_ref: clean(&form.breach_record_ref),
+                security_description: clean(&form.security_description),
+                last_reviewed,
+                next_review,
+                subjects,
+                data_categories,
+                measures,
+                purposes,
+                joint_controllers,
+                controllers,
+                recipients,
+                transfers,
+                retention,
+            },
             _ => return Err(errors),
         };
         errors.into_result(draft)

@@ -229,7 +229,12 @@ fn parse(json: &str) -> Result<Seed, String> {
         .personal_data_categories
         .iter()
         // The generic "special category" and "criminal" entries are replaced by the specific ones below.
-        .filter(|e| !matches!(e.sensitivity.as_deref(), Some("special_category" | "criminal_offence")))
+        .filter(|e| {
+            !matches!(
+                e.sensitivity.as_deref(),
+                Some("special_category" | "criminal_offence")
+            )
+        })
         .map(|e| SeedDataCategory {
             code: e.code.clone(),
             label: e.label.clone(),
@@ -245,15 +250,18 @@ fn parse(json: &str) -> Result<Seed, String> {
         article: e.article.clone().unwrap_or_default(),
         description: String::new(),
     }));
-    data_categories.extend(raw.criminal_offence_data.categories.iter().map(|e| {
-        SeedDataCategory {
-            code: e.code.clone(),
-            label: e.label.clone(),
-            sensitivity: Sensitivity::CriminalOffence,
-            article: e.article.clone().unwrap_or_default(),
-            description: String::new(),
-        }
-    }));
+    data_categories.extend(
+        raw.criminal_offence_data
+            .categories
+            .iter()
+            .map(|e| SeedDataCategory {
+                code: e.code.clone(),
+                label: e.label.clone(),
+                sensitivity: Sensitivity::CriminalOffence,
+                article: e.article.clone().unwrap_or_default(),
+                description: String::new(),
+            }),
+    );
     let subject_categories = raw
         .data_subject_categories
         .iter()
@@ -303,10 +311,19 @@ mod tests {
             .data_categories
             .iter()
             .any(|c| c.sensitivity == Sensitivity::CriminalOffence));
-        assert!(!seed.data_categories.iter().any(|c| c.code == "special_category_data"));
+        assert!(!seed
+            .data_categories
+            .iter()
+            .any(|c| c.code == "special_category_data"));
         assert_eq!(seed.subject_categories.len(), 24);
-        assert!(seed.measures.iter().any(|m| m.code == "encryption" && m.family == MeasureFamily::Encryption));
-        assert!(seed.adequacy.iter().any(|a| a.iso2.as_deref() == Some("JP")));
+        assert!(seed
+            .measures
+            .iter()
+            .any(|m| m.code == "encryption" && m.family == MeasureFamily::Encryption));
+        assert!(seed
+            .adequacy
+            .iter()
+            .any(|a| a.iso2.as_deref() == Some("JP")));
     }
 }
 
@@ -318,7 +335,11 @@ pub struct CatalogueForm {
     #[validate(length(max = 64, message = "Code is at most 64 characters"))]
     pub code: String,
     /// Label.
-    #[validate(length(min = 1, max = 200, message = "Label is required (at most 200 characters)"))]
+    #[validate(length(
+        min = 1,
+        max = 200,
+        message = "Label is required (at most 200 characters)"
+    ))]
     pub label: String,
     /// Description or examples.
     #[validate(length(max = 2000, message = "Description is at most 2000 characters"))]
@@ -370,14 +391,20 @@ pub fn code_from_label(label: &str) -> String {
         }
     }
     let code = code.trim_end_matches('_');
-    code.chars().take(64).collect::<String>().trim_end_matches('_').to_owned()
+    code.chars()
+        .take(64)
+        .collect::<String>()
+        .trim_end_matches('_')
+        .to_owned()
 }
 
 fn valid_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= 64
         && code.starts_with(|c: char| c.is_ascii_lowercase())
-        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 impl CatalogueForm {
@@ -391,7 +418,11 @@ impl CatalogueForm {
         if let Err(e) = form.validate() {
             errors.extend_validator(&e);
         }
-        let code = if form.code.is_empty() { code_from_label(&form.label) } else { form.code.clone() };
+        let code = if form.code.is_empty() {
+            code_from_label(&form.label)
+        } else {
+            form.code.clone()
+        };
         if !form.label.is_empty() && !valid_code(&code) {
             errors.add("code", "Code must be snake_case: lower-case letters, digits and '_', starting with a letter");
         }
@@ -417,19 +448,24 @@ impl CatalogueForm {
                 }
                 (k, f)
             }
-            _ => (Some(MeasureKind::Organisational), Some(MeasureFamily::Other)),
+            _ => (
+                Some(MeasureKind::Organisational),
+                Some(MeasureFamily::Other),
+            ),
         };
         match (sensitivity, measure_kind, family) {
-            (Some(sensitivity), Some(mk), Some(family)) if errors.is_empty() => Ok(CatalogueDraft {
-                code,
-                label: form.label,
-                description: form.description.trim().to_owned(),
-                article: form.article.trim().to_owned(),
-                sensitivity,
-                vulnerable: matches!(form.vulnerable.trim(), "on" | "true" | "1"),
-                kind: mk,
-                family,
-            }),
+            (Some(sensitivity), Some(mk), Some(family)) if errors.is_empty() => {
+                Ok(CatalogueDraft {
+                    code,
+                    label: form.label,
+                    description: form.description.trim().to_owned(),
+                    article: form.article.trim().to_owned(),
+                    sensitivity,
+                    vulnerable: matches!(form.vulnerable.trim(), "on" | "true" | "1"),
+                    kind: mk,
+                    family,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -441,15 +477,21 @@ mod form_tests {
 
     #[test]
     fn codes_come_from_labels() {
-        assert_eq!(code_from_label("Loyalty-card data (EU)"), "loyalty_card_data_eu");
+        assert_eq!(
+            code_from_label("Loyalty-card data (EU)"),
+            "loyalty_card_data_eu"
+        );
         assert_eq!(code_from_label("  Ünïcode  "), "n_code");
     }
 
     #[test]
     fn a_measure_needs_kind_and_family() {
-        let errors = CatalogueForm { label: "Badge readers".into(), ..Default::default() }
-            .parse(CatalogueKind::SecurityMeasures)
-            .expect_err("invalid");
+        let errors = CatalogueForm {
+            label: "Badge readers".into(),
+            ..Default::default()
+        }
+        .parse(CatalogueKind::SecurityMeasures)
+        .expect_err("invalid");
         assert!(errors.get("kind").is_some());
         assert!(errors.get("family").is_some());
     }

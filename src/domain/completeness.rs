@@ -133,10 +133,20 @@ mod tests {
 
     #[test]
     fn an_empty_controller_activity_lacks_every_element() {
-        let g = gaps(&Facts { role: Some(Role::Controller), ..Default::default() });
+        let g = gaps(&Facts {
+            role: Some(Role::Controller),
+            ..Default::default()
+        });
         assert_eq!(
             g,
-            vec![Gap::Purposes, Gap::Subjects, Gap::DataCategories, Gap::Recipients, Gap::Retention, Gap::Security]
+            vec![
+                Gap::Purposes,
+                Gap::Subjects,
+                Gap::DataCategories,
+                Gap::Recipients,
+                Gap::Retention,
+                Gap::Security
+            ]
         );
     }
 
@@ -153,12 +163,19 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(gaps(&base), vec![Gap::Retention]);
-        assert!(gaps(&Facts { categories_with_retention: 2, ..base }).is_empty());
+        assert!(gaps(&Facts {
+            categories_with_retention: 2,
+            ..base
+        })
+        .is_empty());
     }
 
     #[test]
     fn a_processor_activity_needs_its_controllers_and_security() {
-        let g = gaps(&Facts { role: Some(Role::Processor), ..Default::default() });
+        let g = gaps(&Facts {
+            role: Some(Role::Processor),
+            ..Default::default()
+        });
         assert_eq!(g, vec![Gap::Controllers, Gap::Security]);
     }
 }

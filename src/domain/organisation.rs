@@ -11,13 +11,23 @@ use super::vocab::Country;
 #[serde(default)]
 pub struct OrganisationForm {
     /// Legal name.
-    #[validate(length(min = 1, max = 200, message = "Name is required (at most 200 characters)"))]
+    #[validate(length(
+        min = 1,
+        max = 200,
+        message = "Name is required (at most 200 characters)"
+    ))]
     pub name: String,
     /// Registered address.
-    #[validate(length(min = 1, max = 500, message = "Legal address is required (Art. 30(1)(a) contact details)"))]
+    #[validate(length(
+        min = 1,
+        max = 500,
+        message = "Legal address is required (Art. 30(1)(a) contact details)"
+    ))]
     pub legal_address: String,
     /// Contact email.
-    #[validate(email(message = "Contact email must be an email address like privacy@example.com"))]
+    #[validate(email(
+        message = "Contact email must be an email address like privacy@example.com"
+    ))]
     pub email: String,
     /// Contact telephone.
     #[validate(length(max = 50, message = "Telephone is at most 50 characters"))]
@@ -80,28 +90,36 @@ impl OrganisationForm {
         }
         let country = Country::parse(&form.country);
         if country.is_none() {
-            errors.add("country", "Country must be an ISO 3166-1 alpha-2 code such as DE or FR");
+            errors.add(
+                "country",
+                "Country must be an ISO 3166-1 alpha-2 code such as DE or FR",
+            );
         }
         let interval = match form.review_interval_months.trim() {
             "" => Some(12),
             v => v.parse::<i32>().ok().filter(|m| (1..=60).contains(m)),
         };
         if interval.is_none() {
-            errors.add("review_interval_months", "Review interval must be a whole number of months from 1 to 60");
+            errors.add(
+                "review_interval_months",
+                "Review interval must be a whole number of months from 1 to 60",
+            );
         }
         match (country, interval) {
-            (Some(country), Some(review_interval_months)) if errors.is_empty() => Ok(OrganisationDraft {
-                name: form.name,
-                legal_address: form.legal_address,
-                email: form.email,
-                phone: clean(&form.phone),
-                registration_number: clean(&form.registration_number),
-                country,
-                representative: clean(&form.representative),
-                dpo: clean(&form.dpo),
-                supervisory_authority: clean(&form.supervisory_authority),
-                review_interval_months,
-            }),
+            (Some(country), Some(review_interval_months)) if errors.is_empty() => {
+                Ok(OrganisationDraft {
+                    name: form.name,
+                    legal_address: form.legal_address,
+                    email: form.email,
+                    phone: clean(&form.phone),
+                    registration_number: clean(&form.registration_number),
+                    country,
+                    representative: clean(&form.representative),
+                    dpo: clean(&form.dpo),
+                    supervisory_authority: clean(&form.supervisory_authority),
+                    review_interval_months,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -137,7 +155,13 @@ mod tests {
             ..Default::default()
         };
         let errors = form.parse().expect_err("invalid");
-        for field in ["name", "legal_address", "email", "country", "review_interval_months"] {
+        for field in [
+            "name",
+            "legal_address",
+            "email",
+            "country",
+            "review_interval_months",
+        ] {
             assert!(errors.get(field).is_some(), "{field} in {errors}");
         }
     }

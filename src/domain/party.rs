@@ -11,7 +11,11 @@ use super::vocab::{Country, PartyKind};
 #[serde(default)]
 pub struct PartyForm {
     /// Name of the party.
-    #[validate(length(min = 1, max = 200, message = "Name is required (at most 200 characters)"))]
+    #[validate(length(
+        min = 1,
+        max = 200,
+        message = "Name is required (at most 200 characters)"
+    ))]
     pub name: String,
     /// Kind code.
     pub kind: String,
@@ -74,12 +78,20 @@ impl PartyForm {
             code => {
                 let c = Country::parse(code);
                 if c.is_none() {
-                    errors.add("country", "Country must be an ISO 3166-1 alpha-2 code such as US or IN");
+                    errors.add(
+                        "country",
+                        "Country must be an ISO 3166-1 alpha-2 code such as US or IN",
+                    );
                 }
                 c
             }
         };
-        let contract_date = parse_date(&mut errors, "contract_date", "Contract date", &form.contract_date);
+        let contract_date = parse_date(
+            &mut errors,
+            "contract_date",
+            "Contract date",
+            &form.contract_date,
+        );
         match kind {
             Some(kind) if errors.is_empty() => Ok(PartyDraft {
                 name: form.name,

@@ -407,15 +407,30 @@ mod tests {
                 .collect()
         };
         assert_eq!(
-            pairs(LawfulBasis::ALL.iter().map(|b| (b.code(), b.article())).collect()),
+            pairs(
+                LawfulBasis::ALL
+                    .iter()
+                    .map(|b| (b.code(), b.article()))
+                    .collect()
+            ),
             codes(&v, "lawful_bases")
         );
         assert_eq!(
-            pairs(SpecialCondition::ALL.iter().map(|b| (b.code(), b.article())).collect()),
+            pairs(
+                SpecialCondition::ALL
+                    .iter()
+                    .map(|b| (b.code(), b.article()))
+                    .collect()
+            ),
             codes(&v, "special_category_conditions")
         );
         assert_eq!(
-            pairs(TransferMechanism::ALL.iter().map(|b| (b.code(), b.article())).collect()),
+            pairs(
+                TransferMechanism::ALL
+                    .iter()
+                    .map(|b| (b.code(), b.article()))
+                    .collect()
+            ),
             codes(&v, "transfer_mechanisms")
         );
         let crim: Vec<String> = v["criminal_offence_data"]["conditions"]
@@ -425,7 +440,10 @@ mod tests {
             .map(|c| c["code"].as_str().unwrap_or_default().to_owned())
             .collect();
         assert_eq!(
-            CriminalBasis::ALL.iter().map(|c| c.code().to_owned()).collect::<Vec<_>>(),
+            CriminalBasis::ALL
+                .iter()
+                .map(|c| c.code().to_owned())
+                .collect::<Vec<_>>(),
             crim
         );
         let eea: Vec<String> = v["eea"]

@@ -7,33 +7,72 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{
-    activities, activity_data_categories, activity_measures, activity_special_conditions, activity_subjects,
-    data_categories, joint_controllers, organisations, parties, purpose_bases, purposes, recipients,
-    represented_controllers, retention_rules, security_measures, subject_categories, transfers,
+    activities, activity_data_categories, activity_measures, activity_special_conditions,
+    activity_subjects, data_categories, joint_controllers, organisations, parties, purpose_bases,
+    purposes, recipients, represented_controllers, retention_rules, security_measures,
+    subject_categories, transfers,
 };
 use super::{fold, now, DbConnection, StoreError, StoreResult};
 use crate::domain::activity::{
-    ActivityDraft, ActivityForm, Choices, ControllerRow, DataCategoryChoice, Destination, JointControllerRow,
-    MeasureChoice, OrganisationChoice, PartyChoice, PurposeRow, RecipientRow, RetentionPeriod, RetentionRow,
-    SubjectChoice, TransferRow,
+    ActivityDraft, ActivityForm, Choices, ControllerRow, DataCategoryChoice, Destination,
+    JointControllerRow, MeasureChoice, OrganisationChoice, PartyChoice, PurposeRow, RecipientRow,
+    RetentionPeriod, RetentionRow, SubjectChoice, TransferRow,
 };
 use crate::domain::catalogue::CatalogueKind;
 use crate::domain::completeness::{gaps, Facts, Gap};
 use crate::domain::vocab::{
-    Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, MeasureFamily, MeasureKind, PartyKind,
-    RetentionUnit, Role, Sensitivity, SpecialCondition, Status, TransferMechanism,
+    Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, MeasureFamily, MeasureKind,
+    PartyKind, RetentionUnit, Role, Sensitivity, SpecialCondition, Status, TransferMechanism,
 };
 use crate::domain::{
     ActivityId, DataCategoryId, MeasureId, OrganisationId, PartyId, SubjectCategoryId,
 };
 
+type TransferRowTuple = (
+    i64,
+    Option<String>,
+    String,
+    Option<i64>,
+    Option<String>,
+    String,
+    String,
+);
+type RetentionRowTuple = (
+    i64,
+    i64,
+    String,
+    Option<i32>,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+type SummaryRowTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<NaiveDate>,
+    NaiveDateTime,
+    bool,
+    bool,
+);
 type Backend = <DbConnection as diesel::Connection>::Backend;
 
 fn bad_code(what: &str, code: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("unknown {what} code `{code}` in the database").into())
+    diesel::result::Error::DeserializationError(
+        format!("unknown {what} code `{code}` in the database").into(),
+    )
 }
 
-fn code<T>(what: &str, raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, diesel::result::Error> {
+fn code<T>(
+    what: &str,
+    raw: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, diesel::result::Error> {
     parse(raw).ok_or_else(|| bad_code(what, raw))
 }
 
@@ -41,7 +80,11 @@ fn code<T>(what: &str, raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T
 pub fn choices(conn: &mut DbConnection) -> StoreResult<Choices> {
     let organisations = organisations::table
         .order(organisations::name.asc())
-        .select((organisations::id, organisations::name, organisations::review_interval_months))
+        .select((
+            organisations::id,
+            organisations::name,
+            organisations::review_interval_months,
+        ))
         .load::<(i64, String, i32)>(conn)?
         .into_iter()
         .map(|(id, name, review_interval_months)| OrganisationChoice {
@@ -128,7 +171,12 @@ fn next_reference(conn: &mut DbConnection, organisation: OrganisationId) -> Stor
     Ok(format!("PA-{:03}", highest + 1))
 }
 
-fn reference_taken(conn: &mut DbConnection, organisation: OrganisationId, reference: &str, except: Option<ActivityId>) -> StoreResult<bool> {
+fn reference_taken(
+    conn: &mut DbConnection,
+    organisation: OrganisationId,
+    reference: &str,
+    except: Option<ActivityId>,
+) -> StoreResult<bool> {
     let mut q = activities::table
         .filter(activities::organisation_id.eq(organisation.0))
         .filter(activities::reference.eq(reference))
@@ -248,7 +296,10 @@ fn insert_children(conn: &mut DbConnection, id: i64, d: &ActivityDraft) -> Store
     }
     for s in &d.subjects {
         diesel::insert_into(activity_subjects::table)
-            .values((activity_subjects::activity_id.eq(id), activity_subjects::subject_category_id.eq(s.0)))
+            .values((
+                activity_subjects::activity_id.eq(id),
+                activity_subjects::subject_category_id.eq(s.0),
+            ))
             .execute(conn)?;
     }
     for c in &d.data_categories {
@@ -261,7 +312,10 @@ fn insert_children(conn: &mut DbConnection, id: i64, d: &ActivityDraft) -> Store
     }
     for m in &d.measures {
         diesel::insert_into(activity_measures::table)
-            .values((activity_measures::activity_id.eq(id), activity_measures::security_measure_id.eq(m.0)))
+            .values((
+                activity_measures::activity_id.eq(id),
+                activity_measures::security_measure_id.eq(m.0),
+            ))
             .execute(conn)?;
     }
     for (position, j) in d.joint_controllers.iter().enumerate() {
@@ -336,18 +390,28 @@ fn insert_children(conn: &mut DbConnection, id: i64, d: &ActivityDraft) -> Store
 fn delete_children(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
     diesel::delete(purpose_bases::table.filter(purpose_bases::activity_id.eq(id))).execute(conn)?;
     diesel::delete(purposes::table.filter(purposes::activity_id.eq(id))).execute(conn)?;
-    diesel::delete(activity_special_conditions::table.filter(activity_special_conditions::activity_id.eq(id)))
+    diesel::delete(
+        activity_special_conditions::table.filter(activity_special_conditions::activity_id.eq(id)),
+    )
+    .execute(conn)?;
+    diesel::delete(activity_subjects::table.filter(activity_subjects::activity_id.eq(id)))
         .execute(conn)?;
-    diesel::delete(activity_subjects::table.filter(activity_subjects::activity_id.eq(id))).execute(conn)?;
-    diesel::delete(activity_data_categories::table.filter(activity_data_categories::activity_id.eq(id)))
+    diesel::delete(
+        activity_data_categories::table.filter(activity_data_categories::activity_id.eq(id)),
+    )
+    .execute(conn)?;
+    diesel::delete(activity_measures::table.filter(activity_measures::activity_id.eq(id)))
         .execute(conn)?;
-    diesel::delete(activity_measures::table.filter(activity_measures::activity_id.eq(id))).execute(conn)?;
-    diesel::delete(joint_controllers::table.filter(joint_controllers::activity_id.eq(id))).execute(conn)?;
-    diesel::delete(represented_controllers::table.filter(represented_controllers::activity_id.eq(id)))
+    diesel::delete(joint_controllers::table.filter(joint_controllers::activity_id.eq(id)))
         .execute(conn)?;
+    diesel::delete(
+        represented_controllers::table.filter(represented_controllers::activity_id.eq(id)),
+    )
+    .execute(conn)?;
     diesel::delete(recipients::table.filter(recipients::activity_id.eq(id))).execute(conn)?;
     diesel::delete(transfers::table.filter(transfers::activity_id.eq(id))).execute(conn)?;
-    diesel::delete(retention_rules::table.filter(retention_rules::activity_id.eq(id))).execute(conn)?;
+    diesel::delete(retention_rules::table.filter(retention_rules::activity_id.eq(id)))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -373,7 +437,13 @@ pub fn insert(conn: &mut DbConnection, draft: &ActivityDraft) -> StoreResult<Act
             ))
             .returning(activities::id)
             .get_result(conn)
-            .map_err(|e| if super::is_unique_violation(&e) { duplicate_reference() } else { e.into() })?;
+            .map_err(|e| {
+                if super::is_unique_violation(&e) {
+                    duplicate_reference()
+                } else {
+                    e.into()
+                }
+            })?;
         insert_children(conn, id, draft)?;
         Ok(ActivityId(id))
     })
@@ -382,14 +452,33 @@ pub fn insert(conn: &mut DbConnection, draft: &ActivityDraft) -> StoreResult<Act
 fn current_version(conn: &mut DbConnection, id: ActivityId) -> StoreResult<(i64, i64, String)> {
     activities::table
         .find(id.0)
-        .select((activities::version, activities::organisation_id, activities::reference))
+        .select((
+            activities::version,
+            activities::organisation_id,
+            activities::reference,
+        ))
         .first(conn)
         .optional()?
         .ok_or(StoreError::NotFound)
 }
 
+/// Whether an activity exists.
+pub fn exists(conn: &mut DbConnection, id: ActivityId) -> StoreResult<bool> {
+    Ok(activities::table
+        .find(id.0)
+        .select(activities::id)
+        .first::<i64>(conn)
+        .optional()?
+        .is_some())
+}
+
 /// Replaces an activity and all its lists if it is still at `version`, in one transaction.
-pub fn update(conn: &mut DbConnection, id: ActivityId, version: i64, draft: &ActivityDraft) -> StoreResult<()> {
+pub fn update(
+    conn: &mut DbConnection,
+    id: ActivityId,
+    version: i64,
+    draft: &ActivityDraft,
+) -> StoreResult<()> {
     conn.transaction(|conn| {
         let (current, organisation, old_reference) = current_version(conn, id)?;
         if current != version {
@@ -405,12 +494,28 @@ pub fn update(conn: &mut DbConnection, id: ActivityId, version: i64, draft: &Act
             None if organisation == draft.organisation_id.0 => old_reference,
             None => next_reference(conn, draft.organisation_id)?,
         };
-        let changed = diesel::update(activities::table.filter(activities::id.eq(id.0)).filter(activities::version.eq(version)))
-            .set((values(draft, &reference), activities::version.eq(version + 1), activities::updated_at.eq(now())))
-            .execute(conn)
-            .map_err(|e| if super::is_unique_violation(&e) { duplicate_reference() } else { e.into() })?;
+        let changed = diesel::update(
+            activities::table
+                .filter(activities::id.eq(id.0))
+                .filter(activities::version.eq(version)),
+        )
+        .set((
+            values(draft, &reference),
+            activities::version.eq(version + 1),
+            activities::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map_err(|e| {
+            if super::is_unique_violation(&e) {
+                duplicate_reference()
+            } else {
+                e.into()
+            }
+        })?;
         if changed == 0 {
-            return Err(StoreError::Conflict { current: version + 1 });
+            return Err(StoreError::Conflict {
+                current: version + 1,
+            });
         }
         delete_children(conn, id.0)?;
         insert_children(conn, id.0, draft)?;
@@ -419,19 +524,28 @@ pub fn update(conn: &mut DbConnection, id: ActivityId, version: i64, draft: &Act
 }
 
 /// Changes only the status (retire, reactivate) if the activity is still at `version`.
-pub fn set_status(conn: &mut DbConnection, id: ActivityId, version: i64, status: Status) -> StoreResult<()> {
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: ActivityId,
+    version: i64,
+    status: Status,
+) -> StoreResult<()> {
     conn.transaction(|conn| {
         let (current, _, _) = current_version(conn, id)?;
         if current != version {
             return Err(StoreError::Conflict { current });
         }
-        diesel::update(activities::table.filter(activities::id.eq(id.0)).filter(activities::version.eq(version)))
-            .set((
-                activities::status.eq(status.code()),
-                activities::version.eq(version + 1),
-                activities::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            activities::table
+                .filter(activities::id.eq(id.0))
+                .filter(activities::version.eq(version)),
+        )
+        .set((
+            activities::status.eq(status.code()),
+            activities::version.eq(version + 1),
+            activities::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
         Ok(())
     })
 }
@@ -648,19 +762,30 @@ pub struct ActivityDetail {
 impl ActivityDetail {
     /// The counts that decide completeness.
     pub fn facts(&self) -> Facts {
-        let covered: std::collections::BTreeSet<i64> = self.retention.iter().map(|r| r.data_category_id).collect();
+        let covered: std::collections::BTreeSet<i64> =
+            self.retention.iter().map(|r| r.data_category_id).collect();
         Facts {
             role: Some(self.role),
             purposes: self.purposes.len(),
             subjects: self.subjects.len(),
             data_categories: self.data_categories.len(),
-            categories_with_retention: self.data_categories.iter().filter(|c| covered.contains(&c.id)).count(),
+            categories_with_retention: self
+                .data_categories
+                .iter()
+                .filter(|c| covered.contains(&c.id))
+                .count(),
             recipients: self.recipients.len(),
             measures: self.measures.len(),
             security_description: !self.security_description.is_empty(),
-            special_data: self.data_categories.iter().any(|c| c.sensitivity == Sensitivity::SpecialCategory),
+            special_data: self
+                .data_categories
+                .iter()
+                .any(|c| c.sensitivity == Sensitivity::SpecialCategory),
             special_conditions: self.special_conditions.len(),
-            criminal_data: self.data_categories.iter().any(|c| c.sensitivity == Sensitivity::CriminalOffence),
+            criminal_data: self
+                .data_categories
+                .iter()
+                .any(|c| c.sensitivity == Sensitivity::CriminalOffence),
             criminal_basis: self.criminal_basis.is_some(),
             controllers: self.controllers.len(),
         }
@@ -673,7 +798,11 @@ impl ActivityDetail {
 
     /// Every lawful basis of every purpose, without repeats.
     pub fn lawful_bases(&self) -> Vec<LawfulBasis> {
-        let mut all: Vec<LawfulBasis> = self.purposes.iter().flat_map(|p| p.bases.iter().copied()).collect();
+        let mut all: Vec<LawfulBasis> = self
+            .purposes
+            .iter()
+            .flat_map(|p| p.bases.iter().copied())
+            .collect();
         all.sort();
         all.dedup();
         all
@@ -690,9 +819,16 @@ impl ActivityDetail {
             business_function: self.business_function.clone(),
             owner: self.owner.clone(),
             status: self.status.code().into(),
-            special_conditions: self.special_conditions.iter().map(|c| c.code().into()).collect(),
+            special_conditions: self
+                .special_conditions
+                .iter()
+                .map(|c| c.code().into())
+                .collect(),
             special_legal_reference: self.special_legal_reference.clone(),
-            criminal_basis: self.criminal_basis.map(|c| c.code().into()).unwrap_or_default(),
+            criminal_basis: self
+                .criminal_basis
+                .map(|c| c.code().into())
+                .unwrap_or_default(),
             criminal_legal_reference: self.criminal_legal_reference.clone(),
             data_source: self.data_source.clone(),
             systems: self.systems.clone(),
@@ -709,11 +845,18 @@ impl ActivityDetail {
             breach_occurred: self.breach_occurred,
             breach_record_ref: self.breach_record_ref.clone(),
             security_description: self.security_description.clone(),
-            last_reviewed: self.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
+            last_reviewed: self
+                .last_reviewed
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             next_review: self.next_review.map(|d| d.to_string()).unwrap_or_default(),
             version: self.version.to_string(),
             subjects: self.subjects.iter().map(|s| s.id.to_string()).collect(),
-            data_categories: self.data_categories.iter().map(|s| s.id.to_string()).collect(),
+            data_categories: self
+                .data_categories
+                .iter()
+                .map(|s| s.id.to_string())
+                .collect(),
             measures: self.measures.iter().map(|s| s.id.to_string()).collect(),
             purposes: self
                 .purposes
@@ -728,12 +871,18 @@ impl ActivityDetail {
             joint_controllers: self
                 .joint_controllers
                 .iter()
-                .map(|j| JointControllerRow { party_id: j.party_id.to_string(), responsibilities: j.text.clone() })
+                .map(|j| JointControllerRow {
+                    party_id: j.party_id.to_string(),
+                    responsibilities: j.text.clone(),
+                })
                 .collect(),
             controllers: self
                 .controllers
                 .iter()
-                .map(|c| ControllerRow { party_id: c.party_id.to_string(), processing_categories: c.text.clone() })
+                .map(|c| ControllerRow {
+                    party_id: c.party_id.to_string(),
+                    processing_categories: c.text.clone(),
+                })
                 .collect(),
             recipients: self
                 .recipients
@@ -761,7 +910,10 @@ impl ActivityDetail {
                 .map(|r| RetentionRow {
                     data_category_id: r.data_category_id.to_string(),
                     period_value: r.period_value.map(|v| v.to_string()).unwrap_or_default(),
-                    period_unit: r.period_unit.map(|u| u.code().to_owned()).unwrap_or_default(),
+                    period_unit: r
+                        .period_unit
+                        .map(|u| u.code().to_owned())
+                        .unwrap_or_default(),
                     criterion: r.criterion.clone(),
                     start_event: r.start_event.clone(),
                     legal_reference: r.legal_reference.clone(),
@@ -772,10 +924,47 @@ impl ActivityDetail {
 }
 
 type ActivityRow = (
-    (i64, i64, String, String, String, String, String, String, String),
-    (Option<String>, String, String, String, String, String, bool, String),
-    (String, String, String, String, String, String, String, bool, String, String),
-    (Option<NaiveDate>, Option<NaiveDate>, i64, NaiveDateTime, NaiveDateTime, String),
+    (
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ),
+    (
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+        String,
+        bool,
+        String,
+    ),
+    (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        bool,
+        String,
+        String,
+    ),
+    (
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        i64,
+        NaiveDateTime,
+        NaiveDateTime,
+        String,
+    ),
 );
 
 /// Loads one whole activity: a fixed number of queries whatever its size.
@@ -893,7 +1082,13 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
     let purpose_rows: Vec<(i64, i64, String, String, String)> = purposes::table
         .filter(purposes::activity_id.eq_any(ids))
         .order((purposes::activity_id, purposes::position))
-        .select((purposes::id, purposes::activity_id, purposes::description, purposes::legitimate_interest, purposes::balancing_test_ref))
+        .select((
+            purposes::id,
+            purposes::activity_id,
+            purposes::description,
+            purposes::legitimate_interest,
+            purposes::balancing_test_ref,
+        ))
         .load(conn)?;
     let basis_rows: Vec<(i64, String)> = purpose_bases::table
         .filter(purpose_bases::activity_id.eq_any(ids))
@@ -901,23 +1096,36 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
         .load(conn)?;
     let mut bases: BTreeMap<i64, Vec<LawfulBasis>> = BTreeMap::new();
     for (purpose, basis) in basis_rows {
-        bases.entry(purpose).or_default().push(code("lawful basis", &basis, LawfulBasis::from_code)?);
+        bases.entry(purpose).or_default().push(code(
+            "lawful basis",
+            &basis,
+            LawfulBasis::from_code,
+        )?);
     }
     for (pid, aid, description, legitimate_interest, balancing_test_ref) in purpose_rows {
         if let Some(d) = details.get_mut(&aid) {
             let mut b = bases.remove(&pid).unwrap_or_default();
             b.sort();
-            d.purposes.push(PurposeView { description, bases: b, legitimate_interest, balancing_test_ref });
+            d.purposes.push(PurposeView {
+                description,
+                bases: b,
+                legitimate_interest,
+                balancing_test_ref,
+            });
         }
     }
 
     let conditions: Vec<(i64, String)> = activity_special_conditions::table
         .filter(activity_special_conditions::activity_id.eq_any(ids))
-        .select((activity_special_conditions::activity_id, activity_special_conditions::condition_code))
+        .select((
+            activity_special_conditions::activity_id,
+            activity_special_conditions::condition_code,
+        ))
         .load(conn)?;
     for (aid, c) in conditions {
         if let Some(d) = details.get_mut(&aid) {
-            d.special_conditions.push(code("Art. 9 condition", &c, SpecialCondition::from_code)?);
+            d.special_conditions
+                .push(code("Art. 9 condition", &c, SpecialCondition::from_code)?);
         }
     }
 
@@ -925,32 +1133,68 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
         .inner_join(subject_categories::table)
         .filter(activity_subjects::activity_id.eq_any(ids))
         .order(subject_categories::label.asc())
-        .select((activity_subjects::activity_id, subject_categories::id, subject_categories::label, subject_categories::vulnerable))
+        .select((
+            activity_subjects::activity_id,
+            subject_categories::id,
+            subject_categories::label,
+            subject_categories::vulnerable,
+        ))
         .load(conn)?;
     for (aid, id, label, vulnerable) in subjects {
         if let Some(d) = details.get_mut(&aid) {
-            d.subjects.push(EntryRef { id, label, sensitivity: Sensitivity::Standard, vulnerable, kind: None, family: None });
+            d.subjects.push(EntryRef {
+                id,
+                label,
+                sensitivity: Sensitivity::Standard,
+                vulnerable,
+                kind: None,
+                family: None,
+            });
         }
     }
 
     let categories: Vec<(i64, i64, String, String)> = activity_data_categories::table
         .inner_join(data_categories::table)
         .filter(activity_data_categories::activity_id.eq_any(ids))
-        .order((data_categories::sensitivity.desc(), data_categories::label.asc()))
-        .select((activity_data_categories::activity_id, data_categories::id, data_categories::label, data_categories::sensitivity))
+        .order((
+            data_categories::sensitivity.desc(),
+            data_categories::label.asc(),
+        ))
+        .select((
+            activity_data_categories::activity_id,
+            data_categories::id,
+            data_categories::label,
+            data_categories::sensitivity,
+        ))
         .load(conn)?;
     for (aid, id, label, sensitivity) in categories {
         if let Some(d) = details.get_mut(&aid) {
             let sensitivity = code("sensitivity", &sensitivity, Sensitivity::from_code)?;
-            d.data_categories.push(EntryRef { id, label, sensitivity, vulnerable: false, kind: None, family: None });
+            d.data_categories.push(EntryRef {
+                id,
+                label,
+                sensitivity,
+                vulnerable: false,
+                kind: None,
+                family: None,
+            });
         }
     }
 
     let measures: Vec<(i64, i64, String, String, String)> = activity_measures::table
         .inner_join(security_measures::table)
         .filter(activity_measures::activity_id.eq_any(ids))
-        .order((security_measures::family.asc(), security_measures::label.asc()))
-        .select((activity_measures::activity_id, security_measures::id, security_measures::label, security_measures::kind, security_measures::family))
+        .order((
+            security_measures::family.asc(),
+            security_measures::label.asc(),
+        ))
+        .select((
+            activity_measures::activity_id,
+            security_measures::id,
+            security_measures::label,
+            security_measures::kind,
+            security_measures::family,
+        ))
         .load(conn)?;
     for (aid, id, label, kind, family) in measures {
         if let Some(d) = details.get_mut(&aid) {
@@ -965,7 +1209,12 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
         }
     }
 
-    type LinkRow = (i64, i64, String, (String, String, String, String, String, String, String));
+    type LinkRow = (
+        i64,
+        i64,
+        String,
+        (String, String, String, String, String, String, String),
+    );
     let party_cols = (
         parties::name,
         parties::kind,
@@ -975,7 +1224,13 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
         parties::contract_reference,
         parties::notes,
     );
-    let link = |(_, party_id, text, (name, kind, country, contact, address, contract_reference, _)): LinkRow, detail: String| PartyLink {
+    let link = |(
+        _,
+        party_id,
+        text,
+        (name, kind, country, contact, address, contract_reference, _),
+    ): LinkRow,
+                detail: String| PartyLink {
         party_id,
         name,
         kind: PartyKind::from_code(&kind),
@@ -990,7 +1245,12 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
         .inner_join(parties::table)
         .filter(joint_controllers::activity_id.eq_any(ids))
         .order((joint_controllers::activity_id, joint_controllers::position))
-        .select((joint_controllers::activity_id, joint_controllers::party_id, joint_controllers::responsibilities, party_cols))
+        .select((
+            joint_controllers::activity_id,
+            joint_controllers::party_id,
+            joint_controllers::responsibilities,
+            party_cols,
+        ))
         .load(conn)?;
     for row in joint {
         if let Some(d) = details.get_mut(&row.0) {
@@ -1000,7 +1260,10 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
     let controllers: Vec<LinkRow> = represented_controllers::table
         .inner_join(parties::table)
         .filter(represented_controllers::activity_id.eq_any(ids))
-        .order((represented_controllers::activity_id, represented_controllers::position))
+        .order((
+            represented_controllers::activity_id,
+            represented_controllers::position,
+        ))
         .select((
             represented_controllers::activity_id,
             represented_controllers::party_id,
@@ -1017,7 +1280,15 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
         .inner_join(parties::table)
         .filter(recipients::activity_id.eq_any(ids))
         .order((recipients::activity_id, recipients::position))
-        .select((recipients::reason, (recipients::activity_id, recipients::party_id, recipients::data_received, party_cols)))
+        .select((
+            recipients::reason,
+            (
+                recipients::activity_id,
+                recipients::party_id,
+                recipients::data_received,
+                party_cols,
+            ),
+        ))
         .load(conn)?;
     for (reason, row) in recipient_rows {
         if let Some(d) = details.get_mut(&row.0) {
@@ -1025,7 +1296,7 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
         }
     }
 
-    let transfer_rows: Vec<(i64, Option<String>, String, Option<i64>, Option<String>, String, String)> = transfers::table
+    let transfer_rows: Vec<TransferRowTuple> = transfers::table
         .left_join(parties::table)
         .filter(transfers::activity_id.eq_any(ids))
         .order((transfers::activity_id, transfers::position))
@@ -1046,13 +1317,17 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
                 organisation,
                 party_id,
                 party_name: party_name.unwrap_or_default(),
-                mechanism: code("transfer mechanism", &mechanism, TransferMechanism::from_code)?,
+                mechanism: code(
+                    "transfer mechanism",
+                    &mechanism,
+                    TransferMechanism::from_code,
+                )?,
                 safeguards,
             });
         }
     }
 
-    let retention_rows: Vec<(i64, i64, String, Option<i32>, Option<String>, String, String, String)> = retention_rules::table
+    let retention_rows: Vec<RetentionRowTuple> = retention_rules::table
         .inner_join(data_categories::table)
         .filter(retention_rules::activity_id.eq_any(ids))
         .order((retention_rules::activity_id, retention_rules::position))
@@ -1067,7 +1342,17 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
             retention_rules::legal_reference,
         ))
         .load(conn)?;
-    for (aid, data_category_id, category, period_value, period_unit, criterion, start_event, legal_reference) in retention_rows {
+    for (
+        aid,
+        data_category_id,
+        category,
+        period_value,
+        period_unit,
+        criterion,
+        start_event,
+        legal_reference,
+    ) in retention_rows
+    {
         if let Some(d) = details.get_mut(&aid) {
             d.retention.push(RetentionView {
                 data_category_id,
@@ -1129,9 +1414,16 @@ impl SortKey {
 
     /// Parses the query-string value.
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Reference, Self::Name, Self::Organisation, Self::Status, Self::Updated, Self::NextReview]
-            .into_iter()
-            .find(|k| k.code() == code)
+        [
+            Self::Reference,
+            Self::Name,
+            Self::Organisation,
+            Self::Status,
+            Self::Updated,
+            Self::NextReview,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
     }
 }
 
@@ -1225,7 +1517,9 @@ pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<A
     let per_page = f.per_page.clamp(1, 500);
     let page = f.page.max(1);
     let build = || {
-        let mut q = activities::table.inner_join(organisations::table).into_boxed::<Backend>();
+        let mut q = activities::table
+            .inner_join(organisations::table)
+            .into_boxed::<Backend>();
         for word in fold(&f.text).split_whitespace() {
             q = q.filter(activities::search_text.like(escape_like(word)).escape('\\'));
         }
@@ -1285,7 +1579,7 @@ pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<A
         (SortKey::NextReview, false) => q.order(activities::next_review.asc()),
         (SortKey::NextReview, true) => q.order(activities::next_review.desc()),
     };
-    let rows: Vec<(i64, String, String, String, String, String, String, Option<NaiveDate>, NaiveDateTime, bool, bool)> = q
+    let rows: Vec<SummaryRowTuple> = q
         .then_order_by(activities::id.asc())
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -1306,7 +1600,20 @@ pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<A
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let mut facts = facts_for(conn, &ids)?;
     let mut out = Vec::with_capacity(rows.len());
-    for (id, reference, name, organisation, role, status, business_function, next_review, updated_at, security, criminal) in rows {
+    for (
+        id,
+        reference,
+        name,
+        organisation,
+        role,
+        status,
+        business_function,
+        next_review,
+        updated_at,
+        security,
+        criminal,
+    ) in rows
+    {
         let role = code("role", &role, Role::from_code)?;
         let mut f = facts.remove(&id).unwrap_or_default();
         f.role = Some(role);
@@ -1325,7 +1632,12 @@ pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<A
             gaps: gaps(&f),
         });
     }
-    Ok(Page { rows: out, total, page, per_page })
+    Ok(Page {
+        rows: out,
+        total,
+        page,
+        per_page,
+    })
 }
 
 fn count_by_activity<Q>(conn: &mut DbConnection, query: Q) -> StoreResult<HashMap<i64, usize>>
@@ -1392,11 +1704,18 @@ fn facts_for(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, F
     let categories: Vec<(i64, i64, String)> = activity_data_categories::table
         .inner_join(data_categories::table)
         .filter(activity_data_categories::activity_id.eq_any(ids.clone()))
-        .select((activity_data_categories::activity_id, data_categories::id, data_categories::sensitivity))
+        .select((
+            activity_data_categories::activity_id,
+            data_categories::id,
+            data_categories::sensitivity,
+        ))
         .load(conn)?;
     let retained: std::collections::HashSet<(i64, i64)> = retention_rules::table
         .filter(retention_rules::activity_id.eq_any(ids.clone()))
-        .select((retention_rules::activity_id, retention_rules::data_category_id))
+        .select((
+            retention_rules::activity_id,
+            retention_rules::data_category_id,
+        ))
         .load::<(i64, i64)>(conn)?
         .into_iter()
         .collect();
@@ -1433,13 +1752,25 @@ pub fn status_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, i64)>>
 }
 
 /// Activities whose next review date is on or before `date` (not retired), soonest first.
-pub fn reviews_due(conn: &mut DbConnection, date: NaiveDate, limit: i64) -> StoreResult<Vec<(i64, String, String, NaiveDate)>> {
+pub fn reviews_due(
+    conn: &mut DbConnection,
+    date: NaiveDate,
+    limit: i64,
+) -> StoreResult<Vec<(i64, String, String, NaiveDate)>> {
     let rows: Vec<(i64, String, String, Option<NaiveDate>)> = activities::table
         .filter(activities::status.ne(Status::Retired.code()))
         .filter(activities::next_review.le(date))
         .order(activities::next_review.asc())
         .limit(limit)
-        .select((activities::id, activities::reference, activities::name, activities::next_review))
+        .select((
+            activities::id,
+            activities::reference,
+            activities::name,
+            activities::next_review,
+        ))
         .load(conn)?;
-    Ok(rows.into_iter().filter_map(|(i, r, n, d)| Some((i, r, n, d?))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(i, r, n, d)| Some((i, r, n, d?)))
+        .collect())
 }

@@ -46,8 +46,15 @@ impl CatalogueEntry {
             label: self.label.clone(),
             description: self.description.clone(),
             article: self.article.clone(),
-            sensitivity: self.sensitivity.map(|s| s.code().to_owned()).unwrap_or_default(),
-            vulnerable: if self.vulnerable { "on".into() } else { String::new() },
+            sensitivity: self
+                .sensitivity
+                .map(|s| s.code().to_owned())
+                .unwrap_or_default(),
+            vulnerable: if self.vulnerable {
+                "on".into()
+            } else {
+                String::new()
+            },
             kind: self.kind.map(|s| s.code().to_owned()).unwrap_or_default(),
             family: self.family.map(|s| s.code().to_owned()).unwrap_or_default(),
             version: self.version.to_string(),
@@ -57,9 +64,21 @@ impl CatalogueEntry {
 
 type DataRow = (i64, String, String, String, String, String, bool, i64);
 type SubjectRow = (i64, String, String, bool, String, bool, i64);
-type MeasureRow = (i64, String, String, String, String, String, String, bool, i64);
+type MeasureRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    i64,
+);
 
-fn from_data((id, code, label, sensitivity, article, description, seeded, version): DataRow) -> CatalogueEntry {
+fn from_data(
+    (id, code, label, sensitivity, article, description, seeded, version): DataRow,
+) -> CatalogueEntry {
     CatalogueEntry {
         id,
         code,
@@ -75,7 +94,9 @@ fn from_data((id, code, label, sensitivity, article, description, seeded, versio
     }
 }
 
-fn from_subject((id, code, label, vulnerable, description, seeded, version): SubjectRow) -> CatalogueEntry {
+fn from_subject(
+    (id, code, label, vulnerable, description, seeded, version): SubjectRow,
+) -> CatalogueEntry {
     CatalogueEntry {
         id,
         code,
@@ -91,7 +112,9 @@ fn from_subject((id, code, label, vulnerable, description, seeded, version): Sub
     }
 }
 
-fn from_measure((id, code, label, kind, family, article, description, seeded, version): MeasureRow) -> CatalogueEntry {
+fn from_measure(
+    (id, code, label, kind, family, article, description, seeded, version): MeasureRow,
+) -> CatalogueEntry {
     CatalogueEntry {
         id,
         code,
@@ -154,7 +177,10 @@ macro_rules! measure_cols {
 pub fn list(conn: &mut DbConnection, kind: CatalogueKind) -> StoreResult<Vec<CatalogueEntry>> {
     Ok(match kind {
         CatalogueKind::DataCategories => data_categories::table
-            .order((data_categories::sensitivity.desc(), data_categories::label.asc()))
+            .order((
+                data_categories::sensitivity.desc(),
+                data_categories::label.asc(),
+            ))
             .select(data_cols!())
             .load::<DataRow>(conn)?
             .into_iter()
@@ -168,7 +194,10 @@ pub fn list(conn: &mut DbConnection, kind: CatalogueKind) -> StoreResult<Vec<Cat
             .map(from_subject)
             .collect(),
         CatalogueKind::SecurityMeasures => security_measures::table
-            .order((security_measures::family.asc(), security_measures::label.asc()))
+            .order((
+                security_measures::family.asc(),
+                security_measures::label.asc(),
+            ))
             .select(measure_cols!())
             .load::<MeasureRow>(conn)?
             .into_iter()
@@ -178,7 +207,11 @@ pub fn list(conn: &mut DbConnection, kind: CatalogueKind) -> StoreResult<Vec<Cat
 }
 
 /// One entry.
-pub fn get(conn: &mut DbConnection, kind: CatalogueKind, id: CatalogueEntryId) -> StoreResult<CatalogueEntry> {
+pub fn get(
+    conn: &mut DbConnection,
+    kind: CatalogueKind,
+    id: CatalogueEntryId,
+) -> StoreResult<CatalogueEntry> {
     let entry = match kind {
         CatalogueKind::DataCategories => data_categories::table
             .find(id.0)
@@ -213,7 +246,12 @@ fn duplicate_code(e: diesel::result::Error) -> StoreError {
     }
 }
 
-fn insert_row(conn: &mut DbConnection, kind: CatalogueKind, d: &CatalogueDraft, seeded: bool) -> StoreResult<i64> {
+fn insert_row(
+    conn: &mut DbConnection,
+    kind: CatalogueKind,
+    d: &CatalogueDraft,
+    seeded: bool,
+) -> StoreResult<i64> {
     let id = match kind {
         CatalogueKind::DataCategories => diesel::insert_into(data_categories::table)
             .values((
@@ -256,7 +294,11 @@ fn insert_row(conn: &mut DbConnection, kind: CatalogueKind, d: &CatalogueDraft, 
 }
 
 /// Adds a user's own entry.
-pub fn insert(conn: &mut DbConnection, kind: CatalogueKind, draft: &CatalogueDraft) -> StoreResult<CatalogueEntryId> {
+pub fn insert(
+    conn: &mut DbConnection,
+    kind: CatalogueKind,
+    draft: &CatalogueDraft,
+) -> StoreResult<CatalogueEntryId> {
     insert_row(conn, kind, draft, false).map(CatalogueEntryId)
 }
 
@@ -271,13 +313,21 @@ pub fn update(
     conn.transaction(|conn| {
         let current = get(conn, kind, id)?;
         if current.version != version {
-            return Err(StoreError::Conflict { current: current.version });
+            return Err(StoreError::Conflict {
+                current: current.version,
+            });
         }
-        let code = if current.seeded { current.code.as_str() } else { draft.code.as_str() };
+        let code = if current.seeded {
+            current.code.as_str()
+        } else {
+            draft.code.as_str()
+        };
         let next = version + 1;
         let changed = match kind {
             CatalogueKind::DataCategories => diesel::update(
-                data_categories::table.filter(data_categories::id.eq(id.0)).filter(data_categories::version.eq(version)),
+                data_categories::table
+                    .filter(data_categories::id.eq(id.0))
+                    .filter(data_categories::version.eq(version)),
             )
             .set((
                 data_categories::code.eq(code),
@@ -326,7 +376,11 @@ pub fn update(
 }
 
 /// The activities (id, reference, name) that use an entry.
-pub fn users(conn: &mut DbConnection, kind: CatalogueKind, id: CatalogueEntryId) -> StoreResult<Vec<(i64, String, String)>> {
+pub fn users(
+    conn: &mut DbConnection,
+    kind: CatalogueKind,
+    id: CatalogueEntryId,
+) -> StoreResult<Vec<(i64, String, String)>> {
     let mut ids: Vec<i64> = match kind {
         CatalogueKind::DataCategories => {
             let mut ids: Vec<i64> = activity_data_categories::table
@@ -360,19 +414,32 @@ pub fn users(conn: &mut DbConnection, kind: CatalogueKind, id: CatalogueEntryId)
 }
 
 /// Deletes an entry no activity uses; otherwise names those activities.
-pub fn delete(conn: &mut DbConnection, kind: CatalogueKind, id: CatalogueEntryId) -> StoreResult<()> {
+pub fn delete(
+    conn: &mut DbConnection,
+    kind: CatalogueKind,
+    id: CatalogueEntryId,
+) -> StoreResult<()> {
     conn.transaction(|conn| {
         get(conn, kind, id)?;
         let users = users(conn, kind, id)?;
         if !users.is_empty() {
             return Err(StoreError::InUse(
-                users.into_iter().map(|(_, r, n)| format!("{r} {n}")).collect(),
+                users
+                    .into_iter()
+                    .map(|(_, r, n)| format!("{r} {n}"))
+                    .collect(),
             ));
         }
         match kind {
-            CatalogueKind::DataCategories => diesel::delete(data_categories::table.find(id.0)).execute(conn)?,
-            CatalogueKind::SubjectCategories => diesel::delete(subject_categories::table.find(id.0)).execute(conn)?,
-            CatalogueKind::SecurityMeasures => diesel::delete(security_measures::table.find(id.0)).execute(conn)?,
+            CatalogueKind::DataCategories => {
+                diesel::delete(data_categories::table.find(id.0)).execute(conn)?
+            }
+            CatalogueKind::SubjectCategories => {
+                diesel::delete(subject_categories::table.find(id.0)).execute(conn)?
+            }
+            CatalogueKind::SecurityMeasures => {
+                diesel::delete(security_measures::table.find(id.0)).execute(conn)?
+            }
         };
         Ok(())
     })

@@ -46,7 +46,9 @@ pub enum DatabaseUrl {
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     /// The URL names no supported backend.
-    #[error("unsupported database URL scheme `{0}`: use postgres://..., sqlite://PATH or a file path")]
+    #[error(
+        "unsupported database URL scheme `{0}`: use postgres://..., sqlite://PATH or a file path"
+    )]
     UnknownScheme(String),
     /// The SQLite folder could not be created.
     #[error("cannot create the folder {path} for the SQLite database: {source}")]
@@ -74,7 +76,10 @@ impl DatabaseUrl {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Self::Postgres(url.to_owned()));
         }
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             return Ok(Self::Sqlite(PathBuf::from(path)));
         }
         if let Some((scheme, _)) = url.split_once("://") {
@@ -124,7 +129,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {

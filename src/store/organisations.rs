@@ -160,7 +160,9 @@ pub fn update(
     conn.transaction(|conn| {
         let current = get(conn, id)?;
         if current.version != version {
-            return Err(StoreError::Conflict { current: current.version });
+            return Err(StoreError::Conflict {
+                current: current.version,
+            });
         }
         let changed = diesel::update(
             organisations::table
@@ -175,7 +177,9 @@ pub fn update(
         .execute(conn)
         .map_err(duplicate_name)?;
         if changed == 0 {
-            return Err(StoreError::Conflict { current: version + 1 });
+            return Err(StoreError::Conflict {
+                current: version + 1,
+            });
         }
         Ok(())
     })

@@ -2,7 +2,9 @@
 
 use diesel::prelude::*;
 
-use super::schema::{activities, joint_controllers, parties, recipients, represented_controllers, transfers};
+use super::schema::{
+    activities, joint_controllers, parties, recipients, represented_controllers, transfers,
+};
 use super::{is_unique_violation, now, DbConnection, StoreError, StoreResult};
 use crate::domain::party::{PartyDraft, PartyForm};
 use crate::domain::vocab::{Country, PartyKind};
@@ -68,7 +70,10 @@ impl Party {
             contact: self.contact.clone(),
             address: self.address.clone(),
             contract_reference: self.contract_reference.clone(),
-            contract_date: self.contract_date.map(|d| d.to_string()).unwrap_or_default(),
+            contract_date: self
+                .contract_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             notes: self.notes.clone(),
             version: self.version.to_string(),
         }
@@ -149,22 +154,35 @@ pub fn insert(conn: &mut DbConnection, draft: &PartyDraft) -> StoreResult<PartyI
 }
 
 /// Changes a party if it is still at `version`.
-pub fn update(conn: &mut DbConnection, id: PartyId, version: i64, draft: &PartyDraft) -> StoreResult<()> {
+pub fn update(
+    conn: &mut DbConnection,
+    id: PartyId,
+    version: i64,
+    draft: &PartyDraft,
+) -> StoreResult<()> {
     conn.transaction(|conn| {
         let current = get(conn, id)?;
         if current.version != version {
-            return Err(StoreError::Conflict { current: current.version });
+            return Err(StoreError::Conflict {
+                current: current.version,
+            });
         }
-        let changed = diesel::update(parties::table.filter(parties::id.eq(id.0)).filter(parties::version.eq(version)))
-            .set((
-                PartyValues::from(draft),
-                parties::version.eq(version + 1),
-                parties::updated_at.eq(now()),
-            ))
-            .execute(conn)
-            .map_err(duplicate_name)?;
+        let changed = diesel::update(
+            parties::table
+                .filter(parties::id.eq(id.0))
+                .filter(parties::version.eq(version)),
+        )
+        .set((
+            PartyValues::from(draft),
+            parties::version.eq(version + 1),
+            parties::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map_err(duplicate_name)?;
         if changed == 0 {
-            return Err(StoreError::Conflict { current: version + 1 });
+            return Err(StoreError::Conflict {
+                current: version + 1,
+            });
         }
         Ok(())
     })
@@ -210,7 +228,10 @@ pub fn delete(conn: &mut DbConnection, id: PartyId) -> StoreResult<()> {
         let users = users(conn, id)?;
         if !users.is_empty() {
             return Err(StoreError::InUse(
-                users.into_iter().map(|(_, r, n)| format!("{r} {n}")).collect(),
+                users
+                    .into_iter()
+                    .map(|(_, r, n)| format!("{r} {n}"))
+                    .collect(),
             ));
         }
         diesel::delete(parties::table.find(id.0)).execute(conn)?;

@@ -6,14 +6,19 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::errors::AppError;
-use super::page::{db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout};
+use super::page::{
+    db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
+};
 use super::AppState;
-use crate::domain::activity::{ActivityForm, Choices, DataCategoryChoice, MeasureChoice, PartyChoice, PurposeRow, RowList};
+use crate::domain::activity::{
+    ActivityForm, Choices, DataCategoryChoice, MeasureChoice, PartyChoice, PurposeRow, RowList,
+};
 use crate::domain::completeness::Gap;
 use crate::domain::errors::FieldErrors;
 use crate::domain::vocab::{
-    rights_for, Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, MeasureFamily, PartyKind,
-    RetentionUnit, Right, Role, Sensitivity, SpecialCondition, Status, TransferMechanism,
+    rights_for, Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, MeasureFamily,
+    PartyKind, RetentionUnit, Right, Role, Sensitivity, SpecialCondition, Status,
+    TransferMechanism,
 };
 use crate::domain::{ActivityId, DataCategoryId, OrganisationId};
 use crate::store::activities::{
@@ -39,13 +44,25 @@ struct ListPage {
 
 impl ListPage {
     fn value(&self, key: &str) -> &str {
-        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
 
     fn page_url(&self, page: i64) -> String {
-        let mut q: Vec<(String, String)> = self.query.iter().filter(|(k, v)| k != "page" && !v.is_empty()).cloned().collect();
+        let mut q: Vec<(String, String)> = self
+            .query
+            .iter()
+            .filter(|(k, v)| k != "page" && !v.is_empty())
+            .cloned()
+            .collect();
         q.push(("page".into(), page.to_string()));
-        format!("/activities?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+        format!(
+            "/activities?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
     }
 
     fn sort_url(&self, key: &str) -> String {
@@ -60,7 +77,10 @@ impl ListPage {
         if descending {
             q.push(("dir".into(), "desc".into()));
         }
-        format!("/activities?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+        format!(
+            "/activities?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
     }
 
     fn aria_sort(&self, key: &str) -> &'static str {
@@ -86,7 +106,9 @@ impl ListPage {
     }
 
     fn is_filtered(&self) -> bool {
-        self.query.iter().any(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "sort" | "dir" | "page"))
+        self.query
+            .iter()
+            .any(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "sort" | "dir" | "page"))
     }
 }
 
@@ -96,7 +118,11 @@ fn bad(field: &str, message: &str) -> AppError {
 
 /// Reads the list's filters from the query string; a bad value names its field.
 fn parse_filter(query: &[(String, String)]) -> Result<ActivityFilter, AppError> {
-    let mut f = ActivityFilter { per_page: PER_PAGE, page: 1, ..Default::default() };
+    let mut f = ActivityFilter {
+        per_page: PER_PAGE,
+        page: 1,
+        ..Default::default()
+    };
     for (key, value) in query {
         let v = value.trim();
         if v.is_empty() {
@@ -105,28 +131,51 @@ fn parse_filter(query: &[(String, String)]) -> Result<ActivityFilter, AppError> 
         match key.as_str() {
             "q" => f.text = v.chars().take(200).collect(),
             "organisation" => {
-                f.organisation = Some(v.parse::<OrganisationId>().map_err(|_| bad("organisation", "must be an organisation id"))?)
+                f.organisation = Some(
+                    v.parse::<OrganisationId>()
+                        .map_err(|_| bad("organisation", "must be an organisation id"))?,
+                )
             }
-            "role" => f.role = Some(Role::from_code(v).ok_or_else(|| bad("role", "must be controller or processor"))?),
+            "role" => {
+                f.role = Some(
+                    Role::from_code(v)
+                        .ok_or_else(|| bad("role", "must be controller or processor"))?,
+                )
+            }
             "status" => {
                 f.status = match v {
                     "current" => StatusFilter::Current,
                     "all" => StatusFilter::All,
-                    s => StatusFilter::Only(
-                        Status::from_code(s).ok_or_else(|| bad("status", "must be current, draft, active, retired or all"))?,
-                    ),
+                    s => StatusFilter::Only(Status::from_code(s).ok_or_else(|| {
+                        bad("status", "must be current, draft, active, retired or all")
+                    })?),
                 }
             }
             "basis" => {
-                f.lawful_basis = Some(LawfulBasis::from_code(v).ok_or_else(|| bad("basis", "must be an Art. 6(1) lawful basis code"))?)
+                f.lawful_basis = Some(
+                    LawfulBasis::from_code(v)
+                        .ok_or_else(|| bad("basis", "must be an Art. 6(1) lawful basis code"))?,
+                )
             }
             "category" => {
-                f.data_category = Some(v.parse::<DataCategoryId>().map_err(|_| bad("category", "must be a personal-data category id"))?)
+                f.data_category = Some(
+                    v.parse::<DataCategoryId>()
+                        .map_err(|_| bad("category", "must be a personal-data category id"))?,
+                )
             }
             "destination" => {
-                f.destination = Some(Country::parse(v).ok_or_else(|| bad("destination", "must be an ISO 3166-1 alpha-2 country code"))?)
+                f.destination = Some(Country::parse(v).ok_or_else(|| {
+                    bad("destination", "must be an ISO 3166-1 alpha-2 country code")
+                })?)
             }
-            "sort" => f.sort = SortKey::from_code(v).ok_or_else(|| bad("sort", "must be reference, name, organisation, status, updated or next_review"))?,
+            "sort" => {
+                f.sort = SortKey::from_code(v).ok_or_else(|| {
+                    bad(
+                        "sort",
+                        "must be reference, name, organisation, status, updated or next_review",
+                    )
+                })?
+            }
             "dir" => {
                 f.descending = match v {
                     "asc" => false,
@@ -156,8 +205,15 @@ pub async fn list(
     let query = query.into_inner();
     let filter = parse_filter(&query)?;
     let f = filter.clone();
-    let (page, choices) = db(&state, move |c| Ok((store::search(c, &f)?, store::choices(c)?))).await?;
-    let status_value = query.iter().find(|(k, _)| k == "status").map(|(_, v)| v.clone()).unwrap_or_default();
+    let (page, choices) = db(&state, move |c| {
+        Ok((store::search(c, &f)?, store::choices(c)?))
+    })
+    .await?;
+    let status_value = query
+        .iter()
+        .find(|(k, _)| k == "status")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     ok(&ListPage {
         layout: layout.at("activities"),
         page,
@@ -186,20 +242,32 @@ impl ShowPage {
     }
 
     fn org_country(&self) -> String {
-        Country::parse(&self.org.country).map(|c| c.to_string()).unwrap_or_else(|| self.org.country.clone())
+        Country::parse(&self.org.country)
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| self.org.country.clone())
     }
 
     fn has_special(&self) -> bool {
-        self.a.data_categories.iter().any(|c| c.sensitivity == Sensitivity::SpecialCategory)
+        self.a
+            .data_categories
+            .iter()
+            .any(|c| c.sensitivity == Sensitivity::SpecialCategory)
     }
 
     fn has_criminal(&self) -> bool {
-        self.a.data_categories.iter().any(|c| c.sensitivity == Sensitivity::CriminalOffence)
+        self.a
+            .data_categories
+            .iter()
+            .any(|c| c.sensitivity == Sensitivity::CriminalOffence)
     }
 }
 
 /// `GET /activities/{id}`.
-pub async fn show(state: web::Data<AppState>, layout: Layout, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    layout: Layout,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = ActivityId(path_id(&id)?);
     let (a, org) = db(&state, move |c| {
         let a = store::get(c, id)?;
@@ -209,7 +277,13 @@ pub async fn show(state: web::Data<AppState>, layout: Layout, id: web::Path<Stri
     .await?;
     let gaps = a.gaps();
     let rights = rights_for(&a.lawful_bases(), a.automated_decision);
-    ok(&ShowPage { layout: layout.at("activities"), a, org, gaps, rights })
+    ok(&ShowPage {
+        layout: layout.at("activities"),
+        a,
+        org,
+        gaps,
+        rights,
+    })
 }
 
 #[derive(Template)]
@@ -235,7 +309,13 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn new(layout: Layout, id: Option<i64>, form: ActivityForm, errors: FieldErrors, choices: Choices) -> Self {
+    fn new(
+        layout: Layout,
+        id: Option<i64>,
+        form: ActivityForm,
+        errors: FieldErrors,
+        choices: Choices,
+    ) -> Self {
         FormPage {
             layout: layout.at("activities"),
             id,
@@ -278,7 +358,9 @@ impl FormPage {
     }
 
     fn err(&self, list: &str, i: &usize, field: &str) -> Option<String> {
-        self.errors.get(&format!("{list}[{i}].{field}")).map(str::to_owned)
+        self.errors
+            .get(&format!("{list}[{i}].{field}"))
+            .map(str::to_owned)
     }
 
     fn name(&self, list: &str, i: &usize, field: &str) -> String {
@@ -289,7 +371,16 @@ impl FormPage {
         Sensitivity::ALL
             .iter()
             .rev()
-            .map(|s| (*s, self.choices.data_categories.iter().filter(|c| c.sensitivity == *s).collect::<Vec<_>>()))
+            .map(|s| {
+                (
+                    *s,
+                    self.choices
+                        .data_categories
+                        .iter()
+                        .filter(|c| c.sensitivity == *s)
+                        .collect::<Vec<_>>(),
+                )
+            })
             .filter(|(_, v)| !v.is_empty())
             .collect()
     }
@@ -297,18 +388,41 @@ impl FormPage {
     fn measure_groups(&self) -> Vec<(MeasureFamily, Vec<&MeasureChoice>)> {
         MeasureFamily::ALL
             .iter()
-            .map(|f| (*f, self.choices.measures.iter().filter(|m| m.family == *f).collect::<Vec<_>>()))
+            .map(|f| {
+                (
+                    *f,
+                    self.choices
+                        .measures
+                        .iter()
+                        .filter(|m| m.family == *f)
+                        .collect::<Vec<_>>(),
+                )
+            })
             .filter(|(_, v)| !v.is_empty())
             .collect()
     }
 
     fn joint_parties(&self) -> Vec<&PartyChoice> {
-        self.choices.parties.iter().filter(|p| p.kind == PartyKind::JointController).collect()
+        self.choices
+            .parties
+            .iter()
+            .filter(|p| p.kind == PartyKind::JointController)
+            .collect()
     }
 
     fn client_parties(&self) -> Vec<&PartyChoice> {
-        let mut v: Vec<&PartyChoice> = self.choices.parties.iter().filter(|p| p.kind == PartyKind::ClientController).collect();
-        v.extend(self.choices.parties.iter().filter(|p| p.kind != PartyKind::ClientController));
+        let mut v: Vec<&PartyChoice> = self
+            .choices
+            .parties
+            .iter()
+            .filter(|p| p.kind == PartyKind::ClientController)
+            .collect();
+        v.extend(
+            self.choices
+                .parties
+                .iter()
+                .filter(|p| p.kind != PartyKind::ClientController),
+        );
         v
     }
 }
@@ -324,13 +438,24 @@ pub async fn new(
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let choices = load_choices(&state).await?;
-    let wanted = query.iter().find(|(k, _)| k == "organisation").and_then(|(_, v)| v.parse::<OrganisationId>().ok());
+    let wanted = query
+        .iter()
+        .find(|(k, _)| k == "organisation")
+        .and_then(|(_, v)| v.parse::<OrganisationId>().ok());
     let org = wanted
         .and_then(|id| choices.organisations.iter().find(|o| o.id == id))
-        .or_else(|| if choices.organisations.len() == 1 { choices.organisations.first() } else { None });
+        .or_else(|| {
+            if choices.organisations.len() == 1 {
+                choices.organisations.first()
+            } else {
+                None
+            }
+        });
     let today = chrono::Utc::now().date_naive();
     let next_review = org
-        .and_then(|o| today.checked_add_months(chrono::Months::new(o.review_interval_months.max(1) as u32)))
+        .and_then(|o| {
+            today.checked_add_months(chrono::Months::new(o.review_interval_months.max(1) as u32))
+        })
         .map(|d| d.to_string())
         .unwrap_or_default();
     let form = ActivityForm {
@@ -347,7 +472,13 @@ pub async fn new(
         purposes: vec![PurposeRow::default()],
         ..Default::default()
     };
-    ok(&FormPage::new(layout, None, form, FieldErrors::new(), choices))
+    ok(&FormPage::new(
+        layout,
+        None,
+        form,
+        FieldErrors::new(),
+        choices,
+    ))
 }
 
 /// What the submit button asked for.
@@ -361,7 +492,9 @@ fn action(form: &CheckedForm) -> Action {
     let raw = form.get("action").unwrap_or("save");
     let mut parts = raw.split(':');
     match (parts.next(), parts.next(), parts.next()) {
-        (Some("add"), Some(list), None) => RowList::from_name(list).map(Action::Add).unwrap_or(Action::Save),
+        (Some("add"), Some(list), None) => RowList::from_name(list)
+            .map(Action::Add)
+            .unwrap_or(Action::Save),
         (Some("remove"), Some(list), Some(i)) => match (RowList::from_name(list), i.parse()) {
             (Some(l), Ok(i)) => Action::Remove(l, i),
             _ => Action::Save,
@@ -386,40 +519,79 @@ fn apply_row_action(form: &mut ActivityForm, action: &Action) -> bool {
 }
 
 /// `POST /activities`.
-pub async fn create(state: web::Data<AppState>, layout: Layout, body: CheckedForm) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    layout: Layout,
+    body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
     let mut form = ActivityForm::from_pairs(&body.0);
     let choices = load_choices(&state).await?;
     if apply_row_action(&mut form, &action(&body)) {
-        return ok(&FormPage::new(layout, None, form, FieldErrors::new(), choices));
+        return ok(&FormPage::new(
+            layout,
+            None,
+            form,
+            FieldErrors::new(),
+            choices,
+        ));
     }
     let draft = match form.parse(&choices) {
         Ok(d) => d,
         Err(errors) => {
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, None, form, errors, choices));
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, None, form, errors, choices),
+            );
         }
     };
     match db_raw(&state, move |c| store::insert(c, &draft)).await? {
-        Ok(id) => Ok(redirect_with(&format!("/activities/{id}"), "Activity created.")),
+        Ok(id) => Ok(redirect_with(
+            &format!("/activities/{id}"),
+            "Activity created.",
+        )),
         Err(StoreError::Duplicate { field, message }) => {
             let mut errors = FieldErrors::new();
             errors.add(field, message);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, None, form, errors, choices))
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, None, form, errors, choices),
+            )
         }
         Err(e) => Err(e.into()),
     }
 }
 
 /// `GET /activities/{id}/edit`.
-pub async fn edit(state: web::Data<AppState>, layout: Layout, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn edit(
+    state: web::Data<AppState>,
+    layout: Layout,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = ActivityId(path_id(&id)?);
-    let (a, choices) = db(&state, move |c| Ok((store::get(c, id)?, store::choices(c)?))).await?;
-    ok(&FormPage::new(layout, Some(id.0), a.to_form(), FieldErrors::new(), choices))
+    let (a, choices) = db(&state, move |c| {
+        Ok((store::get(c, id)?, store::choices(c)?))
+    })
+    .await?;
+    ok(&FormPage::new(
+        layout,
+        Some(id.0),
+        a.to_form(),
+        FieldErrors::new(),
+        choices,
+    ))
 }
 
 /// `GET /activities/{id}/clone`: a new-activity form filled from an existing one.
-pub async fn clone(state: web::Data<AppState>, layout: Layout, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn clone(
+    state: web::Data<AppState>,
+    layout: Layout,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = ActivityId(path_id(&id)?);
-    let (a, choices) = db(&state, move |c| Ok((store::get(c, id)?, store::choices(c)?))).await?;
+    let (a, choices) = db(&state, move |c| {
+        Ok((store::get(c, id)?, store::choices(c)?))
+    })
+    .await?;
     let mut form = a.to_form();
     form.reference.clear();
     form.version.clear();
@@ -440,23 +612,44 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let id = ActivityId(path_id(&id)?);
     let mut form = ActivityForm::from_pairs(&body.0);
-    let choices = load_choices(&state).await?;
+    let (exists, choices) = db(&state, move |c| {
+        Ok((store::exists(c, id)?, store::choices(c)?))
+    })
+    .await?;
+    if !exists {
+        return Err(AppError::NotFound);
+    }
     if apply_row_action(&mut form, &action(&body)) {
-        return ok(&FormPage::new(layout, Some(id.0), form, FieldErrors::new(), choices));
+        return ok(&FormPage::new(
+            layout,
+            Some(id.0),
+            form,
+            FieldErrors::new(),
+            choices,
+        ));
     }
     let version = form_version(&form.version)?;
     let draft = match form.parse(&choices) {
         Ok(d) => d,
         Err(errors) => {
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, Some(id.0), form, errors, choices));
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, Some(id.0), form, errors, choices),
+            );
         }
     };
     match db_raw(&state, move |c| store::update(c, id, version, &draft)).await? {
-        Ok(()) => Ok(redirect_with(&format!("/activities/{id}"), "Activity saved.")),
+        Ok(()) => Ok(redirect_with(
+            &format!("/activities/{id}"),
+            "Activity saved.",
+        )),
         Err(StoreError::Duplicate { field, message }) => {
             let mut errors = FieldErrors::new();
             errors.add(field, message);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, Some(id.0), form, errors, choices))
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, Some(id.0), form, errors, choices),
+            )
         }
         Err(StoreError::Conflict { current }) => {
             form.version = current.to_string();
@@ -469,12 +662,18 @@ pub async fn update(
 }
 
 /// `POST /activities/{id}/status`: retire or reactivate.
-pub async fn set_status(state: web::Data<AppState>, id: web::Path<String>, body: CheckedForm) -> Result<HttpResponse, AppError> {
+pub async fn set_status(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
     let id = ActivityId(path_id(&id)?);
     let status = body
         .get("status")
         .and_then(Status::from_code)
-        .ok_or_else(|| AppError::BadRequest("Field `status` must be draft, active or retired.".into()))?;
+        .ok_or_else(|| {
+            AppError::BadRequest("Field `status` must be draft, active or retired.".into())
+        })?;
     let version = form_version(body.get("version").unwrap_or_default())?;
     db(&state, move |c| store::set_status(c, id, version, status)).await?;
     let message = match status {

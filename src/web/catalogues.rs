@@ -5,7 +5,9 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::errors::AppError;
-use super::page::{db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout};
+use super::page::{
+    db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
+};
 use super::AppState;
 use crate::domain::catalogue::{CatalogueForm, CatalogueKind};
 use crate::domain::errors::FieldErrors;
@@ -46,7 +48,13 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn new(layout: Layout, kind: CatalogueKind, id: Option<i64>, form: CatalogueForm, errors: FieldErrors) -> Self {
+    fn new(
+        layout: Layout,
+        kind: CatalogueKind,
+        id: Option<i64>,
+        form: CatalogueForm,
+        errors: FieldErrors,
+    ) -> Self {
         FormPage {
             layout: layout.at("catalogues"),
             kind,
@@ -70,23 +78,40 @@ fn kind(slug: &str) -> Result<CatalogueKind, AppError> {
 /// `GET /catalogues`.
 pub async fn index(state: web::Data<AppState>, layout: Layout) -> Result<HttpResponse, AppError> {
     let catalogues = db(&state, |c| {
-        CatalogueKind::ALL.into_iter().map(|k| Ok((k, store::list(c, k)?.len()))).collect()
+        CatalogueKind::ALL
+            .into_iter()
+            .map(|k| Ok((k, store::list(c, k)?.len())))
+            .collect()
     })
     .await?;
-    ok(&IndexPage { layout: layout.at("catalogues"), catalogues })
+    ok(&IndexPage {
+        layout: layout.at("catalogues"),
+        catalogues,
+    })
 }
 
 /// `GET /catalogues/{kind}`.
-pub async fn list(state: web::Data<AppState>, layout: Layout, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    layout: Layout,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let kind = kind(&slug)?;
     let entries = db(&state, move |c| store::list(c, kind)).await?;
-    ok(&ListPage { layout: layout.at("catalogues"), kind, entries })
+    ok(&ListPage {
+        layout: layout.at("catalogues"),
+        kind,
+        entries,
+    })
 }
 
 /// `GET /catalogues/{kind}/new`.
 pub async fn new(layout: Layout, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let kind = kind(&slug)?;
-    let form = CatalogueForm { sensitivity: "standard".into(), ..Default::default() };
+    let form = CatalogueForm {
+        sensitivity: "standard".into(),
+        ..Default::default()
+    };
     ok(&FormPage::new(layout, kind, None, form, FieldErrors::new()))
 }
 
@@ -101,14 +126,25 @@ pub async fn create(
     let form: CatalogueForm = body.parse()?;
     let draft = match form.parse(kind) {
         Ok(d) => d,
-        Err(errors) => return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, kind, None, form, errors)),
+        Err(errors) => {
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, kind, None, form, errors),
+            )
+        }
     };
     match db_raw(&state, move |c| store::insert(c, kind, &draft)).await? {
-        Ok(_) => Ok(redirect_with(&format!("/catalogues/{}", kind.slug()), "Entry added to the catalogue.")),
+        Ok(_) => Ok(redirect_with(
+            &format!("/catalogues/{}", kind.slug()),
+            "Entry added to the catalogue.",
+        )),
         Err(StoreError::Duplicate { field, message }) => {
             let mut errors = FieldErrors::new();
             errors.add(field, message);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, kind, None, form, errors))
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, kind, None, form, errors),
+            )
         }
         Err(e) => Err(e.into()),
     }
@@ -122,8 +158,17 @@ pub async fn edit(
 ) -> Result<HttpResponse, AppError> {
     let kind = kind(&path.0)?;
     let id = CatalogueEntryId(path_id(&path.1)?);
-    let (entry, users) = db(&state, move |c| Ok((store::get(c, kind, id)?, store::users(c, kind, id)?))).await?;
-    let mut page = FormPage::new(layout, kind, Some(id.0), entry.to_form(), FieldErrors::new());
+    let (entry, users) = db(&state, move |c| {
+        Ok((store::get(c, kind, id)?, store::users(c, kind, id)?))
+    })
+    .await?;
+    let mut page = FormPage::new(
+        layout,
+        kind,
+        Some(id.0),
+        entry.to_form(),
+        FieldErrors::new(),
+    );
     page.seeded = entry.seeded;
     page.users = users;
     ok(&page)
@@ -154,7 +199,10 @@ pub async fn update(
         }
     };
     match db_raw(&state, move |c| store::update(c, kind, id, version, &draft)).await? {
-        Ok(()) => Ok(redirect_with(&format!("/catalogues/{}", kind.slug()), "Catalogue entry saved.")),
+        Ok(()) => Ok(redirect_with(
+            &format!("/catalogues/{}", kind.slug()),
+            "Catalogue entry saved.",
+        )),
         Err(StoreError::Duplicate { field, message }) => {
             let mut errors = FieldErrors::new();
             errors.add(field, message);
@@ -182,8 +230,14 @@ pub async fn delete(
     let kind = kind(&path.0)?;
     let id = CatalogueEntryId(path_id(&path.1)?);
     match db_raw(&state, move |c| store::delete(c, kind, id)).await? {
-        Ok(()) => Ok(redirect_with(&format!("/catalogues/{}", kind.slug()), "Catalogue entry deleted.")),
-        Err(StoreError::InUse(users)) => Err(AppError::InUse { what: format!("This {}", kind.singular()), users }),
+        Ok(()) => Ok(redirect_with(
+            &format!("/catalogues/{}", kind.slug()),
+            "Catalogue entry deleted.",
+        )),
+        Err(StoreError::InUse(users)) => Err(AppError::InUse {
+            what: format!("This {}", kind.singular()),
+            users,
+        }),
         Err(e) => Err(e.into()),
     }
 }

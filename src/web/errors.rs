@@ -107,8 +107,16 @@ impl ResponseError for AppError {
                 )
             }
         };
-        let page = ErrorPage { status: status.as_u16(), title, message, users, request_id };
-        let body = page.render().unwrap_or_else(|_| format!("{} {}", status.as_u16(), title));
+        let page = ErrorPage {
+            status: status.as_u16(),
+            title,
+            message,
+            users,
+            request_id,
+        };
+        let body = page
+            .render()
+            .unwrap_or_else(|_| format!("{} {}", status.as_u16(), title));
         HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(body)

@@ -34,14 +34,25 @@ pub async fn index(state: web::Data<AppState>, layout: Layout) -> Result<HttpRes
     let page = db(&state, move |c| {
         let orgs = organisations::list(c)?.len();
         let counts = activity_store::status_counts(c)?;
-        let count = |s: &str| counts.iter().find(|(k, _)| k == s).map(|(_, n)| *n).unwrap_or(0);
+        let count = |s: &str| {
+            counts
+                .iter()
+                .find(|(k, _)| k == s)
+                .map(|(_, n)| *n)
+                .unwrap_or(0)
+        };
         // Completeness of the whole current register, page by page so memory stays bounded.
         let mut incomplete = 0;
         let mut page = 1;
         loop {
             let result = activity_store::search(
                 c,
-                &ActivityFilter { status: StatusFilter::Current, page, per_page: 500, ..Default::default() },
+                &ActivityFilter {
+                    status: StatusFilter::Current,
+                    page,
+                    per_page: 500,
+                    ..Default::default()
+                },
             )?;
             incomplete += result.rows.iter().filter(|r| !r.gaps.is_empty()).count();
             if page >= result.pages() {

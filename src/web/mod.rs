@@ -43,15 +43,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/activities/{id}", web::post().to(activities::update))
         .route("/activities/{id}/edit", web::get().to(activities::edit))
         .route("/activities/{id}/clone", web::get().to(activities::clone))
-        .route("/activities/{id}/status", web::post().to(activities::set_status))
+        .route(
+            "/activities/{id}/status",
+            web::post().to(activities::set_status),
+        )
         // Organisations
         .route("/organisations", web::get().to(organisations::list))
         .route("/organisations", web::post().to(organisations::create))
         .route("/organisations/new", web::get().to(organisations::new))
         .route("/organisations/{id}", web::get().to(organisations::show))
         .route("/organisations/{id}", web::post().to(organisations::update))
-        .route("/organisations/{id}/edit", web::get().to(organisations::edit))
-        .route("/organisations/{id}/delete", web::post().to(organisations::delete))
+        .route(
+            "/organisations/{id}/edit",
+            web::get().to(organisations::edit),
+        )
+        .route(
+            "/organisations/{id}/delete",
+            web::post().to(organisations::delete),
+        )
         // Parties
         .route("/parties", web::get().to(parties::list))
         .route("/parties", web::post().to(parties::create))
@@ -65,9 +74,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/catalogues/{kind}", web::get().to(catalogues::list))
         .route("/catalogues/{kind}", web::post().to(catalogues::create))
         .route("/catalogues/{kind}/new", web::get().to(catalogues::new))
-        .route("/catalogues/{kind}/{id}", web::post().to(catalogues::update))
-        .route("/catalogues/{kind}/{id}/edit", web::get().to(catalogues::edit))
-        .route("/catalogues/{kind}/{id}/delete", web::post().to(catalogues::delete));
+        .route(
+            "/catalogues/{kind}/{id}",
+            web::post().to(catalogues::update),
+        )
+        .route(
+            "/catalogues/{kind}/{id}/edit",
+            web::get().to(catalogues::edit),
+        )
+        .route(
+            "/catalogues/{kind}/{id}/delete",
+            web::post().to(catalogues::delete),
+        );
 }
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
@@ -90,9 +108,18 @@ async fn chrome(
     let had_flash = req.cookie(FLASH_COOKIE).is_some();
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if fresh {
         let cookie = Cookie::build(CSRF_COOKIE, token)
@@ -100,12 +127,16 @@ async fn chrome(
             .http_only(true)
             .same_site(SameSite::Strict)
             .finish();
-        res.response_mut().add_cookie(&cookie).map_err(actix_web::error::ErrorInternalServerError)?;
+        res.response_mut()
+            .add_cookie(&cookie)
+            .map_err(actix_web::error::ErrorInternalServerError)?;
     }
     if had_flash && res.status() != actix_web::http::StatusCode::SEE_OTHER {
         let mut gone = Cookie::build(FLASH_COOKIE, "").path("/").finish();
         gone.make_removal();
-        res.response_mut().add_cookie(&gone).map_err(actix_web::error::ErrorInternalServerError)?;
+        res.response_mut()
+            .add_cookie(&gone)
+            .map_err(actix_web::error::ErrorInternalServerError)?;
     }
     Ok(res)
 }

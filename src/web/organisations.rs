@@ -5,13 +5,17 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::errors::AppError;
-use super::page::{db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout};
+use super::page::{
+    db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
+};
 use super::AppState;
 use crate::domain::errors::FieldErrors;
 use crate::domain::organisation::OrganisationForm;
 use crate::domain::vocab::Country;
 use crate::domain::OrganisationId;
-use crate::store::activities::{self as activity_store, ActivityFilter, ActivitySummary, StatusFilter};
+use crate::store::activities::{
+    self as activity_store, ActivityFilter, ActivitySummary, StatusFilter,
+};
 use crate::store::organisations::{self as store, Organisation};
 use crate::store::StoreError;
 
@@ -33,7 +37,9 @@ struct ShowPage {
 
 impl ShowPage {
     fn country(&self) -> String {
-        Country::parse(&self.org.country).map(|c| c.to_string()).unwrap_or_else(|| self.org.country.clone())
+        Country::parse(&self.org.country)
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| self.org.country.clone())
     }
 }
 
@@ -50,7 +56,14 @@ struct FormPage {
 
 impl FormPage {
     fn new(layout: Layout, id: Option<i64>, form: OrganisationForm, errors: FieldErrors) -> Self {
-        FormPage { layout: layout.at("organisations"), id, form, errors, countries: Country::all(), conflict: false }
+        FormPage {
+            layout: layout.at("organisations"),
+            id,
+            form,
+            errors,
+            countries: Country::all(),
+            conflict: false,
+        }
     }
 }
 
@@ -62,59 +75,108 @@ pub async fn list(state: web::Data<AppState>, layout: Layout) -> Result<HttpResp
         Ok(orgs
             .into_iter()
             .map(|o| {
-                let n = counts.iter().find(|(id, _)| *id == o.id).map(|(_, n)| *n).unwrap_or(0);
+                let n = counts
+                    .iter()
+                    .find(|(id, _)| *id == o.id)
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0);
                 (o, n)
             })
             .collect())
     })
     .await?;
-    ok(&ListPage { layout: layout.at("organisations"), rows })
+    ok(&ListPage {
+        layout: layout.at("organisations"),
+        rows,
+    })
 }
 
 /// `GET /organisations/{id}`.
-pub async fn show(state: web::Data<AppState>, layout: Layout, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    layout: Layout,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = OrganisationId(path_id(&id)?);
     let (org, page) = db(&state, move |c| {
         let org = store::get(c, id)?;
         let page = activity_store::search(
             c,
-            &ActivityFilter { organisation: Some(id), status: StatusFilter::All, per_page: 500, page: 1, ..Default::default() },
+            &ActivityFilter {
+                organisation: Some(id),
+                status: StatusFilter::All,
+                per_page: 500,
+                page: 1,
+                ..Default::default()
+            },
         )?;
         Ok((org, page))
     })
     .await?;
-    ok(&ShowPage { layout: layout.at("organisations"), org, total: page.total, activities: page.rows })
+    ok(&ShowPage {
+        layout: layout.at("organisations"),
+        org,
+        total: page.total,
+        activities: page.rows,
+    })
 }
 
 /// `GET /organisations/new`.
 pub async fn new(layout: Layout) -> Result<HttpResponse, AppError> {
-    let form = OrganisationForm { review_interval_months: "12".into(), ..Default::default() };
+    let form = OrganisationForm {
+        review_interval_months: "12".into(),
+        ..Default::default()
+    };
     ok(&FormPage::new(layout, None, form, FieldErrors::new()))
 }
 
 /// `POST /organisations`.
-pub async fn create(state: web::Data<AppState>, layout: Layout, body: CheckedForm) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    layout: Layout,
+    body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
     let form: OrganisationForm = body.parse()?;
     let draft = match form.parse() {
         Ok(d) => d,
-        Err(errors) => return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, None, form, errors)),
+        Err(errors) => {
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, None, form, errors),
+            )
+        }
     };
     match db_raw(&state, move |c| store::insert(c, &draft)).await? {
-        Ok(id) => Ok(redirect_with(&format!("/organisations/{id}"), "Organisation created.")),
+        Ok(id) => Ok(redirect_with(
+            &format!("/organisations/{id}"),
+            "Organisation created.",
+        )),
         Err(StoreError::Duplicate { field, message }) => {
             let mut errors = FieldErrors::new();
             errors.add(field, message);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, None, form, errors))
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, None, form, errors),
+            )
         }
         Err(e) => Err(e.into()),
     }
 }
 
 /// `GET /organisations/{id}/edit`.
-pub async fn edit(state: web::Data<AppState>, layout: Layout, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn edit(
+    state: web::Data<AppState>,
+    layout: Layout,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = OrganisationId(path_id(&id)?);
     let org = db(&state, move |c| store::get(c, id)).await?;
-    ok(&FormPage::new(layout, Some(id.0), org.to_form(), FieldErrors::new()))
+    ok(&FormPage::new(
+        layout,
+        Some(id.0),
+        org.to_form(),
+        FieldErrors::new(),
+    ))
 }
 
 /// `POST /organisations/{id}`.
@@ -129,14 +191,25 @@ pub async fn update(
     let version = form_version(&form.version)?;
     let draft = match form.parse() {
         Ok(d) => d,
-        Err(errors) => return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, Some(id.0), form, errors)),
+        Err(errors) => {
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, Some(id.0), form, errors),
+            )
+        }
     };
     match db_raw(&state, move |c| store::update(c, id, version, &draft)).await? {
-        Ok(()) => Ok(redirect_with(&format!("/organisations/{id}"), "Organisation saved.")),
+        Ok(()) => Ok(redirect_with(
+            &format!("/organisations/{id}"),
+            "Organisation saved.",
+        )),
         Err(StoreError::Duplicate { field, message }) => {
             let mut errors = FieldErrors::new();
             errors.add(field, message);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, Some(id.0), form, errors))
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, Some(id.0), form, errors),
+            )
         }
         Err(StoreError::Conflict { current }) => {
             form.version = current.to_string();
@@ -149,11 +222,18 @@ pub async fn update(
 }
 
 /// `POST /organisations/{id}/delete`: refused while activities belong to it.
-pub async fn delete(state: web::Data<AppState>, id: web::Path<String>, _body: CheckedForm) -> Result<HttpResponse, AppError> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    _body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
     let id = OrganisationId(path_id(&id)?);
     match db_raw(&state, move |c| store::delete(c, id)).await? {
         Ok(()) => Ok(redirect_with("/organisations", "Organisation deleted.")),
-        Err(StoreError::InUse(users)) => Err(AppError::InUse { what: "This organisation".into(), users }),
+        Err(StoreError::InUse(users)) => Err(AppError::InUse {
+            what: "This organisation".into(),
+            users,
+        }),
         Err(e) => Err(e.into()),
     }
 }

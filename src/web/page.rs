@@ -58,7 +58,11 @@ impl FromRequest for Layout {
             .map(|c| c.value().to_owned())
             .filter(|v| !v.is_empty())
             .map(|v| urlencoding_decode(&v));
-        ready(Ok(Layout { csrf, flash, nav: "" }))
+        ready(Ok(Layout {
+            csrf,
+            flash,
+            nav: "",
+        }))
     }
 }
 
@@ -84,31 +88,45 @@ pub struct CheckedForm(pub Vec<(String, String)>);
 impl CheckedForm {
     /// The first value of a field.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Deserializes the pairs into a flat form struct.
     pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, AppError> {
-        let encoded = serde_urlencoded::to_string(&self.0).map_err(|e| AppError::BadRequest(e.to_string()))?;
-        serde_urlencoded::from_str(&encoded).map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))
+        let encoded = serde_urlencoded::to_string(&self.0)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        serde_urlencoded::from_str(&encoded)
+            .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))
     }
 }
 
 /// Refuses requests that come from another site, by the browser's own headers.
 fn check_origin(req: &HttpRequest) -> Result<(), AppError> {
-    if let Some(site) = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+    if let Some(site) = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+    {
         if !matches!(site, "same-origin" | "none") {
             return Err(AppError::Forbidden(
                 "This form was sent from another site and was refused. Nothing was changed.".into(),
             ));
         }
     }
-    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+    if let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    {
         let host = req.connection_info().host().to_owned();
         let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
         if origin == "null" || origin_host != host {
             return Err(AppError::Forbidden(
-                "This form was sent from another origin and was refused. Nothing was changed.".into(),
+                "This form was sent from another origin and was refused. Nothing was changed."
+                    .into(),
             ));
         }
     }
@@ -129,13 +147,19 @@ impl FromRequest for CheckedForm {
                 .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
             let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
                 .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
-            let cookie = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+            let cookie = req
+                .cookie(CSRF_COOKIE)
+                .map(|c| c.value().to_owned())
+                .unwrap_or_default();
             let sent = pairs
                 .iter()
                 .find(|(k, _)| k == CSRF_FIELD)
                 .map(|(_, v)| v.as_str())
                 .unwrap_or_default();
-            if cookie.is_empty() || sent.is_empty() || !constant_time_eq(cookie.as_bytes(), sent.as_bytes()) {
+            if cookie.is_empty()
+                || sent.is_empty()
+                || !constant_time_eq(cookie.as_bytes(), sent.as_bytes())
+            {
                 return Err(AppError::Forbidden(
                     "The form's security token is missing or out of date. Go back, reload the page and try again. Nothing was changed.".into(),
                 ));
@@ -215,7 +239,9 @@ pub fn path_id(raw: &str) -> Result<i64, AppError> {
 
 /// Parses the `version` field of an edit form.
 pub fn form_version(raw: &str) -> Result<i64, AppError> {
-    raw.trim()
-        .parse::<i64>()
-        .map_err(|_| AppError::BadRequest("The form has no valid version field; reload the page and try again.".into()))
+    raw.trim().parse::<i64>().map_err(|_| {
+        AppError::BadRequest(
+            "The form has no valid version field; reload the page and try again.".into(),
+        )
+    })
 }

@@ -5,7 +5,9 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::errors::AppError;
-use super::page::{db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout};
+use super::page::{
+    db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
+};
 use super::AppState;
 use crate::domain::errors::FieldErrors;
 use crate::domain::party::PartyForm;
@@ -58,46 +60,91 @@ impl FormPage {
 /// `GET /parties`.
 pub async fn list(state: web::Data<AppState>, layout: Layout) -> Result<HttpResponse, AppError> {
     let parties = db(&state, store::list).await?;
-    ok(&ListPage { layout: layout.at("parties"), parties })
+    ok(&ListPage {
+        layout: layout.at("parties"),
+        parties,
+    })
 }
 
 /// `GET /parties/{id}`.
-pub async fn show(state: web::Data<AppState>, layout: Layout, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    layout: Layout,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = PartyId(path_id(&id)?);
-    let (party, users) = db(&state, move |c| Ok((store::get(c, id)?, store::users(c, id)?))).await?;
-    ok(&ShowPage { layout: layout.at("parties"), party, users })
+    let (party, users) = db(&state, move |c| {
+        Ok((store::get(c, id)?, store::users(c, id)?))
+    })
+    .await?;
+    ok(&ShowPage {
+        layout: layout.at("parties"),
+        party,
+        users,
+    })
 }
 
 /// `GET /parties/new`.
-pub async fn new(layout: Layout, query: web::Query<Vec<(String, String)>>) -> Result<HttpResponse, AppError> {
-    let kind = query.iter().find(|(k, _)| k == "kind").map(|(_, v)| v.clone()).unwrap_or_default();
-    let form = PartyForm { kind, ..Default::default() };
+pub async fn new(
+    layout: Layout,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let kind = query
+        .iter()
+        .find(|(k, _)| k == "kind")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let form = PartyForm {
+        kind,
+        ..Default::default()
+    };
     ok(&FormPage::new(layout, None, form, FieldErrors::new()))
 }
 
 /// `POST /parties`.
-pub async fn create(state: web::Data<AppState>, layout: Layout, body: CheckedForm) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    layout: Layout,
+    body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
     let form: PartyForm = body.parse()?;
     let draft = match form.parse() {
         Ok(d) => d,
-        Err(errors) => return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, None, form, errors)),
+        Err(errors) => {
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, None, form, errors),
+            )
+        }
     };
     match db_raw(&state, move |c| store::insert(c, &draft)).await? {
         Ok(id) => Ok(redirect_with(&format!("/parties/{id}"), "Party created.")),
         Err(StoreError::Duplicate { field, message }) => {
             let mut errors = FieldErrors::new();
             errors.add(field, message);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, None, form, errors))
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, None, form, errors),
+            )
         }
         Err(e) => Err(e.into()),
     }
 }
 
 /// `GET /parties/{id}/edit`.
-pub async fn edit(state: web::Data<AppState>, layout: Layout, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn edit(
+    state: web::Data<AppState>,
+    layout: Layout,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = PartyId(path_id(&id)?);
     let party = db(&state, move |c| store::get(c, id)).await?;
-    ok(&FormPage::new(layout, Some(id.0), party.to_form(), FieldErrors::new()))
+    ok(&FormPage::new(
+        layout,
+        Some(id.0),
+        party.to_form(),
+        FieldErrors::new(),
+    ))
 }
 
 /// `POST /parties/{id}`.
@@ -112,14 +159,22 @@ pub async fn update(
     let version = form_version(&form.version)?;
     let draft = match form.parse() {
         Ok(d) => d,
-        Err(errors) => return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, Some(id.0), form, errors)),
+        Err(errors) => {
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, Some(id.0), form, errors),
+            )
+        }
     };
     match db_raw(&state, move |c| store::update(c, id, version, &draft)).await? {
         Ok(()) => Ok(redirect_with(&format!("/parties/{id}"), "Party saved.")),
         Err(StoreError::Duplicate { field, message }) => {
             let mut errors = FieldErrors::new();
             errors.add(field, message);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage::new(layout, Some(id.0), form, errors))
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(layout, Some(id.0), form, errors),
+            )
         }
         Err(StoreError::Conflict { current }) => {
             form.version = current.to_string();
@@ -132,11 +187,18 @@ pub async fn update(
 }
 
 /// `POST /parties/{id}/delete`: refused while an activity refers to the party.
-pub async fn delete(state: web::Data<AppState>, id: web::Path<String>, _body: CheckedForm) -> Result<HttpResponse, AppError> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    _body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
     let id = PartyId(path_id(&id)?);
     match db_raw(&state, move |c| store::delete(c, id)).await? {
         Ok(()) => Ok(redirect_with("/parties", "Party deleted.")),
-        Err(StoreError::InUse(users)) => Err(AppError::InUse { what: "This party".into(), users }),
+        Err(StoreError::InUse(users)) => Err(AppError::InUse {
+            what: "This party".into(),
+            users,
+        }),
         Err(e) => Err(e.into()),
     }
 }

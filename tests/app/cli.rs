@@ -1,0 +1,147 @@
+//! The command line and the storage set-up.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use crate::helpers::fresh_database;
+
+fn folders(path: &str) -> BTreeSet<String> {
+    std::fs::read_dir(path)
+        .expect("migrations folder")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn the_two_migration_trees_have_the_same_migrations() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let sqlite = folders(&format!("{root}/migrations/sqlite"));
+    let postgres = folders(&format!("{root}/migrations/postgres"));
+    assert!(!sqlite.is_empty());
+    assert_eq!(
+        sqlite, postgres,
+        "migrations/sqlite and migrations/postgres must hold the same folder names"
+    );
+    for name in &sqlite {
+        for tree in ["sqlite", "postgres"] {
+            for file in ["up.sql", "down.sql"] {
+                let path = format!("{root}/migrations/{tree}/{name}/{file}");
+                assert!(std::path::Path::new(&path).is_file(), "{path} exists");
+            }
+        }
+    }
+}
+
+fn ropa(database_url: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ropa"))
+        .args(args)
+        .env("ROPA_DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run ropa")
+}
+
+#[test]
+fn the_demo_loads_a_convincing_register_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (url, pg) = fresh_database(&dir);
+    let out = ropa(&url, &["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("2 organisations") && stdout.contains("15 activities"),
+        "{stdout}"
+    );
+    let pool = ropa::store::open(&url, 1).expect("open");
+    let mut conn = pool.get().expect("conn");
+    let page = ropa::store::activities::search(
+        &mut conn,
+        &ropa::store::activities::ActivityFilter {
+            status: ropa::store::activities::StatusFilter::All,
+            page: 1,
+            per_page: 100,
+            ..Default::default()
+        },
+    )
+    .expect("search");
+    assert_eq!(page.total, 15);
+    assert!(page
+        .rows
+        .iter()
+        .any(|r| r.role == ropa::domain::vocab::Role::Processor));
+    assert!(page
+        .rows
+        .iter()
+        .any(|r| r.status == ropa::domain::vocab::Status::Retired));
+    let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+    let details = ropa::store::activities::load_details(&mut conn, &ids).expect("details");
+    let mechanisms: Vec<&str> = details
+        .iter()
+        .flat_map(|d| d.transfers.iter().map(|t| t.mechanism.code()))
+        .collect();
+    assert!(mechanisms.contains(&"adequacy_decision"));
+    assert!(mechanisms.iter().any(|m| m.starts_with("scc_")));
+    assert!(mechanisms.iter().any(|m| m.starts_with("derogation_")));
+    assert!(details
+        .iter()
+        .any(|d| d.data_categories.iter().any(|c| c.label.contains("health"))));
+    assert!(details.iter().any(|d| d
+        .data_categories
+        .iter()
+        .any(|c| c.label.contains("Biometric"))));
+    drop(conn);
+    drop(pool);
+    let again = ropa(&url, &["demo"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already loaded"));
+    if let Some((admin, name)) = pg {
+        use diesel::{Connection, RunQueryDsl};
+        if let Ok(mut c) = diesel::PgConnection::establish(&admin) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&mut c);
+        }
+    }
+}
+
+#[test]
+fn an_unknown_database_scheme_is_a_clear_error_and_creates_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_ropa"))
+        .arg("demo")
+        .env("ROPA_DATABASE_URL", "mysql://localhost/ropa")
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unsupported database URL scheme `mysql`")
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "no file was created"
+    );
+}
+
+#[test]
+fn help_lists_every_setting() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ropa"))
+        .args(["serve", "--help"])
+        .output()
+        .expect("run");
+    let help = String::from_utf8_lossy(&out.stdout);
+    for setting in [
+        "ROPA_DATABASE_URL",
+        "ROPA_DB_POOL_SIZE",
+        "ROPA_BIND",
+        "ROPA_WORKERS",
+    ] {
+        assert!(help.contains(setting), "{setting} in --help");
+    }
+}

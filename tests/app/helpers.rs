@@ -1,0 +1,258 @@
+//! The test harness: a fresh database and a running server per test, and an HTTP client
+//! that keeps cookies and does not follow redirects.
+
+use std::net::TcpListener;
+
+use diesel::{Connection, RunQueryDsl};
+use reqwest::{redirect, Client, Response, StatusCode};
+use scraper::{Html, Selector};
+
+use ropa::domain::catalogue::CatalogueKind;
+use ropa::store::{self, Pool};
+
+/// A running app on its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// Client with a cookie jar, no redirects followed.
+    pub client: Client,
+    /// Direct access to the database, for setup look-ups and for checking that nothing changed.
+    pub pool: Pool,
+    _dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = &self.pg {
+            if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
+                let _ =
+                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute(&mut conn);
+            }
+        }
+    }
+}
+
+/// The database URL for a new test: a fresh PostgreSQL database when `ROPA_TEST_DATABASE_URL`
+/// is set, otherwise an SQLite file in a temporary folder.
+pub fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<(String, String)>) {
+    match std::env::var("ROPA_TEST_DATABASE_URL") {
+        Ok(base) if !base.trim().is_empty() => {
+            let name = format!("ropa_test_{}", hex::encode(rand::random::<[u8; 8]>()));
+            let mut conn =
+                diesel::PgConnection::establish(&base).expect("connect to ROPA_TEST_DATABASE_URL");
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut conn)
+                .expect("create test database");
+            let (prefix, _) = base.rsplit_once('/').expect("URL has a database name");
+            (format!("{prefix}/{name}"), Some((base.clone(), name)))
+        }
+        _ => (
+            dir.path()
+                .join("data/ropa.sqlite3")
+                .to_string_lossy()
+                .into_owned(),
+            None,
+        ),
+    }
+}
+
+/// Starts the app on port 0 with a fresh database.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (database_url, pg) = fresh_database(&dir);
+    let pool = store::open(&database_url, 4).expect("open database");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = ropa::web::server(listener, pool.clone(), 2).expect("server");
+    tokio::spawn(server);
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client,
+        pool,
+        _dir: dir,
+        pg,
+    }
+}
+
+/// The CSRF token in a page.
+pub fn csrf_token(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(r#"input[name="csrf_token"]"#).expect("selector");
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .map(str::to_owned)
+        .expect("page has a CSRF token")
+}
+
+/// All text a user can read in a page: text nodes, input values and selected options.
+pub fn page_text(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let mut out: Vec<String> = doc.root_element().text().map(str::to_owned).collect();
+    let inputs = Selector::parse("input[value]").expect("selector");
+    for e in doc.select(&inputs) {
+        out.push(e.value().attr("value").unwrap_or_default().to_owned());
+    }
+    out.join("\n")
+}
+
+/// The value of a named input in a form page.
+pub fn input_value(html: &str, name: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(&format!(r#"input[name="{name}"]"#)).ok()?;
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .map(str::to_owned)
+}
+
+/// The text of a named textarea in a form page.
+pub fn textarea_value(html: &str, name: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(&format!(r#"textarea[name="{name}"]"#)).ok()?;
+    doc.select(&sel).next().map(|e| e.text().collect())
+}
+
+/// The value of the selected option of a named select.
+pub fn selected(html: &str, name: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(&format!(r#"select[name="{name}"] option[selected]"#)).ok()?;
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .map(str::to_owned)
+}
+
+/// The error message shown in the same field block as the input named `name`.
+pub fn field_error(html: &str, name: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    let blocks = Selector::parse(".has-error").expect("selector");
+    let control = Selector::parse(&format!(r#"[name="{name}"]"#)).ok()?;
+    let message = Selector::parse(".field-error").expect("selector");
+    doc.select(&blocks)
+        .filter(|b| b.select(&control).next().is_some())
+        .filter_map(|b| {
+            b.select(&message)
+                .next()
+                .map(|m| m.text().collect::<String>())
+        })
+        .next_back()
+}
+
+impl TestApp {
+    /// `GET path`, returning status and body.
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET");
+        let status = r.status();
+        (status, r.text().await.expect("body"))
+    }
+
+    /// A valid CSRF token for this client.
+    pub async fn csrf(&self) -> String {
+        let (_, html) = self.get("/organisations/new").await;
+        csrf_token(&html)
+    }
+
+    /// `POST path` with a form, adding the CSRF token.
+    pub async fn post(&self, path: &str, pairs: &[(&str, &str)]) -> Response {
+        let token = self.csrf().await;
+        let mut body: Vec<(&str, &str)> = pairs.to_vec();
+        body.push(("csrf_token", &token));
+        self.post_raw(path, &body).await
+    }
+
+    /// `POST path` exactly as given (no token added).
+    pub async fn post_raw(&self, path: &str, pairs: &[(&str, &str)]) -> Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .form(pairs)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Creates an organisation through the UI and returns its id.
+    pub async fn create_organisation(&self, name: &str) -> i64 {
+        let r = self
+            .post(
+                "/organisations",
+                &[
+                    ("name", name),
+                    ("legal_address", "1 Main Street, Dublin"),
+                    ("email", "dpo@example.ie"),
+                    ("country", "IE"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "organisation {name} created"
+        );
+        id_from_location(&r)
+    }
+
+    /// Creates a party through the UI and returns its id.
+    pub async fn create_party(&self, name: &str, kind: &str, country: &str) -> i64 {
+        let r = self
+            .post(
+                "/parties",
+                &[
+                    ("name", name),
+                    ("kind", kind),
+                    ("country", country),
+                    ("contact", "privacy@example.com"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "party {name} created");
+        id_from_location(&r)
+    }
+
+    /// The id of a catalogue entry by its code (a set-up look-up).
+    pub fn catalogue_id(&self, kind: CatalogueKind, code: &str) -> String {
+        let mut conn = self.pool.get().expect("conn");
+        store::catalogues::list(&mut conn, kind)
+            .expect("list")
+            .into_iter()
+            .find(|e| e.code == code)
+            .map(|e| e.id.to_string())
+            .unwrap_or_else(|| panic!("catalogue code {code}"))
+    }
+
+    /// Number of activities in the database.
+    pub fn activity_count(&self) -> i64 {
+        use diesel::QueryDsl;
+        let mut conn = self.pool.get().expect("conn");
+        ropa::store::schema::activities::table
+            .count()
+            .get_result(&mut conn)
+            .expect("count")
+    }
+}
+
+/// The id at the end of a redirect's `Location`.
+pub fn id_from_location(r: &Response) -> i64 {
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("Location header");
+    location
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("id in {location}"))
+}

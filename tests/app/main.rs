@@ -1,0 +1,8 @@
+//! Integration tests: the app as a user meets it, over HTTP against a spawned server and
+//! through the real command line. Set `ROPA_TEST_DATABASE_URL` to run them on PostgreSQL.
+
+mod activities;
+mod cli;
+mod helpers;
+mod register;
+mod security;

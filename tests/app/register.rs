@@ -1,0 +1,384 @@
+//! Organisations, parties and catalogues.
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+use ropa::domain::catalogue::CatalogueKind;
+
+#[tokio::test]
+async fn every_page_answers_on_an_empty_register() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/activities",
+        "/activities/new",
+        "/organisations",
+        "/organisations/new",
+        "/parties",
+        "/parties/new",
+        "/catalogues",
+        "/catalogues/data-categories",
+        "/catalogues/subject-categories",
+        "/catalogues/security-measures",
+        "/catalogues/security-measures/new",
+        "/assets/style.css",
+        "/assets/app.js",
+        "/health",
+    ] {
+        let (status, _) = app.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn catalogues_are_seeded_from_the_vocabularies_with_their_articles() {
+    let app = spawn_app().await;
+    let (_, html) = app.get("/catalogues/data-categories").await;
+    let text = page_text(&html);
+    assert!(text.contains("health_data"), "seeded code shown");
+    assert!(text.contains("Data concerning health"));
+    assert!(text.contains("Art. 9(1)"));
+    assert!(text.contains("criminal_convictions_and_offences"));
+    assert!(text.contains("Art. 10"));
+    let (_, html) = app.get("/catalogues/security-measures").await;
+    assert!(page_text(&html).contains("Art. 32(1)(a)"));
+    let (_, html) = app.get("/catalogues/subject-categories").await;
+    assert!(page_text(&html).contains("job_applicants"));
+}
+
+#[tokio::test]
+async fn an_organisation_is_created_edited_and_shown() {
+    let app = spawn_app().await;
+    let r = app
+        .post(
+            "/organisations",
+            &[
+                ("name", "Łódź Logistics sp. z o.o."),
+                ("legal_address", "ul. Piotrkowska 1\n90-001 Łódź"),
+                ("email", "iod@lodz.example"),
+                ("phone", "+48 42 000 00 00"),
+                ("country", "PL"),
+                ("dpo", "Jan Nowak, iod@lodz.example"),
+                ("representative", ""),
+                ("supervisory_authority", "UODO"),
+                ("review_interval_months", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = id_from_location(&r);
+    let (status, html) = app.get(&format!("/organisations/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Organisation created."),
+        "flash message shown"
+    );
+    let text = page_text(&html);
+    for v in [
+        "Łódź Logistics sp. z o.o.",
+        "iod@lodz.example",
+        "Jan Nowak",
+        "UODO",
+        "Poland (PL)",
+        "every 6 months",
+    ] {
+        assert!(text.contains(v), "{v}");
+    }
+    let (_, form) = app.get(&format!("/organisations/{id}/edit")).await;
+    let version = input_value(&form, "version").expect("version");
+    let r = app
+        .post(
+            &format!("/organisations/{id}"),
+            &[
+                ("name", "Łódź Logistics S.A."),
+                ("legal_address", "ul. Piotrkowska 2"),
+                ("email", "iod@lodz.example"),
+                ("country", "PL"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get(&format!("/organisations/{id}")).await;
+    assert!(page_text(&html).contains("Łódź Logistics S.A."));
+}
+
+#[tokio::test]
+async fn invalid_organisation_names_every_field_and_keeps_the_input() {
+    let app = spawn_app().await;
+    let r = app
+        .post(
+            "/organisations",
+            &[
+                ("name", ""),
+                ("legal_address", ""),
+                ("email", "not an email"),
+                ("country", "XX"),
+                ("review_interval_months", "99"),
+                ("phone", "+49 <b>"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    assert!(field_error(&html, "name")
+        .expect("name error")
+        .contains("Name is required"));
+    assert!(field_error(&html, "legal_address").is_some());
+    assert!(field_error(&html, "email")
+        .expect("email error")
+        .contains("email"));
+    assert!(field_error(&html, "country")
+        .expect("country error")
+        .contains("ISO 3166"));
+    assert!(field_error(&html, "review_interval_months").is_some());
+    assert_eq!(
+        input_value(&html, "email").as_deref(),
+        Some("not an email"),
+        "input kept"
+    );
+    assert_eq!(
+        input_value(&html, "phone").as_deref(),
+        Some("+49 <b>"),
+        "input kept and escaped"
+    );
+    assert!(!html.contains("+49 <b>"), "user input is escaped");
+    let (_, list) = app.get("/organisations").await;
+    assert!(list.contains("No organisation yet"), "nothing was created");
+}
+
+#[tokio::test]
+async fn duplicate_organisation_name_is_a_field_error() {
+    let app = spawn_app().await;
+    app.create_organisation("Acme Ltd").await;
+    let r = app
+        .post(
+            "/organisations",
+            &[
+                ("name", "Acme Ltd"),
+                ("legal_address", "x"),
+                ("email", "a@b.ie"),
+                ("country", "IE"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    assert!(field_error(&html, "name")
+        .expect("error")
+        .contains("already has this name"));
+}
+
+#[tokio::test]
+async fn a_party_is_validated_created_and_shown() {
+    let app = spawn_app().await;
+    let r = app
+        .post(
+            "/parties",
+            &[
+                ("name", ""),
+                ("kind", "friend"),
+                ("country", "ZZ"),
+                ("contract_date", "01/02/2024"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    for f in ["name", "kind", "country", "contract_date"] {
+        assert!(field_error(&html, f).is_some(), "{f}");
+    }
+    assert_eq!(
+        input_value(&html, "contract_date").as_deref(),
+        Some("01/02/2024")
+    );
+    let r = app
+        .post(
+            "/parties",
+            &[
+                ("name", "CloudCo Inc."),
+                ("kind", "processor"),
+                ("country", "US"),
+                ("contract_reference", "DPA-7"),
+                ("contract_date", "2024-07-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get(&format!("/parties/{}", id_from_location(&r))).await;
+    let text = page_text(&html);
+    for v in [
+        "CloudCo Inc.",
+        "Processor",
+        "United States (US)",
+        "DPA-7",
+        "2024-07-01",
+        "adequacy decision (partial)",
+    ] {
+        assert!(text.contains(v), "{v}");
+    }
+}
+
+#[tokio::test]
+async fn a_party_in_use_cannot_be_deleted_and_the_activity_is_named() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await;
+    let party = app
+        .create_party("Mail Sender GmbH", "processor", "DE")
+        .await;
+    let unused = app.create_party("Unused Ltd", "processor", "DE").await;
+    let r = app
+        .post(
+            "/activities",
+            &[
+                ("organisation_id", &org.to_string()),
+                ("role", "controller"),
+                ("status", "draft"),
+                ("name", "Newsletter"),
+                ("recipients[0].party_id", &party.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app.post(&format!("/parties/{party}/delete"), &[]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.expect("body");
+    assert!(
+        page_text(&html).contains("PA-001 Newsletter"),
+        "the activity is named"
+    );
+    let (status, _) = app.get(&format!("/parties/{party}")).await;
+    assert_eq!(status, StatusCode::OK, "still there");
+    let r = app.post(&format!("/parties/{unused}/delete"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, _) = app.get(&format!("/parties/{unused}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_organisation_with_activities_cannot_be_deleted() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await;
+    let r = app
+        .post(
+            "/activities",
+            &[
+                ("organisation_id", &org.to_string()),
+                ("role", "controller"),
+                ("status", "draft"),
+                ("name", "CRM"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app.post(&format!("/organisations/{org}/delete"), &[]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(page_text(&r.text().await.expect("body")).contains("PA-001 CRM"));
+    let empty = app.create_organisation("Empty Ltd").await;
+    let r = app
+        .post(&format!("/organisations/{empty}/delete"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn catalogue_entries_are_added_kept_in_use_and_seeded_codes_stay_fixed() {
+    let app = spawn_app().await;
+    let r = app
+        .post(
+            "/catalogues/security-measures",
+            &[("label", "Badge readers")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    assert!(field_error(&html, "kind").is_some());
+    assert!(field_error(&html, "family").is_some());
+    let r = app
+        .post(
+            "/catalogues/data-categories",
+            &[
+                ("label", "Loyalty-card data"),
+                ("sensitivity", "standard"),
+                ("description", "points, purchases"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get("/catalogues/data-categories").await;
+    assert!(
+        page_text(&html).contains("loyalty_card_data"),
+        "code made from the label"
+    );
+
+    let org = app.create_organisation("Acme Ltd").await;
+    let health = app.catalogue_id(CatalogueKind::DataCategories, "health_data");
+    let r = app
+        .post(
+            "/activities",
+            &[
+                ("organisation_id", &org.to_string()),
+                ("role", "controller"),
+                ("status", "draft"),
+                ("name", "Occupational health"),
+                ("data_categories", &health),
+                ("special_conditions", "health_or_social_care"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post(&format!("/catalogues/data-categories/{health}/delete"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(page_text(&r.text().await.expect("body")).contains("Occupational health"));
+
+    let (_, form) = app
+        .get(&format!("/catalogues/data-categories/{health}/edit"))
+        .await;
+    let version = input_value(&form, "version").expect("version");
+    let r = app
+        .post(
+            &format!("/catalogues/data-categories/{health}"),
+            &[
+                ("code", "renamed"),
+                ("label", "Health data"),
+                ("sensitivity", "special_category"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get("/catalogues/data-categories").await;
+    let text = page_text(&html);
+    assert!(
+        text.contains("health_data") && !text.contains("renamed"),
+        "seeded code kept"
+    );
+}
+
+#[tokio::test]
+async fn unknown_ids_and_pages_are_404_pages() {
+    let app = spawn_app().await;
+    for path in [
+        "/activities/999",
+        "/activities/abc",
+        "/activities/999/edit",
+        "/activities/999/clone",
+        "/organisations/999",
+        "/organisations/999/edit",
+        "/parties/999",
+        "/catalogues/nonsense",
+        "/catalogues/data-categories/999/edit",
+        "/assets/nothing.css",
+        "/no/such/page",
+    ] {
+        let (status, html) = app.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(html.contains("Not found"), "{path} shows the 404 page");
+    }
+    let r = app
+        .post("/activities/999", &[("name", "x"), ("version", "1")])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
