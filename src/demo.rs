@@ -376,6 +376,8 @@ fn specs() -> Vec<Spec> {
         Spec {
             reference: "HR-004",
             name: "Business travel management",
+            status: "draft",
+            measures: &[],
             function: "Human resources",
             owner: "Travel office",
             description: "Booking of flights and hotels for business trips, including destinations without adequacy decision.",

@@ -6,5 +6,6 @@
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod store;
 pub mod web;
