@@ -23,6 +23,64 @@ enum Command {
     Serve(ServeArgs),
     /// Load the example register (two organisations of one group, about 15 activities).
     Demo(DemoArgs),
+    /// Export the record as PDF, CSV or JSON (to standard output unless --output is given).
+    Export(ExportArgs),
+    /// Import a JSON register document into an empty database (backup restore, backend move).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    Pdf,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RoleArg {
+    Controller,
+    Processor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum StatusArg {
+    Current,
+    Draft,
+    Active,
+    Retired,
+    All,
+}
+
+#[derive(Debug, Clone, Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    db: DatabaseConfig,
+    /// File format.
+    #[arg(long, value_enum)]
+    format: ExportFormat,
+    /// Only this organisation: its id or exact name.
+    #[arg(long)]
+    organisation: Option<String>,
+    /// Controller record (Art. 30(1)) or processor record (Art. 30(2)); ignored for JSON.
+    #[arg(long, value_enum, default_value = "controller")]
+    role: RoleArg,
+    /// Which activities: the current register (draft and active), one status, or all.
+    #[arg(long, value_enum, default_value = "current")]
+    status: StatusArg,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<std::path::PathBuf>,
+    /// Start the CSV with a UTF-8 byte-order mark, for Excel.
+    #[arg(long)]
+    bom: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+struct ImportArgs {
+    #[command(flatten)]
+    db: DatabaseConfig,
+    /// The JSON document made by `ropa export --format json`.
+    file: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -52,6 +110,8 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(args),
         None => serve(cli.serve),
         Some(Command::Demo(args)) => demo(args),
+        Some(Command::Export(args)) => export(args),
+        Some(Command::Import(args)) => import(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -88,6 +148,117 @@ fn demo(args: DemoArgs) -> anyhow::Result<()> {
         summary.organisations,
         summary.parties,
         summary.activities
+    );
+    Ok(())
+}
+
+fn export(args: ExportArgs) -> anyhow::Result<()> {
+    use ropa::domain::vocab::{Role, Status};
+    use ropa::store::activities::{ActivityFilter, StatusFilter};
+    use ropa::store::records::{self, Selection};
+    use std::io::Write;
+
+    let pool = ropa::store::open(&args.db.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let organisation = match &args.organisation {
+        None => None,
+        Some(wanted) => {
+            let all = ropa::store::organisations::list(&mut conn)?;
+            let found = all
+                .into_iter()
+                .find(|o| o.id.to_string() == *wanted || o.name == *wanted)
+                .ok_or_else(|| {
+                    anyhow::anyhow!("--organisation: no organisation with id or name `{wanted}`")
+                })?;
+            Some(found)
+        }
+    };
+    let generated_at = ropa::store::now();
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| anyhow::anyhow!("--output: cannot create {}: {e}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let role = match args.role {
+        RoleArg::Controller => Role::Controller,
+        RoleArg::Processor => Role::Processor,
+    };
+    let status = match args.status {
+        StatusArg::Current => StatusFilter::Current,
+        StatusArg::Draft => StatusFilter::Only(Status::Draft),
+        StatusArg::Active => StatusFilter::Only(Status::Active),
+        StatusArg::Retired => StatusFilter::Only(Status::Retired),
+        StatusArg::All => StatusFilter::All,
+    };
+    let selection = Selection {
+        role,
+        activity: None,
+        filter: ActivityFilter {
+            organisation: organisation.as_ref().map(|o| o.id()),
+            status,
+            ..Default::default()
+        },
+    };
+    match args.format {
+        ExportFormat::Json => {
+            let doc = records::register_document(
+                &mut conn,
+                organisation.as_ref().map(|o| o.id()),
+                generated_at,
+            )?;
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            out.write_all(b"\n")?;
+        }
+        ExportFormat::Csv => {
+            let mut w = ropa::export::csv::CsvWriter::new(&mut out, args.bom)?;
+            match role {
+                Role::Controller => w.controller_header()?,
+                Role::Processor => w.processor_header()?,
+            }
+            records::for_each_activity(
+                &mut conn,
+                &selection,
+                |org, a| -> Result<(), ropa::export::ExportError> {
+                    match role {
+                        Role::Controller => w.controller_row(org, a),
+                        Role::Processor => w.processor_row(org, a),
+                    }
+                },
+            )?;
+            w.finish()?;
+        }
+        ExportFormat::Pdf => {
+            let scope = ropa::web::exports::describe(
+                &selection,
+                organisation.as_ref().map(|o| o.name.as_str()),
+            );
+            let record = records::load_record(&mut conn, &selection, scope, generated_at)?;
+            let bytes = match role {
+                Role::Controller => ropa::export::pdf::controller_pdf(&record)?,
+                Role::Processor => ropa::export::pdf::processor_pdf(&record)?,
+            };
+            out.write_all(&bytes)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn import(args: ImportArgs) -> anyhow::Result<()> {
+    let json = std::fs::read_to_string(&args.file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
+    let doc = ropa::store::import::parse_document(&json)?;
+    let pool = ropa::store::open(&args.db.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let summary = ropa::store::import::import(&mut conn, &doc)?;
+    println!(
+        "Imported {} organisations, {} parties and {} activities into {}.",
+        summary.organisations,
+        summary.parties,
+        summary.activities,
+        describe(&args.db.database_url)
     );
     Ok(())
 }

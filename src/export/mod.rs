@@ -3,6 +3,8 @@
 //! `store` loads a [`Record`]; the functions here never touch the database, so every export
 //! path (browser, command line, tests) produces the same document for the same record.
 
+pub mod csv;
+pub mod json;
 pub mod pdf;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -39,7 +41,10 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
     /// CSV writing failed.
     #[error(transparent)]
-    Csv(#[from] csv::Error),
+    Csv(#[from] ::csv::Error),
+    /// Loading the record failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     /// JSON writing failed.
     #[error(transparent)]
     Json(#[from] serde_json::Error),

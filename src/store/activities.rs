@@ -60,6 +60,11 @@ type SummaryRowTuple = (
     bool,
     bool,
 );
+type FilteredQuery = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::InnerJoin<activities::table, organisations::table>,
+    Backend,
+>;
 type Backend = <DbConnection as diesel::Connection>::Backend;
 
 fn bad_code(what: &str, code: &str) -> diesel::result::Error {
@@ -1512,57 +1517,60 @@ fn escape_like(text: &str) -> String {
     out
 }
 
+/// The activities joined to their organisation, with every filter of `f` applied.
+fn filtered(f: &ActivityFilter) -> FilteredQuery {
+    let mut q = activities::table
+        .inner_join(organisations::table)
+        .into_boxed::<Backend>();
+    for word in fold(&f.text).split_whitespace() {
+        q = q.filter(activities::search_text.like(escape_like(word)).escape('\\'));
+    }
+    if let Some(o) = f.organisation {
+        q = q.filter(activities::organisation_id.eq(o.0));
+    }
+    if let Some(r) = f.role {
+        q = q.filter(activities::role.eq(r.code()));
+    }
+    q = match f.status {
+        StatusFilter::Current => q.filter(activities::status.ne(Status::Retired.code())),
+        StatusFilter::Only(s) => q.filter(activities::status.eq(s.code())),
+        StatusFilter::All => q,
+    };
+    if let Some(b) = f.lawful_basis {
+        q = q.filter(
+            activities::id.eq_any(
+                purpose_bases::table
+                    .filter(purpose_bases::basis.eq(b.code()))
+                    .select(purpose_bases::activity_id),
+            ),
+        );
+    }
+    if let Some(c) = f.data_category {
+        q = q.filter(
+            activities::id.eq_any(
+                activity_data_categories::table
+                    .filter(activity_data_categories::data_category_id.eq(c.0))
+                    .select(activity_data_categories::activity_id),
+            ),
+        );
+    }
+    if let Some(c) = f.destination {
+        q = q.filter(
+            activities::id.eq_any(
+                transfers::table
+                    .filter(transfers::destination_country.eq(c.code()))
+                    .select(transfers::activity_id),
+            ),
+        );
+    }
+    q
+}
+
 /// Searches the register: a count, one page of rows, and their completeness in a fixed number of queries.
 pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<ActivitySummary>> {
     let per_page = f.per_page.clamp(1, 500);
     let page = f.page.max(1);
-    let build = || {
-        let mut q = activities::table
-            .inner_join(organisations::table)
-            .into_boxed::<Backend>();
-        for word in fold(&f.text).split_whitespace() {
-            q = q.filter(activities::search_text.like(escape_like(word)).escape('\\'));
-        }
-        if let Some(o) = f.organisation {
-            q = q.filter(activities::organisation_id.eq(o.0));
-        }
-        if let Some(r) = f.role {
-            q = q.filter(activities::role.eq(r.code()));
-        }
-        q = match f.status {
-            StatusFilter::Current => q.filter(activities::status.ne(Status::Retired.code())),
-            StatusFilter::Only(s) => q.filter(activities::status.eq(s.code())),
-            StatusFilter::All => q,
-        };
-        if let Some(b) = f.lawful_basis {
-            q = q.filter(
-                activities::id.eq_any(
-                    purpose_bases::table
-                        .filter(purpose_bases::basis.eq(b.code()))
-                        .select(purpose_bases::activity_id),
-                ),
-            );
-        }
-        if let Some(c) = f.data_category {
-            q = q.filter(
-                activities::id.eq_any(
-                    activity_data_categories::table
-                        .filter(activity_data_categories::data_category_id.eq(c.0))
-                        .select(activity_data_categories::activity_id),
-                ),
-            );
-        }
-        if let Some(c) = f.destination {
-            q = q.filter(
-                activities::id.eq_any(
-                    transfers::table
-                        .filter(transfers::destination_country.eq(c.code()))
-                        .select(transfers::activity_id),
-                ),
-            );
-        }
-        q
-    };
+    let build = || filtered(f);
     let total: i64 = build().count().get_result(conn)?;
     let mut q = build();
     q = match (f.sort, f.descending) {
@@ -1773,4 +1781,12 @@ pub fn reviews_due(
         .into_iter()
         .filter_map(|(i, r, n, d)| Some((i, r, n, d?)))
         .collect())
+}
+
+/// Ids of every activity matching `f` (ignoring its page), by organisation name and reference.
+pub fn matching_ids(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Vec<i64>> {
+    Ok(filtered(f)
+        .order((organisations::name.asc(), activities::reference.asc()))
+        .select(activities::id)
+        .load(conn)?)
 }

@@ -293,6 +293,16 @@ fn insert_row(
     id.map_err(duplicate_code)
 }
 
+/// Adds an entry with its `seeded` flag as given (imports restore it).
+pub fn insert_seeded(
+    conn: &mut DbConnection,
+    kind: CatalogueKind,
+    draft: &CatalogueDraft,
+    seeded: bool,
+) -> StoreResult<i64> {
+    insert_row(conn, kind, draft, seeded)
+}
+
 /// Adds a user's own entry.
 pub fn insert(
     conn: &mut DbConnection,

@@ -5,8 +5,10 @@
 
 pub mod activities;
 pub mod catalogues;
+pub mod import;
 pub mod organisations;
 pub mod parties;
+pub mod records;
 pub mod schema;
 
 use std::path::PathBuf;

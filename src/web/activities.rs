@@ -51,6 +51,28 @@ impl ListPage {
             .unwrap_or("")
     }
 
+    fn export_url(&self, ext: &str, role: &str) -> String {
+        let mut q: Vec<(String, String)> = self
+            .query
+            .iter()
+            .filter(|(k, v)| {
+                !v.is_empty()
+                    && matches!(
+                        k.as_str(),
+                        "q" | "organisation" | "status" | "basis" | "category" | "destination"
+                    )
+            })
+            .cloned()
+            .collect();
+        if !role.is_empty() {
+            q.push(("role".into(), role.into()));
+        }
+        format!(
+            "/export.{ext}?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
+    }
+
     fn page_url(&self, page: i64) -> String {
         let mut q: Vec<(String, String)> = self
             .query
@@ -117,7 +139,7 @@ fn bad(field: &str, message: &str) -> AppError {
 }
 
 /// Reads the list's filters from the query string; a bad value names its field.
-fn parse_filter(query: &[(String, String)]) -> Result<ActivityFilter, AppError> {
+pub(crate) fn parse_filter(query: &[(String, String)]) -> Result<ActivityFilter, AppError> {
     let mut f = ActivityFilter {
         per_page: PER_PAGE,
         page: 1,

@@ -6,6 +6,7 @@ pub mod activities;
 pub mod assets;
 pub mod catalogues;
 pub mod errors;
+pub mod exports;
 pub mod home;
 pub mod organisations;
 pub mod page;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::index))
         .route("/health", web::get().to(home::health))
         .route("/assets/{file}", web::get().to(assets::serve))
+        .route("/export.{format}", web::get().to(exports::download))
         // Activities
         .route("/activities", web::get().to(activities::list))
         .route("/activities", web::post().to(activities::create))

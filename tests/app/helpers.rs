@@ -18,6 +18,8 @@ pub struct TestApp {
     pub client: Client,
     /// Direct access to the database, for setup look-ups and for checking that nothing changed.
     pub pool: Pool,
+    /// The database URL the app uses.
+    pub database_url: String,
     _dir: tempfile::TempDir,
     pg: Option<(String, String)>,
 }
@@ -76,6 +78,7 @@ pub async fn spawn_app() -> TestApp {
         address: format!("http://127.0.0.1:{port}"),
         client,
         pool,
+        database_url,
         _dir: dir,
         pg,
     }

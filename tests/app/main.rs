@@ -3,6 +3,7 @@
 
 mod activities;
 mod cli;
+mod exports;
 mod helpers;
 mod register;
 mod security;

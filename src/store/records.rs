@@ -1,0 +1,165 @@
+//! Loading what the exports need: a record for the PDF, chunks of activities for streaming
+//! CSV, and the complete register for JSON.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+
+use super::activities::{load_details, matching_ids, ActivityDetail, ActivityFilter};
+use super::{catalogues, organisations, parties, DbConnection, StoreResult};
+use crate::domain::catalogue::CatalogueKind;
+use crate::domain::vocab::Role;
+use crate::domain::{ActivityId, OrganisationId};
+use crate::export::json::{
+    activity_doc, catalogues_doc, organisation_doc, party_doc, RegisterDocument, FORMAT,
+    FORMAT_VERSION,
+};
+use crate::export::Record;
+use crate::store::organisations::Organisation;
+
+/// Activities loaded per query when streaming.
+pub const CHUNK: usize = 200;
+
+/// What to export: one activity, or the activities a filter selects, in one role.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Controller or processor record.
+    pub role: Role,
+    /// One activity only.
+    pub activity: Option<ActivityId>,
+    /// Otherwise the activities this filter selects (its role is replaced by `role`).
+    pub filter: ActivityFilter,
+}
+
+impl Selection {
+    fn ids(&self, conn: &mut DbConnection) -> StoreResult<Vec<i64>> {
+        match self.activity {
+            Some(id) => {
+                let one = load_details(conn, &[id.0])?;
+                Ok(one
+                    .into_iter()
+                    .filter(|a| a.role == self.role)
+                    .map(|a| a.id)
+                    .collect())
+            }
+            None => {
+                let mut f = self.filter.clone();
+                f.role = Some(self.role);
+                matching_ids(conn, &f)
+            }
+        }
+    }
+}
+
+/// The organisations by id.
+fn organisations_by_id(conn: &mut DbConnection) -> StoreResult<HashMap<i64, Organisation>> {
+    Ok(organisations::list(conn)?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect())
+}
+
+/// Loads a whole record in memory (for the PDF).
+pub fn load_record(
+    conn: &mut DbConnection,
+    selection: &Selection,
+    scope: String,
+    generated_at: NaiveDateTime,
+) -> StoreResult<Record> {
+    let ids = selection.ids(conn)?;
+    let mut activities: Vec<ActivityDetail> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        activities.extend(load_details(conn, chunk)?);
+    }
+    let orgs = organisations_by_id(conn)?;
+    let mut organisations: Vec<Organisation> =
+        match (selection.activity, selection.filter.organisation) {
+            (None, Some(o)) => orgs.get(&o.0).cloned().into_iter().collect(),
+            _ => {
+                let mut seen: Vec<i64> = activities.iter().map(|a| a.organisation_id).collect();
+                seen.sort_unstable();
+                seen.dedup();
+                seen.iter().filter_map(|id| orgs.get(id).cloned()).collect()
+            }
+        };
+    organisations.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Record {
+        role: selection.role,
+        organisations,
+        activities,
+        scope,
+        as_of: generated_at.date(),
+        generated_at,
+    })
+}
+
+/// Calls `each` with every selected activity and its organisation, loading `CHUNK` at a time,
+/// so memory does not grow with the register.
+pub fn for_each_activity<E>(
+    conn: &mut DbConnection,
+    selection: &Selection,
+    mut each: impl FnMut(&Organisation, &ActivityDetail) -> Result<(), E>,
+) -> Result<usize, E>
+where
+    E: From<super::StoreError>,
+{
+    let ids = selection.ids(conn)?;
+    let orgs = organisations_by_id(conn)?;
+    let mut n = 0;
+    for chunk in ids.chunks(CHUNK) {
+        for a in load_details(conn, chunk)? {
+            if let Some(org) = orgs.get(&a.organisation_id) {
+                each(org, &a)?;
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// The complete register (or one organisation's part of it) as a JSON document.
+pub fn register_document(
+    conn: &mut DbConnection,
+    organisation: Option<OrganisationId>,
+    generated_at: NaiveDateTime,
+) -> StoreResult<RegisterDocument> {
+    let data = catalogues::list(conn, CatalogueKind::DataCategories)?;
+    let subjects = catalogues::list(conn, CatalogueKind::SubjectCategories)?;
+    let measures = catalogues::list(conn, CatalogueKind::SecurityMeasures)?;
+    let code_map = |entries: &[catalogues::CatalogueEntry]| -> HashMap<i64, String> {
+        entries.iter().map(|e| (e.id, e.code.clone())).collect()
+    };
+    let (data_codes, subject_codes, measure_codes) =
+        (code_map(&data), code_map(&subjects), code_map(&measures));
+    let orgs: Vec<Organisation> = organisations::list(conn)?
+        .into_iter()
+        .filter(|o| organisation.is_none_or(|id| id.0 == o.id))
+        .collect();
+    let filter = ActivityFilter {
+        organisation,
+        status: super::activities::StatusFilter::All,
+        ..Default::default()
+    };
+    let ids = matching_ids(conn, &filter)?;
+    let mut activities = Vec::with_capacity(ids.len());
+    let lookup = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
+    for chunk in ids.chunks(CHUNK) {
+        for a in load_details(conn, chunk)? {
+            activities.push(activity_doc(
+                &a,
+                &|id| lookup(&data_codes, id),
+                &|id| lookup(&subject_codes, id),
+                &|id| lookup(&measure_codes, id),
+            ));
+        }
+    }
+    Ok(RegisterDocument {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        generated_at,
+        organisations: orgs.iter().map(organisation_doc).collect(),
+        catalogues: catalogues_doc(&data, &subjects, &measures),
+        parties: parties::list(conn)?.iter().map(party_doc).collect(),
+        activities,
+    })
+}

@@ -1,0 +1,264 @@
+//! Downloads: the record as PDF, CSV or JSON, for the list (honouring its filters), for one
+//! activity, or for an organisation. `GET /export.{pdf|csv|json}?role=...&organisation=...`.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use futures_util::stream;
+
+use super::activities::parse_filter;
+use super::errors::AppError;
+use super::page::db;
+use super::AppState;
+use crate::domain::vocab::Role;
+use crate::domain::ActivityId;
+use crate::export::csv::CsvWriter;
+use crate::export::{pdf, ExportError};
+use crate::store::now;
+use crate::store::records::{self, Selection};
+
+/// The file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Pdf,
+    Csv,
+    Json,
+}
+
+fn value<'a>(query: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    query
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+/// Describes a selection in words for the cover and the file.
+pub fn describe(selection: &Selection, organisation_name: Option<&str>) -> String {
+    if selection.activity.is_some() {
+        return "One activity".into();
+    }
+    let f = &selection.filter;
+    let mut parts = Vec::new();
+    if !f.text.is_empty() {
+        parts.push(format!("search \"{}\"", f.text));
+    }
+    if let Some(b) = f.lawful_basis {
+        parts.push(format!("lawful basis {}", b.label()));
+    }
+    if f.data_category.is_some() {
+        parts.push("one personal-data category".into());
+    }
+    if let Some(c) = f.destination {
+        parts.push(format!("transfers to {}", c.name()));
+    }
+    let status = match f.status {
+        crate::store::activities::StatusFilter::Current => "draft and active activities".to_owned(),
+        crate::store::activities::StatusFilter::All => {
+            "all activities, retired included".to_owned()
+        }
+        crate::store::activities::StatusFilter::Only(s) => {
+            format!("{} activities", s.label().to_lowercase())
+        }
+    };
+    let whose = organisation_name
+        .map(|n| format!(" of {n}"))
+        .unwrap_or_default();
+    if parts.is_empty() {
+        format!("Register{whose}: {status}")
+    } else {
+        format!(
+            "Register{whose}: {status}, filtered by {}",
+            parts.join(", ")
+        )
+    }
+}
+
+/// `GET /export.{format}`.
+pub async fn download(
+    state: web::Data<AppState>,
+    format: web::Path<String>,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let format = match format.as_str() {
+        "pdf" => Format::Pdf,
+        "csv" => Format::Csv,
+        "json" => Format::Json,
+        _ => return Err(AppError::NotFound),
+    };
+    let query = query.into_inner();
+    let role = match value(&query, "role") {
+        None => Role::Controller,
+        Some(r) => Role::from_code(r).ok_or_else(|| {
+            AppError::BadRequest("Parameter `role` must be controller or processor.".into())
+        })?,
+    };
+    let activity = match value(&query, "activity") {
+        None => None,
+        Some(v) => Some(ActivityId(v.parse().map_err(|_| {
+            AppError::BadRequest("Parameter `activity` must be an activity id.".into())
+        })?)),
+    };
+    let bom = matches!(value(&query, "bom"), Some("1" | "true" | "on"));
+    let filter = parse_filter(&query)?;
+    let generated_at = now();
+    let stamp = generated_at.format("%Y-%m-%d").to_string();
+
+    if format == Format::Json {
+        let organisation = filter.organisation;
+        let doc = db(&state, move |c| {
+            if let Some(o) = organisation {
+                crate::store::organisations::get(c, o)?;
+            }
+            records::register_document(c, organisation, generated_at)
+        })
+        .await?;
+        let body = serde_json::to_vec_pretty(&doc).map_err(|e| AppError::Internal(e.into()))?;
+        return Ok(
+            attachment("application/json", &format!("ropa-register-{stamp}.json")).body(body),
+        );
+    }
+
+    let selection = Selection {
+        role,
+        activity,
+        filter,
+    };
+    let kind = match role {
+        Role::Controller => "controller",
+        Role::Processor => "processor",
+    };
+    match format {
+        Format::Pdf => {
+            let sel = selection.clone();
+            let record = db(&state, move |c| {
+                if let Some(id) = sel.activity {
+                    crate::store::activities::get(c, id)?;
+                }
+                let org_name = match sel.filter.organisation {
+                    Some(o) => Some(crate::store::organisations::get(c, o)?.name),
+                    None => None,
+                };
+                let scope = describe(&sel, org_name.as_deref());
+                records::load_record(c, &sel, scope, generated_at)
+            })
+            .await?;
+            let bytes = web::block(move || match role {
+                Role::Controller => pdf::controller_pdf(&record),
+                Role::Processor => pdf::processor_pdf(&record),
+            })
+            .await?
+            .map_err(|e| AppError::Internal(e.into()))?;
+            Ok(attachment(
+                "application/pdf",
+                &format!("ropa-{kind}-record-{stamp}.pdf"),
+            )
+            .body(bytes))
+        }
+        _ => {
+            // Check what can be checked before the stream starts, so errors are proper pages.
+            let sel = selection.clone();
+            db(&state, move |c| -> crate::store::StoreResult<()> {
+                if let Some(id) = sel.activity {
+                    crate::store::activities::get(c, id)?;
+                }
+                if let Some(o) = sel.filter.organisation {
+                    crate::store::organisations::get(c, o)?;
+                }
+                Ok(())
+            })
+            .await?;
+            let rx = stream_csv(state.pool.clone(), selection, bom);
+            let body = stream::unfold(rx, |mut rx| async move {
+                rx.recv().await.map(|chunk| (chunk, rx))
+            });
+            Ok(attachment(
+                "text/csv; charset=utf-8",
+                &format!("ropa-{kind}-record-{stamp}.csv"),
+            )
+            .streaming(body))
+        }
+    }
+}
+
+fn attachment(content_type: &str, filename: &str) -> actix_web::HttpResponseBuilder {
+    let mut r = HttpResponse::Ok();
+    r.insert_header((header::CONTENT_TYPE, content_type.to_owned()))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    r
+}
+
+/// A writer that hands each flushed buffer to the response stream.
+struct ChannelWriter {
+    buffer: Vec<u8>,
+    tx: tokio::sync::mpsc::Sender<Result<web::Bytes, std::io::Error>>,
+}
+
+impl std::io::Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= 64 * 1024 {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.buffer.is_empty() {
+            let chunk = web::Bytes::from(std::mem::take(&mut self.buffer));
+            self.tx.blocking_send(Ok(chunk)).map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes the CSV on a blocking thread, a chunk of activities at a time.
+fn stream_csv(
+    pool: crate::store::Pool,
+    selection: Selection,
+    bom: bool,
+) -> tokio::sync::mpsc::Receiver<Result<web::Bytes, std::io::Error>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let error_tx = tx.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        let result = (|| -> Result<(), ExportError> {
+            let mut conn = pool
+                .get()
+                .map_err(|e| ExportError::Io(std::io::Error::other(e.to_string())))?;
+            let mut w = CsvWriter::new(
+                ChannelWriter {
+                    buffer: Vec::new(),
+                    tx,
+                },
+                bom,
+            )?;
+            match selection.role {
+                Role::Controller => w.controller_header()?,
+                Role::Processor => w.processor_header()?,
+            }
+            records::for_each_activity(
+                &mut conn,
+                &selection,
+                |org, a| -> Result<(), ExportError> {
+                    match selection.role {
+                        Role::Controller => w.controller_row(org, a),
+                        Role::Processor => w.processor_row(org, a),
+                    }
+                },
+            )?;
+            let mut out = w.finish()?;
+            std::io::Write::flush(&mut out)?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            tracing::error!(error = %e, "CSV export failed while streaming");
+            let _ = error_tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+        }
+    });
+    rx
+}

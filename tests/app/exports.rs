@@ -1,0 +1,490 @@
+//! Exports: CSV parsed back, JSON round trip and import validation, role separation.
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+use ropa::domain::catalogue::CatalogueKind;
+
+/// Values that break naive exports: commas, quotes, line breaks, scripts, formulas.
+const TRICKY_NAME: &str = "Payroll, \"Łódź\" Ørsted\nMüller Ελλάδα Čeština";
+const FORMULA: &str = "=HYPERLINK(\"http://evil.example\")";
+
+struct Register {
+    controller_id: i64,
+    processor_id: i64,
+}
+
+async fn build_register(app: &TestApp) -> Register {
+    let org = app
+        .create_organisation("Ørsted Ελλάδα Ltd")
+        .await
+        .to_string();
+    let processor = app
+        .create_party("Cloud, \"Inc\"", "processor", "US")
+        .await
+        .to_string();
+    let client = app
+        .create_party("Client Čeština s.r.o.", "client_controller", "CZ")
+        .await
+        .to_string();
+    let sub = app
+        .create_party("Sub Łódź", "sub_processor", "IN")
+        .await
+        .to_string();
+    let employees = app.catalogue_id(CatalogueKind::SubjectCategories, "employees");
+    let identity = app.catalogue_id(CatalogueKind::DataCategories, "identity_civil_status");
+    let encryption = app.catalogue_id(CatalogueKind::SecurityMeasures, "encryption");
+    let r = app
+        .post(
+            "/activities",
+            &[
+                ("organisation_id", &org),
+                ("role", "controller"),
+                ("status", "active"),
+                ("reference", "HR-1"),
+                ("name", TRICKY_NAME),
+                ("business_function", FORMULA),
+                ("owner", "-Owner with minus"),
+                (
+                    "purposes[0].description",
+                    "Paying staff, monthly\nand yearly",
+                ),
+                ("purposes[0].bases", "contract"),
+                ("purposes[0].bases", "legal_obligation"),
+                ("subjects", &employees),
+                ("data_categories", &identity),
+                ("recipients[0].party_id", &processor),
+                ("recipients[0].data_received", "@everything"),
+                ("transfers[0].country", "US"),
+                ("transfers[0].party_id", &processor),
+                ("transfers[0].mechanism", "adequacy_decision"),
+                ("retention[0].data_category_id", &identity),
+                ("retention[0].period_value", "10"),
+                ("retention[0].period_unit", "years"),
+                ("retention[0].start_event", "end of employment"),
+                ("retention[0].legal_reference", "§ 147 AO"),
+                ("measures", &encryption),
+                ("security_description", "+Encrypted, backed up"),
+                ("processor_contract_ref", "DPA-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let controller_id = id_from_location(&r);
+    let r = app
+        .post(
+            "/activities",
+            &[
+                ("organisation_id", &org),
+                ("role", "processor"),
+                ("status", "active"),
+                ("reference", "P-1"),
+                ("name", "Payroll for clients"),
+                ("controllers[0].party_id", &client),
+                (
+                    "controllers[0].processing_categories",
+                    "Payslips, \"annual\" statements",
+                ),
+                ("recipients[0].party_id", &sub),
+                ("transfers[0].country", "IN"),
+                ("transfers[0].party_id", &sub),
+                ("transfers[0].mechanism", "scc_2021_914_module_3_p2p"),
+                ("transfers[0].safeguards", "SCC Module 3, TIA-7"),
+                ("measures", &encryption),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    Register {
+        controller_id,
+        processor_id: id_from_location(&r),
+    }
+}
+
+fn parse_csv(body: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body.as_bytes());
+    reader
+        .records()
+        .map(|r| r.expect("valid CSV").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_controller_csv_has_the_ico_header_and_parses_back_to_the_values() {
+    let app = spawn_app().await;
+    build_register(&app).await;
+    let r = app
+        .client
+        .get(format!("{}/export.csv?role=controller", app.address))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .contains("attachment"));
+    let body = r.text().await.expect("body");
+    let rows = parse_csv(&body);
+    let expected: Vec<String> = [
+        "Organisation", "Role", "Reference", "Processing activity",
+        "Business function", "Purpose of processing", "Name and contact details of joint controller (if applicable)",
+        "Categories of individuals", "Categories of personal data", "Categories of recipients", "Link to contract with processor",
+        "Names of third countries or international organisations that personal data are transferred to (if applicable)",
+        "Safeguards for exceptional transfers of personal data to third countries or international organisations (if applicable)",
+        "Retention schedule (if possible)",
+        "General description of technical and organisational security measures (if possible)",
+        "Article 6 lawful basis for processing personal data", "Article 9 condition for processing special category data",
+        "Legitimate interests for the processing (if applicable)",
+        "Link to record of legitimate interests assessment (if applicable)", "Rights available to individuals",
+        "Existence of automated decision-making, including profiling (if applicable)",
+        "The source of the personal data (if applicable)", "Link to record of consent", "Location of personal data",
+        "Data Protection Impact Assessment required?", "Data Protection Impact Assessment progress",
+        "Link to Data Protection Impact Assessment", "Has a personal data breach occurred?",
+        "Link to record of personal data breach",
+        "Status", "Owner", "Last reviewed", "Next review", "Created", "Updated",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    assert_eq!(rows[0], expected, "exact header");
+    assert_eq!(rows.len(), 2, "only the controller activity");
+    let row = &rows[1];
+    let col = |name: &str| row[expected.iter().position(|h| h == name).expect(name)].clone();
+    assert_eq!(col("Organisation"), "Ørsted Ελλάδα Ltd");
+    assert_eq!(col("Reference"), "HR-1");
+    assert_eq!(
+        col("Processing activity"),
+        TRICKY_NAME,
+        "commas, quotes, line breaks and scripts survive"
+    );
+    assert_eq!(
+        col("Business function"),
+        format!("'{FORMULA}"),
+        "formula neutralised"
+    );
+    assert_eq!(col("Owner"), "'-Owner with minus");
+    assert_eq!(
+        col("Purpose of processing"),
+        "Paying staff, monthly\nand yearly"
+    );
+    assert_eq!(col("Categories of individuals"), "Employees (staff)");
+    assert!(
+        col("Categories of recipients").starts_with("Cloud, \"Inc\" (Processor, United States)")
+    );
+    assert!(
+        col("Categories of recipients").contains("@everything"),
+        "mid-cell @ is left alone"
+    );
+    assert_eq!(col("Names of third countries or international organisations that personal data are transferred to (if applicable)"), "United States (US) (Cloud, \"Inc\")");
+    assert_eq!(col("Retention schedule (if possible)"), "Civil status, identity, identification data, images: 10 years from end of employment (§ 147 AO)");
+    assert_eq!(
+        col("Article 6 lawful basis for processing personal data"),
+        "Contract (Art. 6(1)(b))\nLegal obligation (Art. 6(1)(c))",
+        "one item per line"
+    );
+    assert!(
+        col("Rights available to individuals").contains("Right to data portability (Art. 20)"),
+        "derived from the bases"
+    );
+    assert!(!col("Rights available to individuals").contains("Right to object (Art. 21)"));
+    assert!(col(
+        "General description of technical and organisational security measures (if possible)"
+    )
+    .starts_with("'+Encrypted"));
+    assert_eq!(col("Link to contract with processor"), "DPA-1");
+    assert_eq!(
+        col("Link to record of consent"),
+        "",
+        "what the register does not hold stays empty"
+    );
+    assert_eq!(col("Status"), "Active");
+
+    let r = app
+        .client
+        .get(format!("{}/export.csv?role=controller&bom=1", app.address))
+        .send()
+        .await
+        .expect("get");
+    let bytes = r.bytes().await.expect("bytes");
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "byte-order mark for Excel"
+    );
+}
+
+#[tokio::test]
+async fn the_processor_csv_holds_only_processor_activities() {
+    let app = spawn_app().await;
+    let reg = build_register(&app).await;
+    let (_, body) = app.get("/export.csv?role=processor").await;
+    let rows = parse_csv(&body);
+    assert_eq!(
+        rows[0],
+        ropa::export::csv::PROCESSOR_HEADER
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(rows.len(), 2);
+    let row = &rows[1];
+    assert_eq!(row[4], "P-1");
+    assert_eq!(row[6], "Client Čeština s.r.o.");
+    assert_eq!(
+        row[8],
+        "Client Čeština s.r.o.: Payslips, \"annual\" statements"
+    );
+    assert!(row[9].contains("India (IN)") && row[9].contains("Module 3"));
+    assert!(row[10].contains("SCC Module 3, TIA-7"));
+    assert!(row[13].contains("Sub Łódź"), "sub-processors listed");
+    let (_, one) = app
+        .get(&format!(
+            "/export.csv?role=processor&activity={}",
+            reg.controller_id
+        ))
+        .await;
+    assert_eq!(
+        parse_csv(&one).len(),
+        1,
+        "a controller activity is not in a processor export"
+    );
+    let (_, one) = app
+        .get(&format!(
+            "/export.csv?role=processor&activity={}",
+            reg.processor_id
+        ))
+        .await;
+    assert_eq!(parse_csv(&one).len(), 2);
+}
+
+#[tokio::test]
+async fn the_list_export_honours_its_filters() {
+    let app = spawn_app().await;
+    build_register(&app).await;
+    let org = app.create_organisation("Other Org").await.to_string();
+    let r = app
+        .post(
+            "/activities",
+            &[
+                ("organisation_id", &org),
+                ("role", "controller"),
+                ("status", "draft"),
+                ("name", "Marketing"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, all) = app.get("/export.csv?role=controller").await;
+    assert_eq!(parse_csv(&all).len(), 3);
+    let (_, filtered) = app.get("/export.csv?role=controller&q=marketing").await;
+    let rows = parse_csv(&filtered);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][3], "Marketing");
+    let (_, active) = app.get("/export.csv?role=controller&status=active").await;
+    assert_eq!(parse_csv(&active).len(), 2);
+    let (_, html) = app.get("/activities?q=marketing").await;
+    assert!(
+        html.contains("/export.csv?q=marketing&#38;role=controller"),
+        "the list links its filtered exports"
+    );
+    let (status, _) = app.get("/export.csv?role=boss").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = app.get("/export.csv?activity=999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.get("/export.xls").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// A change that breaks a document.
+type Change = Box<dyn Fn(&mut serde_json::Value)>;
+
+fn without_generated_at(json: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(json).expect("json");
+    v.as_object_mut().expect("object").remove("generated_at");
+    v
+}
+
+fn ropa(database_url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ropa"))
+        .args(args)
+        .env("ROPA_DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run ropa")
+}
+
+#[tokio::test]
+async fn json_export_import_export_is_exact() {
+    let app = spawn_app().await;
+    build_register(&app).await;
+    let (status, first) = app.get("/export.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = without_generated_at(&first);
+    assert_eq!(doc["format_version"], 1);
+    assert!(
+        doc["catalogues"]["data_categories"]
+            .as_array()
+            .expect("list")
+            .len()
+            > 20
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("register.json");
+    std::fs::write(&file, &first).expect("write");
+    let (target, pg) = fresh_database(&dir);
+    let out = ropa(&target, &["import", file.to_str().expect("path")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ropa(&target, &["export", "--format", "json"]);
+    assert!(out.status.success());
+    let second = String::from_utf8(out.stdout).expect("utf8");
+    assert_eq!(
+        without_generated_at(&second),
+        doc,
+        "export, import, export gives the same document"
+    );
+    let again = ropa(&target, &["import", file.to_str().expect("path")]);
+    assert!(
+        !again.status.success(),
+        "import refuses a database that is not empty"
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+    drop_pg(pg);
+}
+
+fn drop_pg(pg: Option<(String, String)>) {
+    use diesel::{Connection, RunQueryDsl};
+    if let Some((admin, name)) = pg {
+        if let Ok(mut c) = diesel::PgConnection::establish(&admin) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&mut c);
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_document_is_refused_with_its_json_path_and_changes_nothing() {
+    let app = spawn_app().await;
+    build_register(&app).await;
+    let (_, json) = app.get("/export.json").await;
+    let good: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let cases: Vec<(Change, &str)> = vec![
+        (
+            Box::new(|d| d["format_version"] = 99.into()),
+            "$.format_version",
+        ),
+        (
+            Box::new(|d| d["activities"][0]["purposes"][0]["lawful_bases"][1] = "whim".into()),
+            "$.activities[0].purposes[0].lawful_bases",
+        ),
+        (
+            Box::new(|d| d["activities"][1]["controllers"][0]["party"] = "Nobody".into()),
+            "$.activities[1].controllers[0].party",
+        ),
+        (
+            Box::new(|d| d["activities"][0]["data_categories"][0] = "no_such_code".into()),
+            "$.activities[0].data_categories[0]",
+        ),
+        (
+            Box::new(|d| d["activities"][1]["reference"] = "HR-1".into()),
+            "$.activities[1].reference",
+        ),
+        (
+            Box::new(|d| d["activities"][0]["transfers"][0]["country"] = "FR".into()),
+            "$.activities[0].transfers[0].country",
+        ),
+        (
+            Box::new(|d| d["activities"][0]["status"] = 7.into()),
+            "$.activities[0].status",
+        ),
+        (
+            Box::new(|d| d["organisations"][0]["country"] = "XX".into()),
+            "$.organisations[0].country",
+        ),
+    ];
+    for (change, path) in cases {
+        let mut doc = good.clone();
+        change(&mut doc);
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("bad.json");
+        std::fs::write(&file, serde_json::to_string(&doc).expect("json")).expect("write");
+        let (target, pg) = fresh_database(&dir);
+        let out = ropa(&target, &["import", file.to_str().expect("path")]);
+        assert!(!out.status.success(), "{path} refused");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(path), "error names {path}: {stderr}");
+        let out = ropa(&target, &["export", "--format", "json"]);
+        let after = without_generated_at(&String::from_utf8(out.stdout).expect("utf8"));
+        assert_eq!(
+            after["organisations"].as_array().map(Vec::len),
+            Some(0),
+            "{path}: nothing imported"
+        );
+        assert_eq!(after["activities"].as_array().map(Vec::len), Some(0));
+        drop_pg(pg);
+    }
+}
+
+#[tokio::test]
+async fn the_cli_export_writes_each_format_and_separates_roles() {
+    let app = spawn_app().await;
+    build_register(&app).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let out_file = dir.path().join("c.csv");
+    let url = app_database_url(&app);
+    let out = ropa(
+        &url,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--role",
+            "controller",
+            "--output",
+            out_file.to_str().expect("p"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = parse_csv(&std::fs::read_to_string(&out_file).expect("read"));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][2], "HR-1");
+    let out = ropa(
+        &url,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--role",
+            "processor",
+            "--organisation",
+            "Ørsted Ελλάδα Ltd",
+        ],
+    );
+    let rows = parse_csv(&String::from_utf8(out.stdout).expect("utf8"));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][4], "P-1");
+    let out = ropa(
+        &url,
+        &["export", "--format", "csv", "--organisation", "Nobody"],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--organisation"));
+    let out = ropa(&url, &["export", "--format", "xls"]);
+    assert!(!out.status.success());
+}
+
+/// The database URL the test app uses, for running the CLI against it.
+fn app_database_url(app: &TestApp) -> String {
+    app.database_url.clone()
+}
