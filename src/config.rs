@@ -26,4 +26,54 @@ pub struct ServeConfig {
     /// Number of worker threads (0: one per core).
     #[arg(long = "workers", env = "ROPA_WORKERS", default_value_t = 0)]
     pub workers: usize,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long = "session-idle-minutes", env = "ROPA_SESSION_IDLE_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(i64).range(1..=10080))]
+    pub session_idle_minutes: i64,
+    /// Secure flag of the session cookie: `auto` sets it unless ropa listens on a loopback address
+    /// (plain-http local use); `always` behind a TLS-terminating proxy; `never` only for testing.
+    #[arg(long = "cookie-secure", env = "ROPA_COOKIE_SECURE", default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub cookie_secure: String,
+    /// Take the client address from `X-Forwarded-For` / `Forwarded` (only behind a trusted proxy).
+    #[arg(
+        long = "trust-proxy",
+        env = "ROPA_TRUST_PROXY",
+        default_value_t = false
+    )]
+    pub trust_proxy: bool,
+}
+
+/// The web settings handlers need, resolved from [`ServeConfig`].
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// Idle time after which a session ends.
+    pub session_idle: chrono::Duration,
+    /// Whether the session cookie carries the Secure flag.
+    pub secure_cookies: bool,
+    /// Whether to believe forwarding headers for the client address.
+    pub trust_proxy: bool,
+}
+
+impl WebSettings {
+    /// Resolves the settings for a server listening on `bind`.
+    pub fn from_config(config: &ServeConfig, bind: &std::net::SocketAddr) -> Self {
+        let secure_cookies = match config.cookie_secure.as_str() {
+            "always" => true,
+            "never" => false,
+            _ => !bind.ip().is_loopback(),
+        };
+        WebSettings {
+            session_idle: chrono::Duration::minutes(config.session_idle_minutes),
+            secure_cookies,
+            trust_proxy: config.trust_proxy,
+        }
+    }
+
+    /// Settings for tests and local use: one hour idle, no Secure flag, no proxy.
+    pub fn local() -> Self {
+        WebSettings {
+            session_idle: chrono::Duration::minutes(60),
+            secure_cookies: false,
+            trust_proxy: false,
+        }
+    }
 }

@@ -11,6 +11,7 @@ use crate::domain::activity::ActivityForm;
 use crate::domain::catalogue::CatalogueKind;
 use crate::domain::organisation::OrganisationForm;
 use crate::domain::party::PartyForm;
+use crate::store::audit::Actor;
 use crate::store::{activities, catalogues, organisations, parties, DbConnection, StoreError};
 
 /// What the demo loaded.
@@ -465,6 +466,7 @@ fn specs() -> Vec<Spec> {
 
 /// Loads the demo register in one transaction; refuses if it is already there.
 pub fn load(conn: &mut DbConnection) -> Result<DemoSummary, DemoError> {
+    let actor = Actor::system("command line (demo)");
     conn.transaction(|conn| {
         let existing = organisations::list(conn)?;
         if let Some(o) = existing
@@ -486,8 +488,10 @@ pub fn load(conn: &mut DbConnection) -> Result<DemoSummary, DemoError> {
                 record: form.name.clone(),
                 errors: e.to_string(),
             })?;
-            ids.orgs
-                .insert(key, organisations::insert(conn, &draft)?.to_string());
+            ids.orgs.insert(
+                key,
+                organisations::insert(conn, &actor, &draft)?.to_string(),
+            );
             summary.organisations += 1;
         }
         for (key, form) in party_forms() {
@@ -496,7 +500,7 @@ pub fn load(conn: &mut DbConnection) -> Result<DemoSummary, DemoError> {
                 errors: e.to_string(),
             })?;
             ids.parties
-                .insert(key, parties::insert(conn, &draft)?.to_string());
+                .insert(key, parties::insert(conn, &actor, &draft)?.to_string());
             summary.parties += 1;
         }
         for (kind, map) in [
@@ -520,7 +524,7 @@ pub fn load(conn: &mut DbConnection) -> Result<DemoSummary, DemoError> {
                 record: spec.name.into(),
                 errors: e.to_string(),
             })?;
-            activities::insert(conn, &draft)?;
+            activities::insert(conn, &actor, &draft)?;
             summary.activities += 1;
         }
         Ok(summary)

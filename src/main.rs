@@ -27,6 +27,39 @@ enum Command {
     Export(ExportArgs),
     /// Import a JSON register document into an empty database (backup restore, backend move).
     Import(ImportArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add an account. The password is read from ROPA_PASSWORD or asked for at the terminal.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+struct UserAddArgs {
+    #[command(flatten)]
+    db: DatabaseConfig,
+    /// Email, the log-in name.
+    #[arg(long)]
+    email: String,
+    /// Role: admin, editor or auditor.
+    #[arg(long, value_parser = ["admin", "editor", "auditor"])]
+    role: String,
+    /// Display name.
+    #[arg(long, default_value = "")]
+    name: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and name the first entry that was altered, inserted or removed.
+    Verify(DemoArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -112,6 +145,8 @@ fn main() -> ExitCode {
         Some(Command::Demo(args)) => demo(args),
         Some(Command::Export(args)) => export(args),
         Some(Command::Import(args)) => import(args),
+        Some(Command::User(UserCommand::Add(args))) => user_add(args),
+        Some(Command::Audit(AuditCommand::Verify(args))) => audit_verify(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -133,8 +168,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         "ropa serves the register at http://{address} (database: {})",
         describe(&args.db.database_url)
     );
-    actix_web::rt::System::new()
-        .block_on(async move { ropa::web::server(listener, pool, args.serve.workers)?.await })?;
+    let settings = ropa::config::WebSettings::from_config(&args.serve, &address);
+    actix_web::rt::System::new().block_on(async move {
+        ropa::web::server(listener, pool, settings, args.serve.workers)?.await
+    })?;
     Ok(())
 }
 
@@ -252,7 +289,11 @@ fn import(args: ImportArgs) -> anyhow::Result<()> {
     let doc = ropa::store::import::parse_document(&json)?;
     let pool = ropa::store::open(&args.db.database_url, 1)?;
     let mut conn = pool.get()?;
-    let summary = ropa::store::import::import(&mut conn, &doc)?;
+    let summary = ropa::store::import::import(
+        &mut conn,
+        &ropa::store::audit::Actor::system("command line (import)"),
+        &doc,
+    )?;
     println!(
         "Imported {} organisations, {} parties and {} activities into {}.",
         summary.organisations,
@@ -261,6 +302,62 @@ fn import(args: ImportArgs) -> anyhow::Result<()> {
         describe(&args.db.database_url)
     );
     Ok(())
+}
+
+fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
+    let password = match std::env::var("ROPA_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            let first = rpassword::prompt_password("Password: ")?;
+            let again = rpassword::prompt_password("Password again: ")?;
+            if first != again {
+                anyhow::bail!("the two passwords differ");
+            }
+            first
+        }
+    };
+    let form = ropa::domain::user::UserForm {
+        email: args.email.clone(),
+        name: args.name.clone(),
+        role: args.role.clone(),
+        password_confirm: password.clone(),
+        password: password.clone(),
+        ..Default::default()
+    };
+    let draft = form.parse(true, &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let pool = ropa::store::open(&args.db.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let id = ropa::store::users::insert(
+        &mut conn,
+        &ropa::store::audit::Actor::system("command line (user add)"),
+        &draft,
+        &password,
+    )?;
+    println!(
+        "Added account {} ({}), id {id}.",
+        draft.email,
+        draft.role.label()
+    );
+    Ok(())
+}
+
+fn audit_verify(args: DemoArgs) -> anyhow::Result<()> {
+    let pool = ropa::store::open(&args.db.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let verdict = ropa::store::audit::verify(&mut conn)?;
+    match verdict.problem {
+        None => {
+            println!(
+                "The audit trail is intact: {} entries verify.",
+                verdict.entries
+            );
+            Ok(())
+        }
+        Some(problem) => anyhow::bail!(
+            "the audit trail is broken: {problem} ({} entries verified before it)",
+            verdict.entries
+        ),
+    }
 }
 
 /// The database URL without any password, for messages.

@@ -9,6 +9,7 @@ pub mod completeness;
 pub mod errors;
 pub mod organisation;
 pub mod party;
+pub mod user;
 pub mod vocab;
 
 /// Declares an id newtype over the database's `BIGINT` key.

@@ -137,6 +137,12 @@ impl<W: Write> CsvWriter<W> {
         Ok(())
     }
 
+    /// Writes a row of any cells, each neutralised against formulas.
+    pub fn raw_row(&mut self, cells: &[&str]) -> Result<(), ExportError> {
+        let owned: Vec<String> = cells.iter().map(|c| (*c).to_owned()).collect();
+        self.row(&owned)
+    }
+
     /// Writes the controller header row.
     pub fn controller_header(&mut self) -> Result<(), ExportError> {
         let h: Vec<String> = controller_header().into_iter().map(str::to_owned).collect();

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::audit::{self, Actor, Change};
+use super::records::activity_snapshot;
 use super::schema::{
     activities, activity_data_categories, activity_measures, activity_special_conditions,
     activity_subjects, data_categories, joint_controllers, organisations, parties, purpose_bases,
@@ -421,7 +423,32 @@ fn delete_children(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
 }
 
 /// Creates an activity with all its lists in one transaction; generates the reference when blank.
-pub fn insert(conn: &mut DbConnection, draft: &ActivityDraft) -> StoreResult<ActivityId> {
+pub fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    draft: &ActivityDraft,
+) -> StoreResult<ActivityId> {
+    audit::write(conn, actor, |conn, audit| {
+        let id = insert_unaudited(conn, draft)?;
+        let after = activity_snapshot(conn, id.0)?;
+        let label = format!("{} {}", after.reference, after.name);
+        audit.record(Change::values::<(), _>(
+            "create",
+            "activity",
+            Some(id.0),
+            &label,
+            None,
+            Some(&after),
+        ));
+        Ok(id)
+    })
+}
+
+/// Creates an activity without an audit entry (imports record one entry for the whole).
+pub(crate) fn insert_unaudited(
+    conn: &mut DbConnection,
+    draft: &ActivityDraft,
+) -> StoreResult<ActivityId> {
     conn.transaction(|conn| {
         let reference = match &draft.reference {
             Some(r) => {
@@ -480,15 +507,17 @@ pub fn exists(conn: &mut DbConnection, id: ActivityId) -> StoreResult<bool> {
 /// Replaces an activity and all its lists if it is still at `version`, in one transaction.
 pub fn update(
     conn: &mut DbConnection,
+    actor: &Actor,
     id: ActivityId,
     version: i64,
     draft: &ActivityDraft,
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    audit::write(conn, actor, |conn, audit| {
         let (current, organisation, old_reference) = current_version(conn, id)?;
         if current != version {
             return Err(StoreError::Conflict { current });
         }
+        let before = activity_snapshot(conn, id.0)?;
         let reference = match &draft.reference {
             Some(r) => {
                 if reference_taken(conn, draft.organisation_id, r, Some(id))? {
@@ -524,6 +553,16 @@ pub fn update(
         }
         delete_children(conn, id.0)?;
         insert_children(conn, id.0, draft)?;
+        let after = activity_snapshot(conn, id.0)?;
+        let label = format!("{} {}", after.reference, after.name);
+        audit.record(Change::values(
+            "update",
+            "activity",
+            Some(id.0),
+            &label,
+            Some(&before),
+            Some(&after),
+        ));
         Ok(())
     })
 }
@@ -531,15 +570,17 @@ pub fn update(
 /// Changes only the status (retire, reactivate) if the activity is still at `version`.
 pub fn set_status(
     conn: &mut DbConnection,
+    actor: &Actor,
     id: ActivityId,
     version: i64,
     status: Status,
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    audit::write(conn, actor, |conn, audit| {
         let (current, _, _) = current_version(conn, id)?;
         if current != version {
             return Err(StoreError::Conflict { current });
         }
+        let before = activity_snapshot(conn, id.0)?;
         diesel::update(
             activities::table
                 .filter(activities::id.eq(id.0))
@@ -551,6 +592,21 @@ pub fn set_status(
             activities::updated_at.eq(now()),
         ))
         .execute(conn)?;
+        let after = activity_snapshot(conn, id.0)?;
+        let label = format!("{} {}", after.reference, after.name);
+        let action = match status {
+            Status::Retired => "retire",
+            Status::Active => "activate",
+            Status::Draft => "set_draft",
+        };
+        audit.record(Change::values(
+            action,
+            "activity",
+            Some(id.0),
+            &label,
+            Some(&before),
+            Some(&after),
+        ));
         Ok(())
     })
 }

@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use super::audit::{self, Actor, Change};
 use super::schema::{
     activities, activity_data_categories, activity_measures, activity_subjects, data_categories,
     retention_rules, security_measures, subject_categories,
@@ -12,7 +13,7 @@ use crate::domain::vocab::{MeasureFamily, MeasureKind, Sensitivity};
 use crate::domain::CatalogueEntryId;
 
 /// An entry of any catalogue, as stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CatalogueEntry {
     /// Id within its catalogue.
     pub id: i64,
@@ -303,24 +304,47 @@ pub fn insert_seeded(
     insert_row(conn, kind, draft, seeded)
 }
 
-/// Adds a user's own entry.
+/// The audit trail's name for entries of a catalogue.
+fn entity(kind: CatalogueKind) -> &'static str {
+    match kind {
+        CatalogueKind::DataCategories => "data_category",
+        CatalogueKind::SubjectCategories => "subject_category",
+        CatalogueKind::SecurityMeasures => "security_measure",
+    }
+}
+
+/// Adds a user's own entry and records it in the audit trail.
 pub fn insert(
     conn: &mut DbConnection,
+    actor: &Actor,
     kind: CatalogueKind,
     draft: &CatalogueDraft,
 ) -> StoreResult<CatalogueEntryId> {
-    insert_row(conn, kind, draft, false).map(CatalogueEntryId)
+    audit::write(conn, actor, |conn, audit| {
+        let id = insert_row(conn, kind, draft, false)?;
+        let after = get(conn, kind, CatalogueEntryId(id))?;
+        audit.record(Change::values::<(), _>(
+            "create",
+            entity(kind),
+            Some(id),
+            &draft.label,
+            None,
+            Some(&after),
+        ));
+        Ok(CatalogueEntryId(id))
+    })
 }
 
 /// Changes an entry if it is still at `version`; a seeded entry keeps its code.
 pub fn update(
     conn: &mut DbConnection,
+    actor: &Actor,
     kind: CatalogueKind,
     id: CatalogueEntryId,
     version: i64,
     draft: &CatalogueDraft,
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    audit::write(conn, actor, |conn, audit| {
         let current = get(conn, kind, id)?;
         if current.version != version {
             return Err(StoreError::Conflict {
@@ -381,6 +405,15 @@ pub fn update(
         if changed == 0 {
             return Err(StoreError::Conflict { current: next });
         }
+        let after = get(conn, kind, id)?;
+        audit.record(Change::values(
+            "update",
+            entity(kind),
+            Some(id.0),
+            &after.label,
+            Some(&current),
+            Some(&after),
+        ));
         Ok(())
     })
 }
@@ -426,11 +459,12 @@ pub fn users(
 /// Deletes an entry no activity uses; otherwise names those activities.
 pub fn delete(
     conn: &mut DbConnection,
+    actor: &Actor,
     kind: CatalogueKind,
     id: CatalogueEntryId,
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
-        get(conn, kind, id)?;
+    audit::write(conn, actor, |conn, audit| {
+        let before = get(conn, kind, id)?;
         let users = users(conn, kind, id)?;
         if !users.is_empty() {
             return Err(StoreError::InUse(
@@ -451,6 +485,14 @@ pub fn delete(
                 diesel::delete(security_measures::table.find(id.0)).execute(conn)?
             }
         };
+        audit.record(Change::values::<_, ()>(
+            "delete",
+            entity(kind),
+            Some(id.0),
+            &before.label,
+            Some(&before),
+            None,
+        ));
         Ok(())
     })
 }

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 
+use super::audit::{self, Actor, Change};
 use super::schema::{
     activities, data_categories, organisations, parties, security_measures, subject_categories,
 };
@@ -106,6 +107,7 @@ pub struct ImportSummary {
 /// Imports a document into an empty database in one transaction.
 pub fn import(
     conn: &mut DbConnection,
+    actor: &Actor,
     doc: &RegisterDocument,
 ) -> Result<ImportSummary, ImportError> {
     if doc.format != FORMAT {
@@ -120,7 +122,7 @@ pub fn import(
             ),
         ));
     }
-    conn.transaction(|conn| {
+    audit::write(conn, actor, |conn, audit| {
         let orgs: i64 = organisations::table.count().get_result(conn)?;
         let pts: i64 = parties::table.count().get_result(conn)?;
         let acts: i64 = activities::table.count().get_result(conn)?;
@@ -233,8 +235,8 @@ pub fn import(
                     format!("duplicate organisation `{}`", o.name),
                 ));
             }
-            let id =
-                super::organisations::insert(conn, &draft).map_err(|e| store_field(e, &path))?;
+            let id = super::organisations::insert_unaudited(conn, &draft)
+                .map_err(|e| store_field(e, &path))?;
             diesel::update(organisations::table.find(id.0))
                 .set((
                     organisations::created_at.eq(o.created_at),
@@ -265,7 +267,8 @@ pub fn import(
                     format!("duplicate party `{}`", p.name),
                 ));
             }
-            let id = super::parties::insert(conn, &draft).map_err(|e| store_field(e, &path))?;
+            let id = super::parties::insert_unaudited(conn, &draft)
+                .map_err(|e| store_field(e, &path))?;
             diesel::update(parties::table.find(id.0))
                 .set((
                     parties::created_at.eq(p.created_at),
@@ -506,7 +509,8 @@ pub fn import(
             }
             let form = ActivityForm::from_pairs(&pairs);
             let draft = form.parse(&choices).map_err(|e| first_error(&path, &e))?;
-            let id = activity_store::insert(conn, &draft).map_err(|e| store_field(e, &path))?;
+            let id = activity_store::insert_unaudited(conn, &draft)
+                .map_err(|e| store_field(e, &path))?;
             diesel::update(activities::table.find(id.0))
                 .set((
                     activities::created_at.eq(a.created_at),
@@ -514,11 +518,31 @@ pub fn import(
                 ))
                 .execute(conn)?;
         }
-        Ok(ImportSummary {
+        let summary = ImportSummary {
             organisations: org_ids.len(),
             parties: party_ids.len(),
             activities: doc.activities.len(),
-        })
+        };
+        let label = format!(
+            "{} organisations, {} parties, {} activities",
+            summary.organisations, summary.parties, summary.activities
+        );
+        let after = serde_json::json!({
+            "format_version": doc.format_version,
+            "generated_at": doc.generated_at,
+            "organisations": summary.organisations,
+            "parties": summary.parties,
+            "activities": summary.activities,
+        });
+        audit.record(Change::values::<(), _>(
+            "import",
+            "register",
+            None,
+            &label,
+            None,
+            Some(&after),
+        ));
+        Ok(summary)
     })
 }
 

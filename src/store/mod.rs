@@ -4,12 +4,14 @@
 //! `sqlite://path`, `sqlite:path` or a plain path for an SQLite file. Anything else is refused.
 
 pub mod activities;
+pub mod audit;
 pub mod catalogues;
 pub mod import;
 pub mod organisations;
 pub mod parties;
 pub mod records;
 pub mod schema;
+pub mod users;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -2,10 +2,12 @@
 
 use diesel::prelude::*;
 
+use super::audit::{self, Actor, Change};
 use super::schema::{activities, organisations};
 use super::{is_unique_violation, now, DbConnection, StoreError, StoreResult};
 use crate::domain::organisation::{OrganisationDraft, OrganisationForm};
 use crate::domain::OrganisationId;
+use crate::export::json::organisation_doc;
 
 /// An organisation as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -134,8 +136,32 @@ pub fn get(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<Organisat
         .ok_or(StoreError::NotFound)
 }
 
-/// Creates an organisation.
-pub fn insert(conn: &mut DbConnection, draft: &OrganisationDraft) -> StoreResult<OrganisationId> {
+/// Creates an organisation and records it in the audit trail.
+pub fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    draft: &OrganisationDraft,
+) -> StoreResult<OrganisationId> {
+    audit::write(conn, actor, |conn, audit| {
+        let id = insert_unaudited(conn, draft)?;
+        let after = organisation_doc(&get(conn, id)?);
+        audit.record(Change::values::<(), _>(
+            "create",
+            "organisation",
+            Some(id.0),
+            &draft.name,
+            None,
+            Some(&after),
+        ));
+        Ok(id)
+    })
+}
+
+/// Creates an organisation without an audit entry (imports record one entry for the whole).
+pub(crate) fn insert_unaudited(
+    conn: &mut DbConnection,
+    draft: &OrganisationDraft,
+) -> StoreResult<OrganisationId> {
     let at = now();
     let id = diesel::insert_into(organisations::table)
         .values((
@@ -153,11 +179,12 @@ pub fn insert(conn: &mut DbConnection, draft: &OrganisationDraft) -> StoreResult
 /// Changes an organisation if it is still at `version`.
 pub fn update(
     conn: &mut DbConnection,
+    actor: &Actor,
     id: OrganisationId,
     version: i64,
     draft: &OrganisationDraft,
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    audit::write(conn, actor, |conn, audit| {
         let current = get(conn, id)?;
         if current.version != version {
             return Err(StoreError::Conflict {
@@ -181,14 +208,23 @@ pub fn update(
                 current: version + 1,
             });
         }
+        let after = get(conn, id)?;
+        audit.record(Change::values(
+            "update",
+            "organisation",
+            Some(id.0),
+            &after.name,
+            Some(&organisation_doc(&current)),
+            Some(&organisation_doc(&after)),
+        ));
         Ok(())
     })
 }
 
 /// Deletes an organisation that has no activities; otherwise names them.
-pub fn delete(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<()> {
-    conn.transaction(|conn| {
-        get(conn, id)?;
+pub fn delete(conn: &mut DbConnection, actor: &Actor, id: OrganisationId) -> StoreResult<()> {
+    audit::write(conn, actor, |conn, audit| {
+        let before = get(conn, id)?;
         let users: Vec<(String, String)> = activities::table
             .filter(activities::organisation_id.eq(id.0))
             .order(activities::reference.asc())
@@ -200,6 +236,14 @@ pub fn delete(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<()> {
             ));
         }
         diesel::delete(organisations::table.find(id.0)).execute(conn)?;
+        audit.record(Change::values::<_, ()>(
+            "delete",
+            "organisation",
+            Some(id.0),
+            &before.name,
+            Some(&organisation_doc(&before)),
+            None,
+        ));
         Ok(())
     })
 }

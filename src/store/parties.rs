@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use super::audit::{self, Actor, Change};
 use super::schema::{
     activities, joint_controllers, parties, recipients, represented_controllers, transfers,
 };
@@ -9,6 +10,7 @@ use super::{is_unique_violation, now, DbConnection, StoreError, StoreResult};
 use crate::domain::party::{PartyDraft, PartyForm};
 use crate::domain::vocab::{Country, PartyKind};
 use crate::domain::PartyId;
+use crate::export::json::party_doc;
 
 /// A party as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -137,8 +139,28 @@ pub fn get(conn: &mut DbConnection, id: PartyId) -> StoreResult<Party> {
         .ok_or(StoreError::NotFound)
 }
 
-/// Creates a party.
-pub fn insert(conn: &mut DbConnection, draft: &PartyDraft) -> StoreResult<PartyId> {
+/// Creates a party and records it in the audit trail.
+pub fn insert(conn: &mut DbConnection, actor: &Actor, draft: &PartyDraft) -> StoreResult<PartyId> {
+    audit::write(conn, actor, |conn, audit| {
+        let id = insert_unaudited(conn, draft)?;
+        let after = party_doc(&get(conn, id)?);
+        audit.record(Change::values::<(), _>(
+            "create",
+            "party",
+            Some(id.0),
+            &draft.name,
+            None,
+            Some(&after),
+        ));
+        Ok(id)
+    })
+}
+
+/// Creates a party without an audit entry (imports record one entry for the whole).
+pub(crate) fn insert_unaudited(
+    conn: &mut DbConnection,
+    draft: &PartyDraft,
+) -> StoreResult<PartyId> {
     let at = now();
     let id = diesel::insert_into(parties::table)
         .values((
@@ -156,11 +178,12 @@ pub fn insert(conn: &mut DbConnection, draft: &PartyDraft) -> StoreResult<PartyI
 /// Changes a party if it is still at `version`.
 pub fn update(
     conn: &mut DbConnection,
+    actor: &Actor,
     id: PartyId,
     version: i64,
     draft: &PartyDraft,
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    audit::write(conn, actor, |conn, audit| {
         let current = get(conn, id)?;
         if current.version != version {
             return Err(StoreError::Conflict {
@@ -184,6 +207,15 @@ pub fn update(
                 current: version + 1,
             });
         }
+        let after = get(conn, id)?;
+        audit.record(Change::values(
+            "update",
+            "party",
+            Some(id.0),
+            &after.name,
+            Some(&party_doc(&current)),
+            Some(&party_doc(&after)),
+        ));
         Ok(())
     })
 }
@@ -222,9 +254,9 @@ pub fn users(conn: &mut DbConnection, id: PartyId) -> StoreResult<Vec<(i64, Stri
 }
 
 /// Deletes a party no activity uses; otherwise names those activities.
-pub fn delete(conn: &mut DbConnection, id: PartyId) -> StoreResult<()> {
-    conn.transaction(|conn| {
-        get(conn, id)?;
+pub fn delete(conn: &mut DbConnection, actor: &Actor, id: PartyId) -> StoreResult<()> {
+    audit::write(conn, actor, |conn, audit| {
+        let before = get(conn, id)?;
         let users = users(conn, id)?;
         if !users.is_empty() {
             return Err(StoreError::InUse(
@@ -235,6 +267,14 @@ pub fn delete(conn: &mut DbConnection, id: PartyId) -> StoreResult<()> {
             ));
         }
         diesel::delete(parties::table.find(id.0)).execute(conn)?;
+        audit.record(Change::values::<_, ()>(
+            "delete",
+            "party",
+            Some(id.0),
+            &before.name,
+            Some(&party_doc(&before)),
+            None,
+        ));
         Ok(())
     })
 }

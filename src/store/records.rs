@@ -163,3 +163,29 @@ pub fn register_document(
         activities,
     })
 }
+
+/// An activity as the JSON document shows it: the values the audit trail keeps before and after.
+pub fn activity_snapshot(
+    conn: &mut DbConnection,
+    id: i64,
+) -> StoreResult<crate::export::json::ActivityDoc> {
+    let a = load_details(conn, &[id])?
+        .pop()
+        .ok_or(super::StoreError::NotFound)?;
+    let mut codes = |kind| -> StoreResult<HashMap<i64, String>> {
+        Ok(catalogues::list(conn, kind)?
+            .into_iter()
+            .map(|e| (e.id, e.code))
+            .collect())
+    };
+    let data = codes(CatalogueKind::DataCategories)?;
+    let subjects = codes(CatalogueKind::SubjectCategories)?;
+    let measures = codes(CatalogueKind::SecurityMeasures)?;
+    let lookup = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
+    Ok(activity_doc(
+        &a,
+        &|id| lookup(&data, id),
+        &|id| lookup(&subjects, id),
+        &|id| lookup(&measures, id),
+    ))
+}

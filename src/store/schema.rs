@@ -248,3 +248,79 @@ diesel::allow_tables_to_appear_in_same_query!(
     transfers,
     retention_rules,
 );
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_organisations (user_id, organisation_id) {
+        user_id -> BigInt,
+        organisation_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_throttle (throttle_key) {
+        throttle_key -> Text,
+        failures -> Integer,
+        last_failure_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> BigInt,
+        seq -> BigInt,
+        last_hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_log (seq) {
+        seq -> BigInt,
+        at -> Timestamp,
+        user_id -> Nullable<BigInt>,
+        user_email -> Text,
+        action -> Text,
+        entity_type -> Text,
+        entity_id -> Nullable<BigInt>,
+        entity_label -> Text,
+        before_value -> Text,
+        after_value -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(user_organisations -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    user_organisations,
+    organisations,
+    login_throttle,
+    audit_head,
+    audit_log
+);

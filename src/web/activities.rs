@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::{
     db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
@@ -15,6 +16,7 @@ use crate::domain::activity::{
 };
 use crate::domain::completeness::Gap;
 use crate::domain::errors::FieldErrors;
+use crate::domain::user::Permission;
 use crate::domain::vocab::{
     rights_for, Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, MeasureFamily,
     PartyKind, RetentionUnit, Right, Role, Sensitivity, SpecialCondition, Status,
@@ -220,10 +222,12 @@ pub(crate) fn parse_filter(query: &[(String, String)]) -> Result<ActivityFilter,
 
 /// `GET /activities`.
 pub async fn list(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Read)?;
     let query = query.into_inner();
     let filter = parse_filter(&query)?;
     let f = filter.clone();
@@ -252,6 +256,7 @@ pub async fn list(
 #[template(path = "activities/show.html")]
 struct ShowPage {
     layout: Layout,
+    history: Vec<crate::store::audit::AuditRow>,
     a: ActivityDetail,
     org: Organisation,
     gaps: Vec<Gap>,
@@ -286,21 +291,36 @@ impl ShowPage {
 
 /// `GET /activities/{id}`.
 pub async fn show(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Read)?;
     let id = ActivityId(path_id(&id)?);
-    let (a, org) = db(&state, move |c| {
+    let can_audit = user.0.role.allows(Permission::ReadAudit);
+    let (a, org, history) = db(&state, move |c| {
         let a = store::get(c, id)?;
         let org = org_store::get(c, OrganisationId(a.organisation_id))?;
-        Ok((a, org))
+        let history = if can_audit {
+            let f = crate::store::audit::AuditFilter {
+                entity_type: Some("activity".into()),
+                entity_id: Some(id.0),
+                limit: 20,
+                ..Default::default()
+            };
+            crate::store::audit::list(c, &f)?.0
+        } else {
+            Vec::new()
+        };
+        Ok((a, org, history))
     })
     .await?;
     let gaps = a.gaps();
     let rights = rights_for(&a.lawful_bases(), a.automated_decision);
     ok(&ShowPage {
         layout: layout.at("activities"),
+        history,
         a,
         org,
         gaps,
@@ -312,6 +332,8 @@ pub async fn show(
 #[template(path = "activities/form.html")]
 struct FormPage {
     layout: Layout,
+    /// On a conflict: (field, value saved meanwhile, value in this form) for each difference.
+    changes: Vec<(&'static str, String, String)>,
     id: Option<i64>,
     clone_of: Option<String>,
     form: ActivityForm,
@@ -340,6 +362,7 @@ impl FormPage {
     ) -> Self {
         FormPage {
             layout: layout.at("activities"),
+            changes: Vec::new(),
             id,
             clone_of: None,
             form,
@@ -455,10 +478,12 @@ async fn load_choices(state: &web::Data<AppState>) -> Result<Choices, AppError> 
 
 /// `GET /activities/new`.
 pub async fn new(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let choices = load_choices(&state).await?;
     let wanted = query
         .iter()
@@ -542,10 +567,12 @@ fn apply_row_action(form: &mut ActivityForm, action: &Action) -> bool {
 
 /// `POST /activities`.
 pub async fn create(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let mut form = ActivityForm::from_pairs(&body.0);
     let choices = load_choices(&state).await?;
     if apply_row_action(&mut form, &action(&body)) {
@@ -566,7 +593,8 @@ pub async fn create(
             );
         }
     };
-    match db_raw(&state, move |c| store::insert(c, &draft)).await? {
+    let actor = user.actor();
+    match db_raw(&state, move |c| store::insert(c, &actor, &draft)).await? {
         Ok(id) => Ok(redirect_with(
             &format!("/activities/{id}"),
             "Activity created.",
@@ -585,10 +613,12 @@ pub async fn create(
 
 /// `GET /activities/{id}/edit`.
 pub async fn edit(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let id = ActivityId(path_id(&id)?);
     let (a, choices) = db(&state, move |c| {
         Ok((store::get(c, id)?, store::choices(c)?))
@@ -605,10 +635,12 @@ pub async fn edit(
 
 /// `GET /activities/{id}/clone`: a new-activity form filled from an existing one.
 pub async fn clone(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let id = ActivityId(path_id(&id)?);
     let (a, choices) = db(&state, move |c| {
         Ok((store::get(c, id)?, store::choices(c)?))
@@ -627,11 +659,13 @@ pub async fn clone(
 
 /// `POST /activities/{id}`.
 pub async fn update(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     id: web::Path<String>,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let id = ActivityId(path_id(&id)?);
     let mut form = ActivityForm::from_pairs(&body.0);
     let (exists, choices) = db(&state, move |c| {
@@ -660,7 +694,12 @@ pub async fn update(
             );
         }
     };
-    match db_raw(&state, move |c| store::update(c, id, version, &draft)).await? {
+    let actor = user.actor();
+    match db_raw(&state, move |c| {
+        store::update(c, &actor, id, version, &draft)
+    })
+    .await?
+    {
         Ok(()) => Ok(redirect_with(
             &format!("/activities/{id}"),
             "Activity saved.",
@@ -675,20 +714,84 @@ pub async fn update(
         }
         Err(StoreError::Conflict { current }) => {
             form.version = current.to_string();
+            let saved = db(&state, move |c| store::get(c, id)).await?;
+            let changes = differences(&saved.to_form(), &form);
             let mut page = FormPage::new(layout, Some(id.0), form, FieldErrors::new(), choices);
             page.conflict = true;
+            page.changes = changes;
             render(StatusCode::CONFLICT, &page)
         }
         Err(e) => Err(e.into()),
     }
 }
 
+/// The fields where the saved record and the submitted form differ, for the conflict page.
+fn differences(saved: &ActivityForm, yours: &ActivityForm) -> Vec<(&'static str, String, String)> {
+    let mut out = Vec::new();
+    let mut cmp = |label: &'static str, a: &str, b: &str| {
+        if a.trim() != b.trim() {
+            out.push((label, a.trim().to_owned(), b.trim().to_owned()));
+        }
+    };
+    cmp("Name", &saved.name, &yours.name);
+    cmp("Reference", &saved.reference, &yours.reference);
+    cmp("Status", &saved.status, &yours.status);
+    cmp("Role", &saved.role, &yours.role);
+    cmp("Description", &saved.description, &yours.description);
+    cmp(
+        "Business function",
+        &saved.business_function,
+        &yours.business_function,
+    );
+    cmp("Owner", &saved.owner, &yours.owner);
+    cmp(
+        "Security description",
+        &saved.security_description,
+        &yours.security_description,
+    );
+    cmp("Data source", &saved.data_source, &yours.data_source);
+    cmp("Systems", &saved.systems, &yours.systems);
+    cmp("Next review", &saved.next_review, &yours.next_review);
+    let count = |n: usize| format!("{n} rows");
+    let lists = [
+        ("Purposes", saved.purposes.len(), yours.purposes.len()),
+        ("Recipients", saved.recipients.len(), yours.recipients.len()),
+        ("Transfers", saved.transfers.len(), yours.transfers.len()),
+        (
+            "Retention rules",
+            saved.retention.len(),
+            yours.retention.len(),
+        ),
+        (
+            "Personal-data categories",
+            saved.data_categories.len(),
+            yours.data_categories.len(),
+        ),
+        (
+            "Data-subject categories",
+            saved.subjects.len(),
+            yours.subjects.len(),
+        ),
+        (
+            "Security measures",
+            saved.measures.len(),
+            yours.measures.len(),
+        ),
+    ];
+    for (label, a, b) in lists {
+        cmp(label, &count(a), &count(b));
+    }
+    out
+}
+
 /// `POST /activities/{id}/status`: retire or reactivate.
 pub async fn set_status(
+    user: CurrentUser,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let id = ActivityId(path_id(&id)?);
     let status = body
         .get("status")
@@ -697,7 +800,11 @@ pub async fn set_status(
             AppError::BadRequest("Field `status` must be draft, active or retired.".into())
         })?;
     let version = form_version(body.get("version").unwrap_or_default())?;
-    db(&state, move |c| store::set_status(c, id, version, status)).await?;
+    let actor = user.actor();
+    db(&state, move |c| {
+        store::set_status(c, &actor, id, version, status)
+    })
+    .await?;
     let message = match status {
         Status::Retired => "Activity retired: it stays on record, outside the active register.",
         Status::Active => "Activity reactivated.",

@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::{
     db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
@@ -11,6 +12,7 @@ use super::page::{
 use super::AppState;
 use crate::domain::catalogue::{CatalogueForm, CatalogueKind};
 use crate::domain::errors::FieldErrors;
+use crate::domain::user::Permission;
 use crate::domain::vocab::{MeasureFamily, MeasureKind, Sensitivity};
 use crate::domain::CatalogueEntryId;
 use crate::store::catalogues::{self as store, CatalogueEntry};
@@ -76,7 +78,12 @@ fn kind(slug: &str) -> Result<CatalogueKind, AppError> {
 }
 
 /// `GET /catalogues`.
-pub async fn index(state: web::Data<AppState>, layout: Layout) -> Result<HttpResponse, AppError> {
+pub async fn index(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    layout: Layout,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Read)?;
     let catalogues = db(&state, |c| {
         CatalogueKind::ALL
             .into_iter()
@@ -92,10 +99,12 @@ pub async fn index(state: web::Data<AppState>, layout: Layout) -> Result<HttpRes
 
 /// `GET /catalogues/{kind}`.
 pub async fn list(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Read)?;
     let kind = kind(&slug)?;
     let entries = db(&state, move |c| store::list(c, kind)).await?;
     ok(&ListPage {
@@ -106,7 +115,12 @@ pub async fn list(
 }
 
 /// `GET /catalogues/{kind}/new`.
-pub async fn new(layout: Layout, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn new(
+    user: CurrentUser,
+    layout: Layout,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let kind = kind(&slug)?;
     let form = CatalogueForm {
         sensitivity: "standard".into(),
@@ -117,11 +131,13 @@ pub async fn new(layout: Layout, slug: web::Path<String>) -> Result<HttpResponse
 
 /// `POST /catalogues/{kind}`.
 pub async fn create(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     slug: web::Path<String>,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let kind = kind(&slug)?;
     let form: CatalogueForm = body.parse()?;
     let draft = match form.parse(kind) {
@@ -133,7 +149,8 @@ pub async fn create(
             )
         }
     };
-    match db_raw(&state, move |c| store::insert(c, kind, &draft)).await? {
+    let actor = user.actor();
+    match db_raw(&state, move |c| store::insert(c, &actor, kind, &draft)).await? {
         Ok(_) => Ok(redirect_with(
             &format!("/catalogues/{}", kind.slug()),
             "Entry added to the catalogue.",
@@ -152,10 +169,12 @@ pub async fn create(
 
 /// `GET /catalogues/{kind}/{id}/edit`.
 pub async fn edit(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let kind = kind(&path.0)?;
     let id = CatalogueEntryId(path_id(&path.1)?);
     let (entry, users) = db(&state, move |c| {
@@ -176,11 +195,13 @@ pub async fn edit(
 
 /// `POST /catalogues/{kind}/{id}`.
 pub async fn update(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     path: web::Path<(String, String)>,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let kind = kind(&path.0)?;
     let id = CatalogueEntryId(path_id(&path.1)?);
     let mut form: CatalogueForm = body.parse()?;
@@ -198,7 +219,12 @@ pub async fn update(
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    match db_raw(&state, move |c| store::update(c, kind, id, version, &draft)).await? {
+    let actor = user.actor();
+    match db_raw(&state, move |c| {
+        store::update(c, &actor, kind, id, version, &draft)
+    })
+    .await?
+    {
         Ok(()) => Ok(redirect_with(
             &format!("/catalogues/{}", kind.slug()),
             "Catalogue entry saved.",
@@ -223,13 +249,16 @@ pub async fn update(
 
 /// `POST /catalogues/{kind}/{id}/delete`: refused while an activity uses the entry.
 pub async fn delete(
+    user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     _body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let kind = kind(&path.0)?;
     let id = CatalogueEntryId(path_id(&path.1)?);
-    match db_raw(&state, move |c| store::delete(c, kind, id)).await? {
+    let actor = user.actor();
+    match db_raw(&state, move |c| store::delete(c, &actor, kind, id)).await? {
         Ok(()) => Ok(redirect_with(
             &format!("/catalogues/{}", kind.slug()),
             "Catalogue entry deleted.",

@@ -12,6 +12,9 @@ pub enum AppError {
     /// No such page or record.
     #[error("not found")]
     NotFound,
+    /// Not signed in: go to the log-in page, then back to this path.
+    #[error("sign-in required for {0}")]
+    LoginRequired(String),
     /// The request was refused (forged request, missing right).
     #[error("forbidden: {0}")]
     Forbidden(String),
@@ -75,6 +78,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) | AppError::InUse { .. } => StatusCode::CONFLICT,
@@ -83,10 +87,17 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let AppError::LoginRequired(next) = self {
+            let query = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
+            return HttpResponse::SeeOther()
+                .insert_header((actix_web::http::header::LOCATION, format!("/login?{query}")))
+                .finish();
+        }
         let status = self.status_code();
         let empty: [String; 0] = [];
         let (title, message, users, request_id): (&str, String, &[String], Option<String>) = match self {
             AppError::NotFound => ("Not found", "There is no such page or record. It may have been deleted.".into(), &empty, None),
+            AppError::LoginRequired(_) => ("Sign in", "Please sign in.".into(), &empty, None),
             AppError::Forbidden(m) => ("Refused", m.clone(), &empty, None),
             AppError::BadRequest(m) => ("Bad request", m.clone(), &empty, None),
             AppError::Conflict(m) => ("Conflict", m.clone(), &empty, None),

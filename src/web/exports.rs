@@ -6,9 +6,11 @@ use actix_web::{web, HttpResponse};
 use futures_util::stream;
 
 use super::activities::parse_filter;
+use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::db;
 use super::AppState;
+use crate::domain::user::Permission;
 use crate::domain::vocab::Role;
 use crate::domain::ActivityId;
 use crate::export::csv::CsvWriter;
@@ -75,10 +77,12 @@ pub fn describe(selection: &Selection, organisation_name: Option<&str>) -> Strin
 
 /// `GET /export.{format}`.
 pub async fn download(
+    user: CurrentUser,
     state: web::Data<AppState>,
     format: web::Path<String>,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Read)?;
     let format = match format.as_str() {
         "pdf" => Format::Pdf,
         "csv" => Format::Csv,
@@ -102,6 +106,25 @@ pub async fn download(
     let filter = parse_filter(&query)?;
     let generated_at = now();
     let stamp = generated_at.format("%Y-%m-%d").to_string();
+    let what = format!(
+        "{} {} export: {}",
+        match format {
+            Format::Pdf => "PDF",
+            Format::Csv => "CSV",
+            Format::Json => "JSON",
+        },
+        role.code(),
+        serde_urlencoded::to_string(&query).unwrap_or_default()
+    );
+    let actor = user.actor();
+    db(&state, move |c| {
+        crate::store::audit::event(
+            c,
+            &actor,
+            crate::store::audit::Change::event("export", "export", None, &what),
+        )
+    })
+    .await?;
 
     if format == Format::Json {
         let organisation = filter.organisation;

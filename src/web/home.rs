@@ -3,9 +3,11 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::{db, ok, Layout};
 use super::AppState;
+use crate::domain::user::Permission;
 use crate::store::activities::{self as activity_store, ActivityFilter, StatusFilter};
 use crate::store::organisations;
 
@@ -29,7 +31,12 @@ impl HomePage {
 }
 
 /// `GET /`.
-pub async fn index(state: web::Data<AppState>, layout: Layout) -> Result<HttpResponse, AppError> {
+pub async fn index(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    layout: Layout,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Read)?;
     let today = chrono::Utc::now().date_naive();
     let page = db(&state, move |c| {
         let orgs = organisations::list(c)?.len();

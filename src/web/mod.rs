@@ -4,6 +4,8 @@
 
 pub mod activities;
 pub mod assets;
+pub mod audit;
+pub mod auth;
 pub mod catalogues;
 pub mod errors;
 pub mod exports;
@@ -11,6 +13,7 @@ pub mod home;
 pub mod organisations;
 pub mod page;
 pub mod parties;
+pub mod users;
 
 use std::net::TcpListener;
 
@@ -29,6 +32,8 @@ use page::{new_token, CsrfToken, CSRF_COOKIE, FLASH_COOKIE};
 pub struct AppState {
     /// The database pool.
     pub pool: Pool,
+    /// Session and cookie settings.
+    pub settings: crate::config::WebSettings,
 }
 
 /// Every route of the application.
@@ -37,6 +42,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/health", web::get().to(home::health))
         .route("/assets/{file}", web::get().to(assets::serve))
         .route("/export.{format}", web::get().to(exports::download))
+        // Accounts
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::login))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/setup", web::get().to(auth::setup_form))
+        .route("/setup", web::post().to(auth::setup))
+        .route("/account", web::get().to(auth::account))
+        .route("/account/password", web::post().to(auth::change_password))
+        .route("/users", web::get().to(users::list))
+        .route("/users", web::post().to(users::create))
+        .route("/users/new", web::get().to(users::new))
+        .route("/users/{id}", web::post().to(users::update))
+        .route("/users/{id}/edit", web::get().to(users::edit))
+        // Audit trail
+        .route("/audit", web::get().to(audit::list))
+        .route("/audit.csv", web::get().to(audit::download))
         // Activities
         .route("/activities", web::get().to(activities::list))
         .route("/activities", web::post().to(activities::create))
@@ -143,13 +164,18 @@ async fn chrome(
     Ok(res)
 }
 
-async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+async fn not_found(_user: auth::CurrentUser) -> Result<actix_web::HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
 
 /// Builds the server on a bound listener (port 0 in tests); `workers` 0 means one per core.
-pub fn server(listener: TcpListener, pool: Pool, workers: usize) -> std::io::Result<Server> {
-    let state = web::Data::new(AppState { pool });
+pub fn server(
+    listener: TcpListener,
+    pool: Pool,
+    settings: crate::config::WebSettings,
+    workers: usize,
+) -> std::io::Result<Server> {
+    let state = web::Data::new(AppState { pool, settings });
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -158,6 +184,7 @@ pub fn server(listener: TcpListener, pool: Pool, workers: usize) -> std::io::Res
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
                 AppError::BadRequest(format!("The address has an invalid query: {e}")).into()
             }))
+            .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(chrome))
             .wrap(actix_web::middleware::Logger::new("%s %r %Dms").exclude("/health"))
             .configure(routes)

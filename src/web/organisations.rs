@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::{
     db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
@@ -11,6 +12,7 @@ use super::page::{
 use super::AppState;
 use crate::domain::errors::FieldErrors;
 use crate::domain::organisation::OrganisationForm;
+use crate::domain::user::Permission;
 use crate::domain::vocab::Country;
 use crate::domain::OrganisationId;
 use crate::store::activities::{
@@ -68,7 +70,12 @@ impl FormPage {
 }
 
 /// `GET /organisations`.
-pub async fn list(state: web::Data<AppState>, layout: Layout) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    layout: Layout,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Read)?;
     let rows = db(&state, |c| {
         let orgs = store::list(c)?;
         let counts = store::activity_counts(c)?;
@@ -93,10 +100,12 @@ pub async fn list(state: web::Data<AppState>, layout: Layout) -> Result<HttpResp
 
 /// `GET /organisations/{id}`.
 pub async fn show(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Read)?;
     let id = OrganisationId(path_id(&id)?);
     let (org, page) = db(&state, move |c| {
         let org = store::get(c, id)?;
@@ -122,7 +131,8 @@ pub async fn show(
 }
 
 /// `GET /organisations/new`.
-pub async fn new(layout: Layout) -> Result<HttpResponse, AppError> {
+pub async fn new(user: CurrentUser, layout: Layout) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let form = OrganisationForm {
         review_interval_months: "12".into(),
         ..Default::default()
@@ -132,10 +142,12 @@ pub async fn new(layout: Layout) -> Result<HttpResponse, AppError> {
 
 /// `POST /organisations`.
 pub async fn create(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let form: OrganisationForm = body.parse()?;
     let draft = match form.parse() {
         Ok(d) => d,
@@ -146,7 +158,8 @@ pub async fn create(
             )
         }
     };
-    match db_raw(&state, move |c| store::insert(c, &draft)).await? {
+    let actor = user.actor();
+    match db_raw(&state, move |c| store::insert(c, &actor, &draft)).await? {
         Ok(id) => Ok(redirect_with(
             &format!("/organisations/{id}"),
             "Organisation created.",
@@ -165,10 +178,12 @@ pub async fn create(
 
 /// `GET /organisations/{id}/edit`.
 pub async fn edit(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let id = OrganisationId(path_id(&id)?);
     let org = db(&state, move |c| store::get(c, id)).await?;
     ok(&FormPage::new(
@@ -181,11 +196,13 @@ pub async fn edit(
 
 /// `POST /organisations/{id}`.
 pub async fn update(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     id: web::Path<String>,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let id = OrganisationId(path_id(&id)?);
     let mut form: OrganisationForm = body.parse()?;
     let version = form_version(&form.version)?;
@@ -198,7 +215,12 @@ pub async fn update(
             )
         }
     };
-    match db_raw(&state, move |c| store::update(c, id, version, &draft)).await? {
+    let actor = user.actor();
+    match db_raw(&state, move |c| {
+        store::update(c, &actor, id, version, &draft)
+    })
+    .await?
+    {
         Ok(()) => Ok(redirect_with(
             &format!("/organisations/{id}"),
             "Organisation saved.",
@@ -223,12 +245,15 @@ pub async fn update(
 
 /// `POST /organisations/{id}/delete`: refused while activities belong to it.
 pub async fn delete(
+    user: CurrentUser,
     state: web::Data<AppState>,
     id: web::Path<String>,
     _body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let id = OrganisationId(path_id(&id)?);
-    match db_raw(&state, move |c| store::delete(c, id)).await? {
+    let actor = user.actor();
+    match db_raw(&state, move |c| store::delete(c, &actor, id)).await? {
         Ok(()) => Ok(redirect_with("/organisations", "Organisation deleted.")),
         Err(StoreError::InUse(users)) => Err(AppError::InUse {
             what: "This organisation".into(),

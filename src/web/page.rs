@@ -33,6 +33,14 @@ pub struct Layout {
     pub flash: Option<String>,
     /// Active navigation entry.
     pub nav: &'static str,
+    /// The signed-in user, if any.
+    pub user: Option<crate::store::users::User>,
+    /// Whether the user may change the register (edit controls are shown only then).
+    pub can_edit: bool,
+    /// Whether the user may read the audit trail.
+    pub can_audit: bool,
+    /// Whether the user may manage accounts.
+    pub can_admin: bool,
 }
 
 impl Layout {
@@ -58,10 +66,20 @@ impl FromRequest for Layout {
             .map(|c| c.value().to_owned())
             .filter(|v| !v.is_empty())
             .map(|v| urlencoding_decode(&v));
+        let user = req
+            .extensions()
+            .get::<super::auth::SessionUser>()
+            .and_then(|s| s.0.clone());
+        use crate::domain::user::Permission;
+        let can = |p| super::auth::can(&user, p);
         ready(Ok(Layout {
             csrf,
             flash,
             nav: "",
+            can_edit: can(Permission::Edit),
+            can_audit: can(Permission::ReadAudit),
+            can_admin: can(Permission::Administer),
+            user,
         }))
     }
 }

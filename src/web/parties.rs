@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::{
     db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
@@ -11,6 +12,7 @@ use super::page::{
 use super::AppState;
 use crate::domain::errors::FieldErrors;
 use crate::domain::party::PartyForm;
+use crate::domain::user::Permission;
 use crate::domain::vocab::{Country, PartyKind};
 use crate::domain::PartyId;
 use crate::store::parties::{self as store, Party};
@@ -58,7 +60,12 @@ impl FormPage {
 }
 
 /// `GET /parties`.
-pub async fn list(state: web::Data<AppState>, layout: Layout) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    layout: Layout,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Read)?;
     let parties = db(&state, store::list).await?;
     ok(&ListPage {
         layout: layout.at("parties"),
@@ -68,10 +75,12 @@ pub async fn list(state: web::Data<AppState>, layout: Layout) -> Result<HttpResp
 
 /// `GET /parties/{id}`.
 pub async fn show(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Read)?;
     let id = PartyId(path_id(&id)?);
     let (party, users) = db(&state, move |c| {
         Ok((store::get(c, id)?, store::users(c, id)?))
@@ -86,9 +95,11 @@ pub async fn show(
 
 /// `GET /parties/new`.
 pub async fn new(
+    user: CurrentUser,
     layout: Layout,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let kind = query
         .iter()
         .find(|(k, _)| k == "kind")
@@ -103,10 +114,12 @@ pub async fn new(
 
 /// `POST /parties`.
 pub async fn create(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let form: PartyForm = body.parse()?;
     let draft = match form.parse() {
         Ok(d) => d,
@@ -117,7 +130,8 @@ pub async fn create(
             )
         }
     };
-    match db_raw(&state, move |c| store::insert(c, &draft)).await? {
+    let actor = user.actor();
+    match db_raw(&state, move |c| store::insert(c, &actor, &draft)).await? {
         Ok(id) => Ok(redirect_with(&format!("/parties/{id}"), "Party created.")),
         Err(StoreError::Duplicate { field, message }) => {
             let mut errors = FieldErrors::new();
@@ -133,10 +147,12 @@ pub async fn create(
 
 /// `GET /parties/{id}/edit`.
 pub async fn edit(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let id = PartyId(path_id(&id)?);
     let party = db(&state, move |c| store::get(c, id)).await?;
     ok(&FormPage::new(
@@ -149,11 +165,13 @@ pub async fn edit(
 
 /// `POST /parties/{id}`.
 pub async fn update(
+    user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
     id: web::Path<String>,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let id = PartyId(path_id(&id)?);
     let mut form: PartyForm = body.parse()?;
     let version = form_version(&form.version)?;
@@ -166,7 +184,12 @@ pub async fn update(
             )
         }
     };
-    match db_raw(&state, move |c| store::update(c, id, version, &draft)).await? {
+    let actor = user.actor();
+    match db_raw(&state, move |c| {
+        store::update(c, &actor, id, version, &draft)
+    })
+    .await?
+    {
         Ok(()) => Ok(redirect_with(&format!("/parties/{id}"), "Party saved.")),
         Err(StoreError::Duplicate { field, message }) => {
             let mut errors = FieldErrors::new();
@@ -188,12 +211,15 @@ pub async fn update(
 
 /// `POST /parties/{id}/delete`: refused while an activity refers to the party.
 pub async fn delete(
+    user: CurrentUser,
     state: web::Data<AppState>,
     id: web::Path<String>,
     _body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
     let id = PartyId(path_id(&id)?);
-    match db_raw(&state, move |c| store::delete(c, id)).await? {
+    let actor = user.actor();
+    match db_raw(&state, move |c| store::delete(c, &actor, id)).await? {
         Ok(()) => Ok(redirect_with("/parties", "Party deleted.")),
         Err(StoreError::InUse(users)) => Err(AppError::InUse {
             what: "This party".into(),

@@ -60,20 +60,45 @@ pub fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<(String, Strin
     }
 }
 
-/// Starts the app on port 0 with a fresh database.
+/// The password every test account gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+/// The administrator `spawn_app` signs in as.
+pub const ADMIN: &str = "admin@example.eu";
+
+/// Starts the app with a fresh database and an administrator signed in on `app.client`.
 pub async fn spawn_app() -> TestApp {
+    let app = spawn_empty_app().await;
+    app.add_user(ADMIN, "admin");
+    let r = app.login(&app.client, ADMIN, PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "admin signed in");
+    app
+}
+
+/// A client that keeps cookies and does not follow redirects.
+pub fn new_client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Starts the app on port 0 with a fresh database and no account.
+pub async fn spawn_empty_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (database_url, pg) = fresh_database(&dir);
     let pool = store::open(&database_url, 4).expect("open database");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let server = ropa::web::server(listener, pool.clone(), 2).expect("server");
+    let server = ropa::web::server(
+        listener,
+        pool.clone(),
+        ropa::config::WebSettings::local(),
+        2,
+    )
+    .expect("server");
     tokio::spawn(server);
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(redirect::Policy::none())
-        .build()
-        .expect("client");
+    let client = new_client();
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         client,
@@ -150,6 +175,76 @@ pub fn field_error(html: &str, name: &str) -> Option<String> {
 }
 
 impl TestApp {
+    /// Adds an account directly in the database (set-up for a test).
+    pub fn add_user(&self, email: &str, role: &str) {
+        let mut conn = self.pool.get().expect("conn");
+        let form = ropa::domain::user::UserForm {
+            email: email.into(),
+            role: role.into(),
+            password: PASSWORD.into(),
+            password_confirm: PASSWORD.into(),
+            ..Default::default()
+        };
+        let draft = form.parse(true, &[]).expect("valid account");
+        store::users::insert(
+            &mut conn,
+            &store::audit::Actor::system("test set-up"),
+            &draft,
+            PASSWORD,
+        )
+        .expect("insert user");
+    }
+
+    /// Signs `client` in through the log-in form.
+    pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
+        let (_, html) = self.get_with(client, "/login").await;
+        let token = csrf_token(&html);
+        client
+            .post(format!("{}/login", self.address))
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("csrf_token", &token),
+            ])
+            .send()
+            .await
+            .expect("POST /login")
+    }
+
+    /// A new client signed in as a new account with `role`.
+    pub async fn client_as(&self, email: &str, role: &str) -> Client {
+        self.add_user(email, role);
+        let client = new_client();
+        let r = self.login(&client, email, PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{email} signed in");
+        client
+    }
+
+    /// `GET path` with a given client.
+    pub async fn get_with(&self, client: &Client, path: &str) -> (StatusCode, String) {
+        let r = client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET");
+        let status = r.status();
+        (status, r.text().await.expect("body"))
+    }
+
+    /// `POST path` with a given client, adding its CSRF token.
+    pub async fn post_with(&self, client: &Client, path: &str, pairs: &[(&str, &str)]) -> Response {
+        let (_, html) = self.get_with(client, "/login").await;
+        let token = csrf_token(&html);
+        let mut body: Vec<(&str, &str)> = pairs.to_vec();
+        body.push(("csrf_token", &token));
+        client
+            .post(format!("{}{path}", self.address))
+            .form(&body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
     /// `GET path`, returning status and body.
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
         let r = self

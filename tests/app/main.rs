@@ -1,6 +1,7 @@
 //! Integration tests: the app as a user meets it, over HTTP against a spawned server and
 //! through the real command line. Set `ROPA_TEST_DATABASE_URL` to run them on PostgreSQL.
 
+mod accounts;
 mod activities;
 mod cli;
 mod exports;

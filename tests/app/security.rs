@@ -85,12 +85,33 @@ async fn pages_carry_the_security_headers() {
         h.get("referrer-policy").and_then(|v| v.to_str().ok()),
         Some("same-origin")
     );
-    let cookie = h
+    let fresh = new_client();
+    let r = fresh
+        .get(format!("{}/login", app.address))
+        .send()
+        .await
+        .expect("get");
+    let cookie = r
+        .headers()
         .get("set-cookie")
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .to_owned();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
         "{cookie}"
+    );
+    let r = app.login(&fresh, ADMIN, PASSWORD).await;
+    let session = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("ropa_session="))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
     );
 }

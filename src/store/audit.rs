@@ -1,0 +1,400 @@
+//! The audit trail: append-only, hash-chained, serialised in the database.
+//!
+//! Every write to the register runs through [`write`], which first takes the single
+//! `audit_head` row for update. That is the first statement of the transaction, so on SQLite it
+//! takes the write lock before anything is read (no stale snapshot), and on PostgreSQL it is a
+//! row lock that serialises appenders across every app instance sharing the database. Each entry
+//! stores the SHA-256 of its own content and of the previous entry's hash; [`verify`] walks the
+//! chain and names the first entry that was altered, inserted or removed.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::schema::{audit_head, audit_log};
+use super::{now, DbConnection, StoreResult};
+
+/// Who makes a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The user's id, if a user.
+    pub user_id: Option<i64>,
+    /// The user's email, or a description such as `command line (demo)`.
+    pub email: String,
+}
+
+impl Actor {
+    /// A signed-in user.
+    pub fn user(id: i64, email: &str) -> Self {
+        Actor {
+            user_id: Some(id),
+            email: email.to_owned(),
+        }
+    }
+
+    /// The system itself (command line, demo, set-up).
+    pub fn system(what: &str) -> Self {
+        Actor {
+            user_id: None,
+            email: what.to_owned(),
+        }
+    }
+}
+
+/// One change to record.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// `create`, `update`, `retire`, `delete`, `import`, `login`, `login_failed`, ...
+    pub action: String,
+    /// `activity`, `organisation`, `party`, `data_category`, `user`, `session`, `export`, ...
+    pub entity_type: String,
+    /// The entity's id, if it has one.
+    pub entity_id: Option<i64>,
+    /// A readable label: reference and name, email, ...
+    pub entity_label: String,
+    /// The values before (JSON), empty for a creation.
+    pub before: Option<serde_json::Value>,
+    /// The values after (JSON), empty for a deletion.
+    pub after: Option<serde_json::Value>,
+}
+
+impl Change {
+    /// A change with no values (security events).
+    pub fn event(action: &str, entity_type: &str, entity_id: Option<i64>, label: &str) -> Self {
+        Change {
+            action: action.into(),
+            entity_type: entity_type.into(),
+            entity_id,
+            entity_label: label.into(),
+            before: None,
+            after: None,
+        }
+    }
+
+    /// A change with values before and after.
+    pub fn values<B: Serialize, A: Serialize>(
+        action: &str,
+        entity_type: &str,
+        entity_id: Option<i64>,
+        label: &str,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Self {
+        Change {
+            action: action.into(),
+            entity_type: entity_type.into(),
+            entity_id,
+            entity_label: label.into(),
+            before: before.and_then(|b| serde_json::to_value(b).ok()),
+            after: after.and_then(|a| serde_json::to_value(a).ok()),
+        }
+    }
+}
+
+/// The changes a transaction makes, appended to the chain when it commits.
+#[derive(Debug)]
+pub struct Audit {
+    actor: Actor,
+    changes: Vec<Change>,
+}
+
+impl Audit {
+    /// Records a change.
+    pub fn record(&mut self, change: Change) {
+        self.changes.push(change);
+    }
+
+    /// Who is making the changes.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+}
+
+/// Runs `f` in one transaction that holds the audit head, then appends what it recorded.
+pub fn write<T, E, F>(conn: &mut DbConnection, actor: &Actor, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection, &mut Audit) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        // First statement: take the head (write lock on SQLite, row lock on PostgreSQL).
+        diesel::update(audit_head::table.find(1i64))
+            .set(audit_head::seq.eq(audit_head::seq))
+            .execute(conn)?;
+        let mut audit = Audit {
+            actor: actor.clone(),
+            changes: Vec::new(),
+        };
+        let out = f(conn, &mut audit)?;
+        append(conn, &audit.actor, &audit.changes)?;
+        Ok(out)
+    })
+}
+
+/// Records security events (log-in, failed log-in, download) in their own transaction.
+pub fn event(conn: &mut DbConnection, actor: &Actor, change: Change) -> StoreResult<()> {
+    write(conn, actor, |_, audit| -> StoreResult<()> {
+        audit.record(change);
+        Ok(())
+    })
+}
+
+#[derive(Serialize)]
+struct Hashed<'a> {
+    seq: i64,
+    at: String,
+    user_id: Option<i64>,
+    user_email: &'a str,
+    action: &'a str,
+    entity_type: &'a str,
+    entity_id: Option<i64>,
+    entity_label: &'a str,
+    before: &'a str,
+    after: &'a str,
+    prev_hash: &'a str,
+}
+
+fn stamp(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+}
+
+/// The SHA-256 of an entry's content and its predecessor's hash, as hex.
+fn entry_hash(e: &AuditRow) -> String {
+    let content = Hashed {
+        seq: e.seq,
+        at: stamp(e.at),
+        user_id: e.user_id,
+        user_email: &e.user_email,
+        action: &e.action,
+        entity_type: &e.entity_type,
+        entity_id: e.entity_id,
+        entity_label: &e.entity_label,
+        before: &e.before_value,
+        after: &e.after_value,
+        prev_hash: &e.prev_hash,
+    };
+    let bytes = serde_json::to_vec(&content).unwrap_or_default();
+    hex::encode(Sha256::digest(&bytes))
+}
+
+fn append(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    changes: &[Change],
+) -> Result<(), diesel::result::Error> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let (mut seq, mut prev): (i64, String) = audit_head::table
+        .find(1i64)
+        .select((audit_head::seq, audit_head::last_hash))
+        .first(conn)?;
+    let at = now();
+    for c in changes {
+        seq += 1;
+        let text =
+            |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        let mut row = AuditRow {
+            seq,
+            at,
+            user_id: actor.user_id,
+            user_email: actor.email.clone(),
+            action: c.action.clone(),
+            entity_type: c.entity_type.clone(),
+            entity_id: c.entity_id,
+            entity_label: c.entity_label.clone(),
+            before_value: text(&c.before),
+            after_value: text(&c.after),
+            prev_hash: prev.clone(),
+            hash: String::new(),
+        };
+        row.hash = entry_hash(&row);
+        diesel::insert_into(audit_log::table)
+            .values(&row)
+            .execute(conn)?;
+        prev = row.hash;
+    }
+    diesel::update(audit_head::table.find(1i64))
+        .set((audit_head::seq.eq(seq), audit_head::last_hash.eq(&prev)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// An entry of the trail as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    /// Position in the chain, from 1.
+    pub seq: i64,
+    /// When (UTC).
+    pub at: NaiveDateTime,
+    /// User id, if a user.
+    pub user_id: Option<i64>,
+    /// User email or system description.
+    pub user_email: String,
+    /// What was done.
+    pub action: String,
+    /// To what kind of record.
+    pub entity_type: String,
+    /// Its id.
+    pub entity_id: Option<i64>,
+    /// Its label.
+    pub entity_label: String,
+    /// Values before (JSON), may be empty.
+    pub before_value: String,
+    /// Values after (JSON), may be empty.
+    pub after_value: String,
+    /// Hash of the previous entry.
+    pub prev_hash: String,
+    /// Hash of this entry.
+    pub hash: String,
+}
+
+/// Filters of the trail view.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Entity type.
+    pub entity_type: Option<String>,
+    /// Entity id (with the type).
+    pub entity_id: Option<i64>,
+    /// Action.
+    pub action: Option<String>,
+    /// Substring of the user email.
+    pub user: Option<String>,
+    /// Newest first, at most this many.
+    pub limit: i64,
+    /// Skip this many.
+    pub offset: i64,
+}
+
+/// Entries matching a filter, newest first, and how many match in all.
+pub fn list(conn: &mut DbConnection, f: &AuditFilter) -> StoreResult<(Vec<AuditRow>, i64)> {
+    let build = || {
+        let mut q = audit_log::table.into_boxed::<<DbConnection as diesel::Connection>::Backend>();
+        if let Some(t) = &f.entity_type {
+            q = q.filter(audit_log::entity_type.eq(t.clone()));
+        }
+        if let Some(id) = f.entity_id {
+            q = q.filter(audit_log::entity_id.eq(id));
+        }
+        if let Some(a) = &f.action {
+            q = q.filter(audit_log::action.eq(a.clone()));
+        }
+        if let Some(u) = &f.user {
+            q = q.filter(audit_log::user_email.like(format!("%{}%", u.replace(['%', '_'], ""))));
+        }
+        q
+    };
+    let total = build().count().get_result(conn)?;
+    let rows = build()
+        .order(audit_log::seq.desc())
+        .limit(f.limit.clamp(1, 100_000))
+        .offset(f.offset.max(0))
+        .select(AuditRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The outcome of walking the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Entries checked.
+    pub entries: i64,
+    /// The first problem, naming the entry; `None` when the chain is intact.
+    pub problem: Option<String>,
+}
+
+impl Verdict {
+    /// Whether the chain is intact.
+    pub fn ok(&self) -> bool {
+        self.problem.is_none()
+    }
+}
+
+/// Walks the whole chain, 1,000 entries at a time, and names the first entry that was altered,
+/// inserted or removed.
+pub fn verify(conn: &mut DbConnection) -> StoreResult<Verdict> {
+    let (head_seq, head_hash): (i64, String) = audit_head::table
+        .find(1i64)
+        .select((audit_head::seq, audit_head::last_hash))
+        .first(conn)?;
+    let mut expected_seq = 1i64;
+    let mut prev = String::new();
+    let mut checked = 0i64;
+    loop {
+        let rows: Vec<AuditRow> = audit_log::table
+            .filter(audit_log::seq.ge(expected_seq))
+            .order(audit_log::seq.asc())
+            .limit(1000)
+            .select(AuditRow::as_select())
+            .load(conn)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in rows {
+            if row.seq != expected_seq {
+                let problem = if row.seq > expected_seq {
+                    format!(
+                        "entry {expected_seq} was removed (the chain jumps from {} to {})",
+                        expected_seq - 1,
+                        row.seq
+                    )
+                } else {
+                    format!("entry {} was inserted", row.seq)
+                };
+                return Ok(Verdict {
+                    entries: checked,
+                    problem: Some(problem),
+                });
+            }
+            if row.prev_hash != prev {
+                return Ok(Verdict {
+                    entries: checked,
+                    problem: Some(format!(
+                        "entry {} does not follow entry {}: an entry was inserted, removed or altered there",
+                        row.seq,
+                        row.seq - 1
+                    )),
+                });
+            }
+            if entry_hash(&row) != row.hash {
+                return Ok(Verdict {
+                    entries: checked,
+                    problem: Some(format!(
+                        "entry {} was altered: its content does not match its hash",
+                        row.seq
+                    )),
+                });
+            }
+            prev = row.hash;
+            expected_seq += 1;
+            checked += 1;
+        }
+    }
+    let last = expected_seq - 1;
+    if last > head_seq {
+        return Ok(Verdict {
+            entries: checked,
+            problem: Some(format!(
+                "entry {last} was inserted after the last recorded entry {head_seq}"
+            )),
+        });
+    }
+    if last < head_seq {
+        return Ok(Verdict {
+            entries: checked,
+            problem: Some(format!("entry {} was removed: the trail ends at {last} but {head_seq} entries were written", last + 1)),
+        });
+    }
+    if prev != head_hash {
+        return Ok(Verdict {
+            entries: checked,
+            problem: Some(format!("entry {last} was altered or replaced")),
+        });
+    }
+    Ok(Verdict {
+        entries: checked,
+        problem: None,
+    })
+}

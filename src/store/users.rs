@@ -1,0 +1,492 @@
+//! Accounts, their sessions and log-in throttling, all in the database so that several app
+//! instances share them.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::audit::{self, Actor, Change};
+use super::schema::{login_throttle, sessions, user_organisations, users};
+use super::{is_unique_violation, now, DbConnection, StoreError, StoreResult};
+use crate::domain::user::{Role as UserRole, UserDraft};
+
+/// An account as stored (without its password hash).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct User {
+    /// Id.
+    pub id: i64,
+    /// Email, lower case (the log-in name).
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: UserRole,
+    /// Whether the account may log in.
+    pub active: bool,
+    /// Organisations the account is limited to; empty means all.
+    pub organisations: Vec<i64>,
+    /// Version for optimistic locking.
+    pub version: i64,
+}
+
+type UserRow = (i64, String, String, String, bool, i64);
+
+fn from_row(
+    conn: &mut DbConnection,
+    (id, email, name, role, active, version): UserRow,
+) -> StoreResult<User> {
+    let organisations = user_organisations::table
+        .filter(user_organisations::user_id.eq(id))
+        .select(user_organisations::organisation_id)
+        .order(user_organisations::organisation_id.asc())
+        .load(conn)?;
+    Ok(User {
+        id,
+        email,
+        name,
+        role: UserRole::from_code(&role).unwrap_or(UserRole::Auditor),
+        active,
+        organisations,
+        version,
+    })
+}
+
+macro_rules! user_cols {
+    () => {
+        (
+            users::id,
+            users::email,
+            users::name,
+            users::role,
+            users::active,
+            users::version,
+        )
+    };
+}
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> StoreResult<String> {
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| {
+        StoreError::Db(diesel::result::Error::QueryBuilderError(
+            format!("salt: {e}").into(),
+        ))
+    })?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            StoreError::Db(diesel::result::Error::QueryBuilderError(
+                format!("password hashing failed: {e}").into(),
+            ))
+        })
+}
+
+fn password_matches(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Number of accounts (0 before set-up).
+pub fn count(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+/// Every account, by email.
+pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<User>> {
+    let rows: Vec<UserRow> = users::table
+        .order(users::email.asc())
+        .select(user_cols!())
+        .load(conn)?;
+    rows.into_iter().map(|r| from_row(conn, r)).collect()
+}
+
+/// One account.
+pub fn get(conn: &mut DbConnection, id: i64) -> StoreResult<User> {
+    let row: UserRow = users::table
+        .find(id)
+        .select(user_cols!())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    from_row(conn, row)
+}
+
+fn active_admins(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(users::table
+        .filter(users::role.eq(UserRole::Admin.code()))
+        .filter(users::active.eq(true))
+        .count()
+        .get_result(conn)?)
+}
+
+fn set_organisations(conn: &mut DbConnection, id: i64, orgs: &[i64]) -> StoreResult<()> {
+    diesel::delete(user_organisations::table.filter(user_organisations::user_id.eq(id)))
+        .execute(conn)?;
+    for o in orgs {
+        diesel::insert_into(user_organisations::table)
+            .values((
+                user_organisations::user_id.eq(id),
+                user_organisations::organisation_id.eq(*o),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Creates an account; the password is hashed, never stored or logged in clear.
+pub fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    draft: &UserDraft,
+    password: &str,
+) -> StoreResult<i64> {
+    let hash = hash_password(password)?;
+    audit::write(conn, actor, |conn, audit| {
+        let at = now();
+        let id: i64 = diesel::insert_into(users::table)
+            .values((
+                users::email.eq(&draft.email),
+                users::name.eq(&draft.name),
+                users::password_hash.eq(&hash),
+                users::role.eq(draft.role.code()),
+                users::active.eq(draft.active),
+                users::version.eq(1i64),
+                users::created_at.eq(at),
+                users::updated_at.eq(at),
+            ))
+            .returning(users::id)
+            .get_result(conn)
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Duplicate {
+                        field: "email",
+                        message: "Another account already has this email".into(),
+                    }
+                } else {
+                    e.into()
+                }
+            })?;
+        set_organisations(conn, id, &draft.organisations)?;
+        let after = get(conn, id)?;
+        audit.record(Change::values::<User, User>(
+            "create",
+            "user",
+            Some(id),
+            &draft.email,
+            None,
+            Some(&after),
+        ));
+        Ok(id)
+    })
+}
+
+/// Changes an account's name, role, status and organisations; refuses to leave no active admin.
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    draft: &UserDraft,
+) -> StoreResult<()> {
+    audit::write(conn, actor, |conn, audit| {
+        let before = get(conn, id)?;
+        if before.version != version {
+            return Err(StoreError::Conflict {
+                current: before.version,
+            });
+        }
+        diesel::update(users::table.find(id))
+            .set((
+                users::name.eq(&draft.name),
+                users::role.eq(draft.role.code()),
+                users::active.eq(draft.active),
+                users::version.eq(version + 1),
+                users::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        set_organisations(conn, id, &draft.organisations)?;
+        if active_admins(conn)? == 0 {
+            return Err(StoreError::Duplicate {
+                field: "role",
+                message:
+                    "This is the last active administrator: appoint another administrator first"
+                        .into(),
+            });
+        }
+        if !draft.active {
+            diesel::delete(sessions::table.filter(sessions::user_id.eq(id))).execute(conn)?;
+        }
+        let after = get(conn, id)?;
+        audit.record(Change::values(
+            "update",
+            "user",
+            Some(id),
+            &before.email,
+            Some(&before),
+            Some(&after),
+        ));
+        Ok(())
+    })
+}
+
+/// Changes a password after checking the current one; ends the account's other sessions.
+pub fn change_password(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    current: &str,
+    new: &str,
+    keep_session: &str,
+) -> StoreResult<bool> {
+    let stored: String = users::table
+        .find(id)
+        .select(users::password_hash)
+        .first(conn)?;
+    if !password_matches(&stored, current) {
+        return Ok(false);
+    }
+    let hash = hash_password(new)?;
+    audit::write(conn, actor, |conn, audit| {
+        diesel::update(users::table.find(id))
+            .set((users::password_hash.eq(&hash), users::updated_at.eq(now())))
+            .execute(conn)?;
+        diesel::delete(
+            sessions::table
+                .filter(sessions::user_id.eq(id))
+                .filter(sessions::token_hash.ne(token_hash(keep_session))),
+        )
+        .execute(conn)?;
+        audit.record(Change::event(
+            "password_changed",
+            "user",
+            Some(id),
+            &actor.email,
+        ));
+        Ok(true)
+    })
+}
+
+/// SHA-256 of a session token: the database never holds a usable token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// What a log-in attempt came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginOutcome {
+    /// Logged in: the new session token for the cookie.
+    Success {
+        /// The user.
+        user_id: i64,
+        /// The session token.
+        token: String,
+    },
+    /// Wrong email or password (not saying which).
+    Failed,
+    /// Too many failures: locked until then.
+    Locked(NaiveDateTime),
+}
+
+/// Failures before a key is locked.
+pub const MAX_FAILURES: i32 = 5;
+/// How long a lock lasts.
+pub const LOCK_MINUTES: i64 = 15;
+
+fn locked_until(
+    conn: &mut DbConnection,
+    key: &str,
+    at: NaiveDateTime,
+) -> StoreResult<Option<NaiveDateTime>> {
+    let row: Option<Option<NaiveDateTime>> = login_throttle::table
+        .find(key)
+        .select(login_throttle::locked_until)
+        .first(conn)
+        .optional()?;
+    Ok(row.flatten().filter(|until| *until > at))
+}
+
+fn record_failure(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> StoreResult<()> {
+    let existing: Option<(i32, NaiveDateTime)> = login_throttle::table
+        .find(key)
+        .select((login_throttle::failures, login_throttle::last_failure_at))
+        .first(conn)
+        .optional()?;
+    // Failures older than the lock period are forgotten.
+    let failures = match existing {
+        Some((n, last)) if at - last < Duration::minutes(LOCK_MINUTES) => n + 1,
+        _ => 1,
+    };
+    let locked = (failures >= MAX_FAILURES).then(|| at + Duration::minutes(LOCK_MINUTES));
+    if existing.is_some() {
+        diesel::update(login_throttle::table.find(key))
+            .set((
+                login_throttle::failures.eq(failures),
+                login_throttle::last_failure_at.eq(at),
+                login_throttle::locked_until.eq(locked),
+            ))
+            .execute(conn)?;
+    } else {
+        diesel::insert_into(login_throttle::table)
+            .values((
+                login_throttle::throttle_key.eq(key),
+                login_throttle::failures.eq(failures),
+                login_throttle::last_failure_at.eq(at),
+                login_throttle::locked_until.eq(locked),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Checks a password, with per-account and per-address throttling shared by every instance.
+pub fn login(
+    conn: &mut DbConnection,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> StoreResult<LoginOutcome> {
+    let email = email.trim().to_lowercase();
+    let at = now();
+    let keys = [format!("account:{email}"), format!("address:{address}")];
+    for key in &keys {
+        if let Some(until) = locked_until(conn, key, at)? {
+            audit::event(
+                conn,
+                &Actor::system(&email),
+                Change::event(
+                    "login_locked",
+                    "session",
+                    None,
+                    &format!("{email} from {address}"),
+                ),
+            )?;
+            return Ok(LoginOutcome::Locked(until));
+        }
+    }
+    let row: Option<(i64, String, bool)> = users::table
+        .filter(users::email.eq(&email))
+        .select((users::id, users::password_hash, users::active))
+        .first(conn)
+        .optional()?;
+    // Hash even for an unknown email, so timing does not tell which emails exist.
+    let ok = match &row {
+        Some((_, hash, true)) => password_matches(hash, password),
+        Some((_, hash, false)) => {
+            password_matches(hash, password);
+            false
+        }
+        None => {
+            let _ = hash_password(password);
+            false
+        }
+    };
+    if !ok {
+        audit::write(
+            conn,
+            &Actor::system(&email),
+            |conn, audit| -> StoreResult<()> {
+                for key in &keys {
+                    record_failure(conn, key, at)?;
+                }
+                audit.record(Change::event(
+                    "login_failed",
+                    "session",
+                    row.as_ref().map(|r| r.0),
+                    &format!("{email} from {address}"),
+                ));
+                Ok(())
+            },
+        )?;
+        for key in &keys {
+            if let Some(until) = locked_until(conn, key, at)? {
+                return Ok(LoginOutcome::Locked(until));
+            }
+        }
+        return Ok(LoginOutcome::Failed);
+    }
+    let user_id = row.map(|r| r.0).unwrap_or_default();
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    audit::write(
+        conn,
+        &Actor::user(user_id, &email),
+        |conn, audit| -> StoreResult<()> {
+            diesel::delete(login_throttle::table.filter(login_throttle::throttle_key.eq(&keys[0])))
+                .execute(conn)?;
+            diesel::insert_into(sessions::table)
+                .values((
+                    sessions::token_hash.eq(token_hash(&token)),
+                    sessions::user_id.eq(user_id),
+                    sessions::created_at.eq(at),
+                    sessions::last_seen_at.eq(at),
+                ))
+                .execute(conn)?;
+            audit.record(Change::event(
+                "login",
+                "session",
+                Some(user_id),
+                &format!("{email} from {address}"),
+            ));
+            Ok(())
+        },
+    )?;
+    Ok(LoginOutcome::Success { user_id, token })
+}
+
+/// The active user of a session token, if the session exists and has not been idle too long.
+/// Refreshes the session's last-seen time at most once a minute.
+pub fn session_user(
+    conn: &mut DbConnection,
+    token: &str,
+    idle: Duration,
+) -> StoreResult<Option<User>> {
+    let hash = token_hash(token);
+    let row: Option<(i64, NaiveDateTime)> = sessions::table
+        .filter(sessions::token_hash.eq(&hash))
+        .select((sessions::user_id, sessions::last_seen_at))
+        .first(conn)
+        .optional()?;
+    let Some((user_id, last_seen)) = row else {
+        return Ok(None);
+    };
+    let at = now();
+    if at - last_seen > idle {
+        diesel::delete(sessions::table.filter(sessions::token_hash.eq(&hash))).execute(conn)?;
+        return Ok(None);
+    }
+    if at - last_seen > Duration::minutes(1) {
+        diesel::update(sessions::table.filter(sessions::token_hash.eq(&hash)))
+            .set(sessions::last_seen_at.eq(at))
+            .execute(conn)?;
+    }
+    let user = get(conn, user_id)?;
+    Ok(user.active.then_some(user))
+}
+
+/// Ends a session.
+pub fn logout(conn: &mut DbConnection, token: &str, actor: &Actor) -> StoreResult<()> {
+    audit::write(conn, actor, |conn, audit| -> StoreResult<()> {
+        diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token))))
+            .execute(conn)?;
+        audit.record(Change::event(
+            "logout",
+            "session",
+            actor.user_id,
+            &actor.email,
+        ));
+        Ok(())
+    })
+}
+
+/// Ends a session without an audit entry (the renewal at log-in).
+pub fn end_session(conn: &mut DbConnection, token: &str) -> StoreResult<()> {
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token))))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! The audit trail: browse and filter it, check the chain, download it as CSV.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::auth::CurrentUser;
+use super::errors::AppError;
+use super::page::{db, ok, Layout};
+use super::AppState;
+use crate::domain::user::Permission;
+use crate::store::audit::{self, AuditFilter, AuditRow, Change, Verdict};
+
+const PER_PAGE: i64 = 100;
+
+#[derive(Template)]
+#[template(path = "audit/list.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<AuditRow>,
+    total: i64,
+    page: i64,
+    query: Vec<(String, String)>,
+    verdict: Option<Verdict>,
+}
+
+impl ListPage {
+    fn value(&self, key: &str) -> &str {
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    fn pages(&self) -> i64 {
+        ((self.total + PER_PAGE - 1) / PER_PAGE).max(1)
+    }
+
+    fn page_url(&self, page: i64) -> String {
+        let mut q: Vec<(String, String)> = self
+            .query
+            .iter()
+            .filter(|(k, v)| k != "page" && !v.is_empty())
+            .cloned()
+            .collect();
+        q.push(("page".into(), page.to_string()));
+        format!(
+            "/audit?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
+    }
+
+    fn csv_url(&self) -> String {
+        let q: Vec<(String, String)> = self
+            .query
+            .iter()
+            .filter(|(k, v)| k != "page" && !v.is_empty())
+            .cloned()
+            .collect();
+        format!(
+            "/audit.csv?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
+    }
+}
+
+fn filter(query: &[(String, String)]) -> Result<AuditFilter, AppError> {
+    let mut f = AuditFilter {
+        limit: PER_PAGE,
+        ..Default::default()
+    };
+    for (k, v) in query {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        match k.as_str() {
+            "entity" => f.entity_type = Some(v.chars().take(40).collect()),
+            "id" => {
+                f.entity_id =
+                    Some(v.parse().map_err(|_| {
+                        AppError::BadRequest("Filter `id` must be a number.".into())
+                    })?)
+            }
+            "action" => f.action = Some(v.chars().take(40).collect()),
+            "user" => f.user = Some(v.chars().take(200).collect()),
+            "page" => {
+                let page: i64 = v.parse().ok().filter(|p| *p >= 1).ok_or_else(|| {
+                    AppError::BadRequest("Filter `page` must be a page number from 1.".into())
+                })?;
+                f.offset = (page - 1) * PER_PAGE;
+            }
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+/// `GET /audit`: the trail, newest first, with the chain's verdict.
+pub async fn list(
+    state: web::Data<AppState>,
+    layout: Layout,
+    user: CurrentUser,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::ReadAudit)?;
+    let query = query.into_inner();
+    let f = filter(&query)?;
+    let page = f.offset / PER_PAGE + 1;
+    let (rows, total, verdict) = db(&state, move |c| {
+        let (rows, total) = audit::list(c, &f)?;
+        Ok((rows, total, Some(audit::verify(c)?)))
+    })
+    .await?;
+    ok(&ListPage {
+        layout: layout.at("audit"),
+        rows,
+        total,
+        page,
+        query,
+        verdict,
+    })
+}
+
+/// `GET /audit.csv`: the filtered trail as CSV, values before and after included.
+pub async fn download(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::ReadAudit)?;
+    let mut f = filter(&query)?;
+    f.limit = 100_000;
+    f.offset = 0;
+    let actor = user.actor();
+    let rows = db(&state, move |c| {
+        let (rows, _) = audit::list(c, &f)?;
+        audit::event(
+            c,
+            &actor,
+            Change::event(
+                "export",
+                "audit_trail",
+                None,
+                &format!("audit trail CSV, {} entries", rows.len()),
+            ),
+        )?;
+        Ok(rows)
+    })
+    .await?;
+    let mut w = crate::export::csv::CsvWriter::new(Vec::new(), false)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    w.raw_row(&[
+        "Entry",
+        "Time (UTC)",
+        "User",
+        "Action",
+        "Record type",
+        "Record id",
+        "Record",
+        "Before",
+        "After",
+        "Previous hash",
+        "Hash",
+    ])
+    .map_err(|e| AppError::Internal(e.into()))?;
+    for r in rows {
+        w.raw_row(&[
+            &r.seq.to_string(),
+            &r.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+            &r.user_email,
+            &r.action,
+            &r.entity_type,
+            &r.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+            &r.entity_label,
+            &r.before_value,
+            &r.after_value,
+            &r.prev_hash,
+            &r.hash,
+        ])
+        .map_err(|e| AppError::Internal(e.into()))?;
+    }
+    let body = w.finish().map_err(|e| AppError::Internal(e.into()))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"ropa-audit-trail.csv\"",
+        ))
+        .body(body))
+}

@@ -1,0 +1,373 @@
+//! Who is asking: the session middleware, the signed-in user extractor, log-in, log-out and the
+//! one-time set-up of the first administrator.
+
+use std::future::{ready, Ready};
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::errors::AppError;
+use super::page::{db, ok, redirect_with, render, CheckedForm, Layout};
+use super::AppState;
+use crate::domain::errors::FieldErrors;
+use crate::domain::user::{check_password, Permission, Role, UserForm};
+use crate::store::audit::Actor;
+use crate::store::users::{self, LoginOutcome, User};
+
+/// Cookie holding the session token.
+pub const SESSION_COOKIE: &str = "ropa_session";
+
+/// The session's user, resolved once per request by [`authenticate`].
+#[derive(Debug, Clone)]
+pub struct SessionUser(pub Option<User>);
+
+/// Resolves the session cookie to a user (shared by every instance through the database).
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let path = req.path();
+    let public = path.starts_with("/assets/") || path == "/health";
+    let token = req
+        .cookie(SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|t| !t.is_empty());
+    let mut user = None;
+    if let (false, Some(token), Some(state)) = (
+        public,
+        token,
+        req.app_data::<web::Data<AppState>>().cloned(),
+    ) {
+        let idle = state.settings.session_idle;
+        let pool = state.pool.clone();
+        user = web::block(move || -> Result<Option<User>, crate::store::StoreError> {
+            let mut conn = pool.get()?;
+            users::session_user(&mut conn, &token, idle)
+        })
+        .await
+        .map_err(actix_web::error::ErrorInternalServerError)?
+        .map_err(|e| actix_web::error::ErrorInternalServerError(AppError::from(e)))?;
+    }
+    req.extensions_mut().insert(SessionUser(user));
+    next.call(req).await
+}
+
+/// A signed-in, active user; anonymous visitors are sent to the log-in page.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub User);
+
+impl CurrentUser {
+    /// Refuses with 403 unless the user's role allows `p`.
+    pub fn require(&self, p: Permission) -> Result<(), AppError> {
+        if self.0.role.allows(p) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "Your role ({}) does not allow this. Nothing was changed.",
+                self.0.role.label().to_lowercase()
+            )))
+        }
+    }
+
+    /// The actor recorded in the audit trail.
+    pub fn actor(&self) -> Actor {
+        Actor::user(self.0.id, &self.0.email)
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let user = req
+            .extensions()
+            .get::<SessionUser>()
+            .and_then(|s| s.0.clone());
+        ready(match user {
+            Some(u) => Ok(CurrentUser(u)),
+            None => {
+                let target = req
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                Err(AppError::LoginRequired(target.to_owned()))
+            }
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "auth/setup.html")]
+struct SetupPage {
+    layout: Layout,
+    form: UserForm,
+    errors: FieldErrors,
+}
+
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next.to_owned()
+    } else {
+        "/".into()
+    }
+}
+
+fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
+    let info = req.connection_info();
+    let address = if trust_proxy {
+        info.realip_remote_addr()
+    } else {
+        info.peer_addr()
+    };
+    address
+        .map(|a| a.rsplit_once(':').map(|(h, _)| h).unwrap_or(a).to_owned())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(state.settings.secure_cookies)
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+/// `GET /login`.
+pub async fn login_form(
+    state: web::Data<AppState>,
+    layout: Layout,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    if db(&state, users::count).await? == 0 {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/setup"))
+            .finish());
+    }
+    let next = query
+        .iter()
+        .find(|(k, _)| k == "next")
+        .map(|(_, v)| safe_next(v))
+        .unwrap_or_else(|| "/".into());
+    ok(&LoginPage {
+        layout,
+        email: String::new(),
+        next,
+        error: None,
+    })
+}
+
+/// `POST /login`: a new session (the old one, if any, is ended), throttled on failures.
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    layout: Layout,
+    body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let email = body.get("email").unwrap_or_default().trim().to_owned();
+    let password = body.get("password").unwrap_or_default().to_owned();
+    let next = safe_next(body.get("next").unwrap_or("/"));
+    let address = client_address(&req, state.settings.trust_proxy);
+    let old = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+    let (e, pw) = (email.clone(), password);
+    let outcome = db(&state, move |c| {
+        if let Some(old) = old {
+            users::end_session(c, &old)?;
+        }
+        users::login(c, &e, &pw, &address)
+    })
+    .await?;
+    match outcome {
+        LoginOutcome::Success { token, .. } => {
+            let mut response = redirect_with(&next, "Signed in.");
+            response.add_cookie(&session_cookie(&state, token)).map_err(|e| AppError::Internal(e.into()))?;
+            Ok(response)
+        }
+        LoginOutcome::Failed => render(
+            StatusCode::UNAUTHORIZED,
+            &LoginPage { layout, email, next, error: Some("The email or the password is wrong.".into()) },
+        ),
+        LoginOutcome::Locked(until) => render(
+            StatusCode::TOO_MANY_REQUESTS,
+            &LoginPage {
+                layout,
+                email,
+                next,
+                error: Some(format!(
+                    "Too many failed attempts. Signing in is locked until {} UTC; try again then or ask an administrator.",
+                    until.format("%H:%M")
+                )),
+            },
+        ),
+    }
+}
+
+/// `POST /logout`: ends the session and clears the cookie.
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: CurrentUser,
+    _body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+        let actor = user.actor();
+        db(&state, move |c| users::logout(c, &token, &actor)).await?;
+    }
+    let mut response = redirect_with("/login", "Signed out.");
+    let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
+    gone.make_removal();
+    response
+        .add_cookie(&gone)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(response)
+}
+
+/// `GET /setup`: only while no account exists.
+pub async fn setup_form(
+    state: web::Data<AppState>,
+    layout: Layout,
+) -> Result<HttpResponse, AppError> {
+    if db(&state, users::count).await? > 0 {
+        return Err(AppError::NotFound);
+    }
+    ok(&SetupPage {
+        layout,
+        form: UserForm {
+            role: Role::Admin.code().into(),
+            ..Default::default()
+        },
+        errors: FieldErrors::new(),
+    })
+}
+
+/// `POST /setup`: creates the first administrator and signs them in.
+pub async fn setup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    layout: Layout,
+    body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let mut form: UserForm = body.parse()?;
+    form.role = Role::Admin.code().into();
+    let draft = match form.parse(true, &[]) {
+        Ok(d) => d,
+        Err(errors) => {
+            form.password.clear();
+            form.password_confirm.clear();
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &SetupPage {
+                    layout,
+                    form,
+                    errors,
+                },
+            );
+        }
+    };
+    let password = form.password.clone();
+    let address = client_address(&req, state.settings.trust_proxy);
+    let outcome = db(&state, move |c| {
+        // Refuse if someone else completed the set-up meanwhile (checked again inside).
+        if users::count(c)? > 0 {
+            return Ok(None);
+        }
+        users::insert(c, &Actor::system("set-up page"), &draft, &password)?;
+        users::login(c, &draft.email, &password, &address).map(Some)
+    })
+    .await?;
+    match outcome {
+        Some(LoginOutcome::Success { token, .. }) => {
+            let mut response = redirect_with("/", "Welcome. Your administrator account is ready.");
+            response
+                .add_cookie(&session_cookie(&state, token))
+                .map_err(|e| AppError::Internal(e.into()))?;
+            Ok(response)
+        }
+        _ => Err(AppError::NotFound),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "auth/account.html")]
+struct AccountPage {
+    layout: Layout,
+    errors: FieldErrors,
+}
+
+/// `GET /account`: change one's own password.
+pub async fn account(layout: Layout, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    let _ = user;
+    ok(&AccountPage {
+        layout: layout.at("account"),
+        errors: FieldErrors::new(),
+    })
+}
+
+/// `POST /account/password`.
+pub async fn change_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    layout: Layout,
+    user: CurrentUser,
+    body: CheckedForm,
+) -> Result<HttpResponse, AppError> {
+    let current = body.get("current_password").unwrap_or_default().to_owned();
+    let new = body.get("password").unwrap_or_default().to_owned();
+    let confirm = body.get("password_confirm").unwrap_or_default();
+    let mut errors = FieldErrors::new();
+    check_password(&mut errors, "password", &new, confirm);
+    if !errors.is_empty() {
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &AccountPage {
+                layout: layout.at("account"),
+                errors,
+            },
+        );
+    }
+    let token = req
+        .cookie(SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let actor = user.actor();
+    let id = user.0.id;
+    let changed = db(&state, move |c| {
+        users::change_password(c, &actor, id, &current, &new, &token)
+    })
+    .await?;
+    if !changed {
+        errors.add("current_password", "The current password is wrong");
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &AccountPage {
+                layout: layout.at("account"),
+                errors,
+            },
+        );
+    }
+    Ok(redirect_with(
+        "/account",
+        "Password changed. Your other sessions were signed out.",
+    ))
+}
+
+/// Whether the user may perform `p` (for templates, computed here so roles stay in one place).
+pub fn can(user: &Option<User>, p: Permission) -> bool {
+    user.as_ref().is_some_and(|u| u.role.allows(p))
+}
