@@ -488,3 +488,122 @@ async fn the_cli_export_writes_each_format_and_separates_roles() {
 fn app_database_url(app: &TestApp) -> String {
     app.database_url.clone()
 }
+
+fn pdf_text(bytes: &[u8]) -> String {
+    pdf_extract::extract_text_from_mem(bytes).expect("PDF text extracts")
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[tokio::test]
+async fn the_controller_pdf_holds_every_value_each_letter_and_page_numbers() {
+    let app = spawn_app().await;
+    build_register(&app).await;
+    let r = app
+        .client
+        .get(format!("{}/export.pdf?role=controller", app.address))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let bytes = r.bytes().await.expect("bytes");
+    let text = pdf_text(&bytes);
+    let flat = squash(&text);
+    assert!(text.contains("Record of processing activities, Article 30(1) GDPR"));
+    for value in [
+        "Ørsted Ελλάδα Ltd",
+        TRICKY_NAME,
+        FORMULA,
+        "-Owner with minus",
+        "Paying staff, monthly\nand yearly",
+        "Employees (staff)",
+        "Civil status, identity, identification data, images",
+        "Cloud, \"Inc\"",
+        "@everything",
+        "United States",
+        "Adequacy decision of the European Commission",
+        "10 years from end of employment",
+        "§ 147 AO",
+        "Encryption of personal data (at rest, in transit)",
+        "+Encrypted, backed up",
+        "DPA-1",
+        "HR-1",
+    ] {
+        assert!(flat.contains(&squash(value)), "{value:?} is in the PDF");
+    }
+    for letter in ["(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)"] {
+        assert!(text.contains(letter), "letter {letter}");
+    }
+    assert!(text.contains("Page 1 of"), "page numbers");
+    assert!(
+        !text.contains("Payroll for clients"),
+        "no processor activity in the controller record"
+    );
+}
+
+#[tokio::test]
+async fn the_processor_pdf_groups_by_controller_and_holds_only_processor_activities() {
+    let app = spawn_app().await;
+    let reg = build_register(&app).await;
+    let (status, _) = app
+        .get(&format!(
+            "/export.pdf?role=processor&activity={}",
+            reg.processor_id
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let r = app
+        .client
+        .get(format!("{}/export.pdf?role=processor", app.address))
+        .send()
+        .await
+        .expect("get");
+    let text = pdf_text(&r.bytes().await.expect("bytes"));
+    let flat = squash(&text);
+    assert!(text.contains("Article 30(2)"));
+    for value in [
+        "Payroll for clients",
+        "Client Čeština s.r.o.",
+        "Payslips, \"annual\" statements",
+        "SCC Module 3, TIA-7",
+        "India",
+    ] {
+        assert!(flat.contains(&squash(value)), "{value:?} is in the PDF");
+    }
+    assert!(
+        !flat.contains(&squash(TRICKY_NAME)),
+        "no controller activity in the processor record"
+    );
+    let out_dir = tempfile::tempdir().expect("dir");
+    let file = out_dir.path().join("record.pdf");
+    let out = ropa(
+        &app.database_url,
+        &[
+            "export",
+            "--format",
+            "pdf",
+            "--role",
+            "processor",
+            "--output",
+            file.to_str().expect("p"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli_text = pdf_text(&std::fs::read(&file).expect("read"));
+    assert!(
+        squash(&cli_text).contains(&squash("Payroll for clients")),
+        "the command line writes the same record"
+    );
+}
