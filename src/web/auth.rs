@@ -199,10 +199,14 @@ pub async fn login(
             response.add_cookie(&session_cookie(&state, token)).map_err(|e| AppError::Internal(e.into()))?;
             Ok(response)
         }
-        LoginOutcome::Failed => render(
+        LoginOutcome::Failed => {
+            // Slow down guessing; the lock after repeated failures does the rest.
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(400)).await;
+            render(
             StatusCode::UNAUTHORIZED,
             &LoginPage { layout, email, next, error: Some("The email or the password is wrong.".into()) },
-        ),
+            )
+        }
         LoginOutcome::Locked(until) => render(
             StatusCode::TOO_MANY_REQUESTS,
             &LoginPage {

@@ -607,3 +607,49 @@ async fn the_processor_pdf_groups_by_controller_and_holds_only_processor_activit
         "the command line writes the same record"
     );
 }
+
+#[tokio::test]
+async fn a_register_moves_from_sqlite_to_the_test_backend_and_back_unchanged() {
+    // The app runs on the test backend (PostgreSQL when ROPA_TEST_DATABASE_URL is set); the
+    // other side is always an SQLite file, so with PostgreSQL this proves both directions.
+    let app = spawn_app().await;
+    build_register(&app).await;
+    let (_, original) = app.get("/export.json").await;
+    let dir = tempfile::tempdir().expect("dir");
+    let sqlite = dir
+        .path()
+        .join("moved.sqlite3")
+        .to_string_lossy()
+        .into_owned();
+    let file = dir.path().join("register.json");
+    std::fs::write(&file, &original).expect("write");
+    let out = ropa(&sqlite, &["import", file.to_str().expect("p")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ropa(&sqlite, &["export", "--format", "json"]);
+    let from_sqlite = String::from_utf8(out.stdout).expect("utf8");
+    assert_eq!(
+        without_generated_at(&from_sqlite),
+        without_generated_at(&original),
+        "into SQLite unchanged"
+    );
+    let (target, pg) = fresh_database(&dir);
+    let back = dir.path().join("back.json");
+    std::fs::write(&back, &from_sqlite).expect("write");
+    let out = ropa(&target, &["import", back.to_str().expect("p")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ropa(&target, &["export", "--format", "json"]);
+    assert_eq!(
+        without_generated_at(&String::from_utf8(out.stdout).expect("utf8")),
+        without_generated_at(&original),
+        "and back unchanged"
+    );
+    drop_pg(pg);
+}
