@@ -3,6 +3,7 @@
 
 mod accounts;
 mod activities;
+mod browser;
 mod cli;
 mod exports;
 mod helpers;
