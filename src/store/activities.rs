@@ -1846,3 +1846,33 @@ pub fn matching_ids(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<
         .select(activities::id)
         .load(conn)?)
 }
+
+/// The organisation's usual security measures: those used by at least half of its current
+/// activities, to start a new activity with.
+pub fn usual_measures(
+    conn: &mut DbConnection,
+    organisation: OrganisationId,
+) -> StoreResult<Vec<i64>> {
+    let ids: Vec<i64> = activities::table
+        .filter(activities::organisation_id.eq(organisation.0))
+        .filter(activities::status.ne(Status::Retired.code()))
+        .select(activities::id)
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counts: Vec<(i64, i64)> = activity_measures::table
+        .filter(activity_measures::activity_id.eq_any(&ids))
+        .group_by(activity_measures::security_measure_id)
+        .select((
+            activity_measures::security_measure_id,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    let half = (ids.len() as i64 + 1) / 2;
+    Ok(counts
+        .into_iter()
+        .filter(|(_, n)| *n >= half)
+        .map(|(m, _)| m)
+        .collect())
+}

@@ -505,7 +505,12 @@ pub async fn new(
         })
         .map(|d| d.to_string())
         .unwrap_or_default();
+    let usual = match org.map(|o| o.id) {
+        Some(id) => db(&state, move |c| store::usual_measures(c, id)).await?,
+        None => Vec::new(),
+    };
     let form = ActivityForm {
+        measures: usual.iter().map(|m| m.to_string()).collect(),
         organisation_id: org.map(|o| o.id.to_string()).unwrap_or_default(),
         role: query
             .iter()

@@ -854,3 +854,50 @@ async fn the_list_searches_filters_sorts_pages_and_shows_missing_elements() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_new_activity_starts_with_the_usual_measures_and_the_next_review_date() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let encryption = app.catalogue_id(CatalogueKind::SecurityMeasures, "encryption");
+    let backup = app.catalogue_id(CatalogueKind::SecurityMeasures, "backup");
+    for (name, measures) in [
+        ("One", vec![&encryption, &backup]),
+        ("Two", vec![&encryption]),
+    ] {
+        let mut form = vec![
+            ("organisation_id", org.as_str()),
+            ("role", "controller"),
+            ("status", "draft"),
+            ("name", name),
+        ];
+        for m in measures {
+            form.push(("measures", m.as_str()));
+        }
+        assert_eq!(
+            app.post("/activities", &form).await.status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+    let (_, html) = app
+        .get(&format!("/activities/new?organisation={org}"))
+        .await;
+    let doc = scraper::Html::parse_document(&html);
+    let checked = |id: &str| {
+        doc.select(
+            &scraper::Selector::parse(&format!("input[name='measures'][value='{id}']"))
+                .expect("sel"),
+        )
+        .next()
+        .map(|e| e.value().attr("checked").is_some())
+        .unwrap_or(false)
+    };
+    assert!(checked(&encryption), "used by every activity: ticked");
+    assert!(checked(&backup), "used by half: ticked");
+    let expected = (chrono::Utc::now().date_naive() + chrono::Months::new(12)).to_string();
+    assert_eq!(
+        input_value(&html, "next_review").as_deref(),
+        Some(expected.as_str()),
+        "next review by the interval"
+    );
+}
