@@ -456,22 +456,11 @@ async fn the_last_active_administrator_cannot_be_demoted_and_passwords_change() 
     );
 }
 
-fn ropa(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ropa"));
-    cmd.args(args)
-        .env("ROPA_DATABASE_URL", database_url)
-        .env("RUST_LOG", "info");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run ropa")
-}
-
 #[tokio::test]
 async fn passwords_never_appear_in_clear_in_the_database_logs_or_trail() {
     let app = spawn_app().await;
     let secret = "Very Secret Passphrase 42";
-    let out = ropa(
+    let out = ropa_env(
         &app.database_url,
         &[
             "user",
@@ -528,7 +517,7 @@ async fn passwords_never_appear_in_clear_in_the_database_logs_or_trail() {
 async fn tampering_with_the_audit_trail_is_detected_and_named() {
     let app = spawn_app().await;
     seed(&app).await;
-    let ok = ropa(&app.database_url, &["audit", "verify"], &[]);
+    let ok = ropa_env(&app.database_url, &["audit", "verify"], &[]);
     assert!(
         ok.status.success(),
         "{}",
@@ -541,7 +530,7 @@ async fn tampering_with_the_audit_trail_is_detected_and_named() {
         diesel::sql_query(sql).execute(&mut conn).expect("tamper");
     };
     let verify = || {
-        let out = ropa(&app.database_url, &["audit", "verify"], &[]);
+        let out = ropa_env(&app.database_url, &["audit", "verify"], &[]);
         assert!(!out.status.success(), "verify fails");
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
@@ -656,7 +645,7 @@ async fn two_servers_on_one_database_keep_one_unbroken_chain() {
     for t in tasks {
         assert_eq!(t.await.expect("task"), StatusCode::SEE_OTHER);
     }
-    let out = ropa(&app.database_url, &["audit", "verify"], &[]);
+    let out = ropa_env(&app.database_url, &["audit", "verify"], &[]);
     assert!(
         out.status.success(),
         "{}",

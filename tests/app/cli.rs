@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use crate::helpers::fresh_database;
+use crate::helpers::{drop_pg, fresh_database, ropa};
 
 fn folders(path: &str) -> BTreeSet<String> {
     std::fs::read_dir(path)
@@ -32,15 +32,6 @@ fn the_two_migration_trees_have_the_same_migrations() {
             }
         }
     }
-}
-
-fn ropa(database_url: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_ropa"))
-        .args(args)
-        .env("ROPA_DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run ropa")
 }
 
 #[test]
@@ -100,13 +91,7 @@ fn the_demo_loads_a_convincing_register_once() {
     let again = ropa(&url, &["demo"]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already loaded"));
-    if let Some((admin, name)) = pg {
-        use diesel::{Connection, RunQueryDsl};
-        if let Ok(mut c) = diesel::PgConnection::establish(&admin) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(&mut c);
-        }
-    }
+    drop_pg(pg);
 }
 
 #[test]

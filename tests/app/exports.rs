@@ -308,15 +308,6 @@ fn without_generated_at(json: &str) -> serde_json::Value {
     v
 }
 
-fn ropa(database_url: &str, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ropa"))
-        .args(args)
-        .env("ROPA_DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run ropa")
-}
-
 #[tokio::test]
 async fn json_export_import_export_is_exact() {
     let app = spawn_app().await;
@@ -357,16 +348,6 @@ async fn json_export_import_export_is_exact() {
     );
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
     drop_pg(pg);
-}
-
-fn drop_pg(pg: Option<(String, String)>) {
-    use diesel::{Connection, RunQueryDsl};
-    if let Some((admin, name)) = pg {
-        if let Ok(mut c) = diesel::PgConnection::establish(&admin) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(&mut c);
-        }
-    }
 }
 
 #[tokio::test]

@@ -26,13 +26,7 @@ pub struct TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let Some((admin_url, name)) = &self.pg {
-            if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
-                let _ =
-                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                        .execute(&mut conn);
-            }
-        }
+        drop_pg(self.pg.take());
     }
 }
 
@@ -353,4 +347,31 @@ pub fn id_from_location(r: &Response) -> i64 {
         .next()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("id in {location}"))
+}
+
+/// Runs the real `ropa` binary against a database.
+pub fn ropa(database_url: &str, args: &[&str]) -> std::process::Output {
+    ropa_env(database_url, args, &[])
+}
+
+/// Runs the real `ropa` binary against a database with extra environment variables.
+pub fn ropa_env(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ropa"));
+    cmd.args(args)
+        .env("ROPA_DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run ropa")
+}
+
+/// Drops a PostgreSQL test database made by `fresh_database` (nothing for SQLite).
+pub fn drop_pg(pg: Option<(String, String)>) {
+    if let Some((admin, name)) = pg {
+        if let Ok(mut c) = diesel::PgConnection::establish(&admin) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&mut c);
+        }
+    }
 }
