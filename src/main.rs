@@ -324,7 +324,7 @@ fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
         password: password.clone(),
         ..Default::default()
     };
-    let draft = form.parse(true, &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let draft = form.parse(true).map_err(|e| anyhow::anyhow!("{e}"))?;
     let pool = ropa::store::open(&args.db.database_url, 1)?;
     let mut conn = pool.get()?;
     let id = ropa::store::users::insert(

@@ -72,9 +72,6 @@ pub struct UserForm {
     pub role: String,
     /// "on" when active.
     pub active: String,
-    /// Organisation ids the account is limited to (repeated field; none means all).
-    #[serde(skip)]
-    pub organisations: Vec<String>,
     /// Password (new accounts).
     pub password: String,
     /// Password again.
@@ -94,13 +91,11 @@ pub struct UserDraft {
     pub role: Role,
     /// May log in.
     pub active: bool,
-    /// Limited to these organisations; empty means all.
-    pub organisations: Vec<i64>,
 }
 
 impl UserForm {
     /// Parses the form; `new` also checks the password fields.
-    pub fn parse(&self, new: bool, known_organisations: &[i64]) -> Result<UserDraft, FieldErrors> {
+    pub fn parse(&self, new: bool) -> Result<UserDraft, FieldErrors> {
         let mut form = self.clone();
         form.email = clean(&form.email).to_lowercase();
         let mut errors = FieldErrors::new();
@@ -119,25 +114,12 @@ impl UserForm {
                 &form.password_confirm,
             );
         }
-        let mut organisations = Vec::new();
-        for raw in form.organisations.iter().filter(|o| !o.trim().is_empty()) {
-            match raw.trim().parse::<i64>() {
-                Ok(id) if known_organisations.contains(&id) => organisations.push(id),
-                _ => errors.add(
-                    "organisations",
-                    "Organisations must be chosen from the list",
-                ),
-            }
-        }
-        organisations.sort_unstable();
-        organisations.dedup();
         match role {
             Some(role) if errors.is_empty() => Ok(UserDraft {
                 email: form.email,
                 name: clean(&form.name),
                 role,
                 active: new || matches!(form.active.trim(), "on" | "true" | "1"),
-                organisations,
             }),
             _ => Err(errors),
         }

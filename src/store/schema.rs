@@ -264,13 +264,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    user_organisations (user_id, organisation_id) {
-        user_id -> BigInt,
-        organisation_id -> BigInt,
-    }
-}
-
-diesel::table! {
     sessions (token_hash) {
         token_hash -> Text,
         user_id -> BigInt,
@@ -314,11 +307,9 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> users (user_id));
-diesel::joinable!(user_organisations -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
-    user_organisations,
     organisations,
     login_throttle,
     audit_head,

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::audit::{self, Actor, Change};
-use super::schema::{login_throttle, sessions, user_organisations, users};
+use super::schema::{login_throttle, sessions, users};
 use super::{is_unique_violation, now, DbConnection, StoreError, StoreResult};
 use crate::domain::user::{Role as UserRole, UserDraft};
 
@@ -25,32 +25,21 @@ pub struct User {
     pub role: UserRole,
     /// Whether the account may log in.
     pub active: bool,
-    /// Organisations the account is limited to; empty means all.
-    pub organisations: Vec<i64>,
     /// Version for optimistic locking.
     pub version: i64,
 }
 
 type UserRow = (i64, String, String, String, bool, i64);
 
-fn from_row(
-    conn: &mut DbConnection,
-    (id, email, name, role, active, version): UserRow,
-) -> StoreResult<User> {
-    let organisations = user_organisations::table
-        .filter(user_organisations::user_id.eq(id))
-        .select(user_organisations::organisation_id)
-        .order(user_organisations::organisation_id.asc())
-        .load(conn)?;
-    Ok(User {
+fn from_row((id, email, name, role, active, version): UserRow) -> User {
+    User {
         id,
         email,
         name,
         role: UserRole::from_code(&role).unwrap_or(UserRole::Auditor),
         active,
-        organisations,
         version,
-    })
+    }
 }
 
 macro_rules! user_cols {
@@ -104,7 +93,7 @@ pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<User>> {
         .order(users::email.asc())
         .select(user_cols!())
         .load(conn)?;
-    rows.into_iter().map(|r| from_row(conn, r)).collect()
+    Ok(rows.into_iter().map(from_row).collect())
 }
 
 /// One account.
@@ -115,7 +104,7 @@ pub fn get(conn: &mut DbConnection, id: i64) -> StoreResult<User> {
         .first(conn)
         .optional()?
         .ok_or(StoreError::NotFound)?;
-    from_row(conn, row)
+    Ok(from_row(row))
 }
 
 fn active_admins(conn: &mut DbConnection) -> StoreResult<i64> {
@@ -124,20 +113,6 @@ fn active_admins(conn: &mut DbConnection) -> StoreResult<i64> {
         .filter(users::active.eq(true))
         .count()
         .get_result(conn)?)
-}
-
-fn set_organisations(conn: &mut DbConnection, id: i64, orgs: &[i64]) -> StoreResult<()> {
-    diesel::delete(user_organisations::table.filter(user_organisations::user_id.eq(id)))
-        .execute(conn)?;
-    for o in orgs {
-        diesel::insert_into(user_organisations::table)
-            .values((
-                user_organisations::user_id.eq(id),
-                user_organisations::organisation_id.eq(*o),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
 }
 
 /// Creates an account; the password is hashed, never stored or logged in clear.
@@ -173,7 +148,6 @@ pub fn insert(
                     e.into()
                 }
             })?;
-        set_organisations(conn, id, &draft.organisations)?;
         let after = get(conn, id)?;
         audit.record(Change::values::<User, User>(
             "create",
@@ -211,7 +185,6 @@ pub fn update(
                 users::updated_at.eq(now()),
             ))
             .execute(conn)?;
-        set_organisations(conn, id, &draft.organisations)?;
         if active_admins(conn)? == 0 {
             return Err(StoreError::Duplicate {
                 field: "role",

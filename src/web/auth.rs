@@ -269,7 +269,7 @@ pub async fn setup(
 ) -> Result<HttpResponse, AppError> {
     let mut form: UserForm = body.parse()?;
     form.role = Role::Admin.code().into();
-    let draft = match form.parse(true, &[]) {
+    let draft = match form.parse(true) {
         Ok(d) => d,
         Err(errors) => {
             form.password.clear();

@@ -72,14 +72,7 @@ pub async fn new(layout: Layout, user: CurrentUser) -> Result<HttpResponse, AppE
 }
 
 fn read_form(body: &CheckedForm) -> Result<UserForm, AppError> {
-    let mut form: UserForm = body.parse()?;
-    form.organisations = body
-        .0
-        .iter()
-        .filter(|(k, _)| k == "organisations")
-        .map(|(_, v)| v.clone())
-        .collect();
-    Ok(form)
+    body.parse()
 }
 
 /// `POST /users`.
@@ -91,7 +84,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::Administer)?;
     let form = read_form(&body)?;
-    let draft = match form.parse(true, &[]) {
+    let draft = match form.parse(true) {
         Ok(d) => d,
         Err(errors) => {
             return render(
@@ -151,7 +144,7 @@ pub async fn update(
     let current = db(&state, move |c| store::get(c, id)).await?;
     form.email = current.email.clone();
     let version = form_version(&form.version)?;
-    let draft = match form.parse(false, &[]) {
+    let draft = match form.parse(false) {
         Ok(d) => d,
         Err(errors) => {
             return render(

@@ -179,7 +179,7 @@ impl TestApp {
             password_confirm: PASSWORD.into(),
             ..Default::default()
         };
-        let draft = form.parse(true, &[]).expect("valid account");
+        let draft = form.parse(true).expect("valid account");
         store::users::insert(
             &mut conn,
             &store::audit::Actor::system("test set-up"),

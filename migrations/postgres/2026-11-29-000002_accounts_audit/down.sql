@@ -2,5 +2,4 @@ DROP TABLE audit_log;
 DROP TABLE audit_head;
 DROP TABLE login_throttle;
 DROP TABLE sessions;
-DROP TABLE user_organisations;
 DROP TABLE users;

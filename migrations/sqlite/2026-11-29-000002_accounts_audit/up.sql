@@ -11,12 +11,6 @@ CREATE TABLE users (
     updated_at TIMESTAMP NOT NULL
 );
 
-CREATE TABLE user_organisations (
-    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    organisation_id BIGINT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
-    PRIMARY KEY (user_id, organisation_id)
-);
-
 CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY NOT NULL,
     user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
