@@ -67,6 +67,89 @@
   var summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 
+  // 5. Add and remove rows of the activity form without a page load. The server renders at
+  //    least one row per list; a new row is a cleared copy of the last one, renumbered. Without
+  //    JavaScript the same buttons ask the server to do it.
+  var activityForm = document.querySelector("form.activity-form");
+  var live = document.createElement("p");
+  live.className = "visually-hidden";
+  live.setAttribute("aria-live", "polite");
+  if (activityForm) activityForm.appendChild(live);
+
+  function renumber(card, list, from, to) {
+    var old = list + "[" + from + "]", now = list + "[" + to + "]";
+    each(card, "[name], [id], [for], [aria-describedby]", function (el) {
+      ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
+        var v = el.getAttribute(attr);
+        if (v && v.indexOf(old) !== -1) el.setAttribute(attr, v.split(old).join(now));
+      });
+    });
+    each(card, "button[value^='remove:']", function (b) {
+      b.value = "remove:" + list + ":" + to;
+    });
+    each(card, ".row-n", function (span) {
+      span.textContent = String(to + 1);
+    });
+    each(card, "[aria-label]", function (el) {
+      el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/\d+$/, String(to + 1)));
+    });
+    card.setAttribute("data-index", String(to));
+  }
+
+  function clear(card) {
+    each(card, "input, textarea, select", function (el) {
+      if (el.type === "checkbox" || el.type === "radio") el.checked = false;
+      else if (el.tagName === "SELECT") el.selectedIndex = 0;
+      else el.value = "";
+      el.removeAttribute("aria-invalid");
+    });
+    each(card, ".field-error", function (e) { e.remove(); });
+    each(card, ".has-error", function (e) { e.classList.remove("has-error"); });
+  }
+
+  if (activityForm) {
+    activityForm.addEventListener("click", function (e) {
+      var button = e.target.closest ? e.target.closest("button[name=action]") : null;
+      if (!button) return;
+      var parts = (button.value || "").split(":");
+      var list = parts[1];
+      var cards = activityForm.querySelectorAll(".row-card[data-list='" + list + "']");
+      if (parts[0] === "add" && parts.length === 2 && cards.length) {
+        e.preventDefault();
+        var last = cards[cards.length - 1];
+        var max = 0;
+        Array.prototype.forEach.call(cards, function (c) {
+          max = Math.max(max, parseInt(c.getAttribute("data-index"), 10) || 0);
+        });
+        var copy = last.cloneNode(true);
+        clear(copy);
+        renumber(copy, list, parseInt(last.getAttribute("data-index"), 10) || 0, max + 1);
+        last.insertAdjacentElement("afterend", copy);
+        var first = copy.querySelector("input, textarea, select");
+        if (first) first.focus();
+        live.textContent = "Row added.";
+      } else if (parts[0] === "remove" && parts.length === 3) {
+        var card = button.closest(".row-card");
+        if (!card) return;
+        e.preventDefault();
+        if (cards.length > 1) {
+          card.remove();
+        } else {
+          clear(card);
+        }
+        // Keep the visible numbers in order; field names may keep gaps (the server renumbers).
+        each(activityForm, ".row-card[data-list='" + list + "']", function (c, n) {
+          each(c, ".row-n", function (span) {
+            span.textContent = String(n + 1);
+          });
+        });
+        var add = activityForm.querySelector("button[value='add:" + list + "']");
+        if (add) add.focus();
+        live.textContent = "Row removed.";
+      }
+    });
+  }
+
   // 4. Confirm before deleting.
   each(document, "form.danger-zone, .danger-zone form", function (form) {
     form.addEventListener("submit", function (e) {

@@ -652,6 +652,18 @@ impl ActivityForm {
         }
     }
 
+    /// Number of rows in a list.
+    pub fn rows(&self, list: RowList) -> usize {
+        match list {
+            RowList::Purposes => self.purposes.len(),
+            RowList::JointControllers => self.joint_controllers.len(),
+            RowList::Controllers => self.controllers.len(),
+            RowList::Recipients => self.recipients.len(),
+            RowList::Transfers => self.transfers.len(),
+            RowList::Retention => self.retention.len(),
+        }
+    }
+
     /// Removes a row from a list (the "Remove" buttons); an index out of range changes nothing.
     pub fn remove_row(&mut self, list: RowList, index: usize) {
         fn take<T>(rows: &mut Vec<T>, index: usize) {

@@ -356,10 +356,23 @@ impl FormPage {
     fn new(
         layout: Layout,
         id: Option<i64>,
-        form: ActivityForm,
+        mut form: ActivityForm,
         errors: FieldErrors,
         choices: Choices,
     ) -> Self {
+        // Every list shows at least one (blank) row to fill in; blank rows are ignored on save.
+        for list in [
+            RowList::Purposes,
+            RowList::JointControllers,
+            RowList::Controllers,
+            RowList::Recipients,
+            RowList::Transfers,
+            RowList::Retention,
+        ] {
+            if form.rows(list) == 0 {
+                form.add_row(list);
+            }
+        }
         FormPage {
             layout: layout.at("activities"),
             changes: Vec::new(),
