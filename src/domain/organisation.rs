@@ -78,6 +78,28 @@ pub struct OrganisationDraft {
 }
 
 impl OrganisationForm {
+    /// Every field with its label, for comparing two versions.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("Legal name", self.name.clone()),
+            ("Legal address", self.legal_address.clone()),
+            ("Contact email", self.email.clone()),
+            ("Telephone", self.phone.clone()),
+            ("Registration number", self.registration_number.clone()),
+            ("Country", self.country.clone()),
+            ("EU representative", self.representative.clone()),
+            ("Data protection officer", self.dpo.clone()),
+            (
+                "Lead supervisory authority",
+                self.supervisory_authority.clone(),
+            ),
+            (
+                "Review interval in months",
+                self.review_interval_months.clone(),
+            ),
+        ]
+    }
+
     /// Parses the form into a valid organisation or the errors of every field.
     pub fn parse(&self) -> Result<OrganisationDraft, FieldErrors> {
         let mut form = self.clone();

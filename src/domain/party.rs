@@ -61,6 +61,20 @@ pub struct PartyDraft {
 }
 
 impl PartyForm {
+    /// Every field with its label, for comparing two versions.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("Name", self.name.clone()),
+            ("Kind", self.kind.clone()),
+            ("Country", self.country.clone()),
+            ("Contact details", self.contact.clone()),
+            ("Address", self.address.clone()),
+            ("Contract reference", self.contract_reference.clone()),
+            ("Contract date", self.contract_date.clone()),
+            ("Notes", self.notes.clone()),
+        ]
+    }
+
     /// Parses the form into a valid party or the errors of every field.
     pub fn parse(&self) -> Result<PartyDraft, FieldErrors> {
         let mut form = self.clone();

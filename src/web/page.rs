@@ -263,3 +263,17 @@ pub fn form_version(raw: &str) -> Result<i64, AppError> {
         )
     })
 }
+
+/// The fields where a saved record and a submitted form differ, for conflict pages:
+/// (label, value saved meanwhile, value in the form).
+pub fn differences(
+    saved: &[(&'static str, String)],
+    yours: &[(&'static str, String)],
+) -> Vec<(&'static str, String, String)> {
+    saved
+        .iter()
+        .zip(yours)
+        .filter(|((_, a), (_, b))| a.trim() != b.trim())
+        .map(|((label, a), (_, b))| (*label, a.trim().to_owned(), b.trim().to_owned()))
+        .collect()
+}

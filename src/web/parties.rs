@@ -7,7 +7,7 @@ use askama::Template;
 use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::{
-    db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
+    db, db_raw, differences, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
 };
 use super::AppState;
 use crate::domain::errors::FieldErrors;
@@ -43,6 +43,7 @@ struct FormPage {
     countries: Vec<Country>,
     kinds: &'static [PartyKind],
     conflict: bool,
+    changes: Vec<(&'static str, String, String)>,
 }
 
 impl FormPage {
@@ -55,6 +56,7 @@ impl FormPage {
             countries: Country::all(),
             kinds: PartyKind::ALL,
             conflict: false,
+            changes: Vec::new(),
         }
     }
 }
@@ -201,8 +203,11 @@ pub async fn update(
         }
         Err(StoreError::Conflict { current }) => {
             form.version = current.to_string();
+            let saved = db(&state, move |c| store::get(c, id)).await?;
+            let changes = differences(&saved.to_form().fields(), &form.fields());
             let mut page = FormPage::new(layout, Some(id.0), form, FieldErrors::new());
             page.conflict = true;
+            page.changes = changes;
             render(StatusCode::CONFLICT, &page)
         }
         Err(e) => Err(e.into()),

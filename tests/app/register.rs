@@ -382,3 +382,43 @@ async fn unknown_ids_and_pages_are_404_pages() {
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_stale_organisation_edit_shows_what_changed_and_keeps_the_input() {
+    let app = spawn_app().await;
+    let id = app.create_organisation("Acme Ltd").await;
+    let (_, form) = app.get(&format!("/organisations/{id}/edit")).await;
+    let version = input_value(&form, "version").expect("version");
+    let save = |dpo: &'static str| {
+        vec![
+            ("name", "Acme Ltd"),
+            ("legal_address", "1 Main Street, Dublin"),
+            ("email", "dpo@example.ie"),
+            ("country", "IE"),
+            ("dpo", dpo),
+        ]
+    };
+    let mut first = save("Alice Murphy");
+    first.push(("version", &version));
+    assert_eq!(
+        app.post(&format!("/organisations/{id}"), &first)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let mut second = save("Bob Byrne");
+    second.push(("version", &version));
+    let r = app.post(&format!("/organisations/{id}"), &second).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.expect("body");
+    let text = page_text(&html);
+    assert!(
+        text.contains("Alice Murphy") && text.contains("Data protection officer"),
+        "what changed meanwhile"
+    );
+    assert_eq!(
+        textarea_value(&html, "dpo").as_deref(),
+        Some("Bob Byrne"),
+        "input kept"
+    );
+}
