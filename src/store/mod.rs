@@ -6,6 +6,7 @@
 pub mod activities;
 pub mod audit;
 pub mod catalogues;
+pub mod connection;
 pub mod import;
 pub mod organisations;
 pub mod parties;
@@ -28,14 +29,7 @@ pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/
 /// Migrations for PostgreSQL, embedded in the binary.
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// A connection to either backend.
-#[derive(diesel::MultiConnection)]
-pub enum DbConnection {
-    /// An SQLite file.
-    Sqlite(SqliteConnection),
-    /// A PostgreSQL server.
-    Pg(PgConnection),
-}
+pub use connection::DbConnection;
 
 /// Which database a URL names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,6 @@
 //! The database schema, written by hand for both backends (see migrations/).
+// The table! macro generates modules and items that mirror the SQL; the SQL documents them.
+#![allow(missing_docs)]
 
 diesel::table! {
     organisations (id) {
