@@ -150,6 +150,26 @@
     });
   }
 
+  // 6. Show the (a) section that fits the role: joint controllers for a controller activity,
+  //    controllers acted for for a processor activity. A section with content stays visible.
+  if (activityForm) {
+    var roles = activityForm.querySelectorAll("input[name=role]");
+    var showRole = function () {
+      var checked = activityForm.querySelector("input[name=role]:checked");
+      var role = checked ? checked.value : "";
+      each(activityForm, "fieldset[data-role]", function (set) {
+        var filled = Array.prototype.some.call(set.querySelectorAll("select, textarea"), function (el) {
+          return el.value !== "";
+        });
+        set.hidden = role !== "" && set.getAttribute("data-role") !== role && !filled;
+      });
+    };
+    Array.prototype.forEach.call(roles, function (r) {
+      r.addEventListener("change", showRole);
+    });
+    showRole();
+  }
+
   // 4. Confirm before deleting.
   each(document, "form.danger-zone, .danger-zone form", function (form) {
     form.addEventListener("submit", function (e) {
