@@ -162,6 +162,9 @@ pub enum StoreError {
         /// What to tell the user.
         message: String,
     },
+    /// Hashing a password failed (never expected; the password itself is not in the message).
+    #[error("password hashing failed: {0}")]
+    Password(String),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] diesel::result::Error),

@@ -57,19 +57,12 @@ macro_rules! user_cols {
 
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> StoreResult<String> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| {
-        StoreError::Db(diesel::result::Error::QueryBuilderError(
-            format!("salt: {e}").into(),
-        ))
-    })?;
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+        .map_err(|e| StoreError::Password(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| {
-            StoreError::Db(diesel::result::Error::QueryBuilderError(
-                format!("password hashing failed: {e}").into(),
-            ))
-        })
+        .map_err(|e| StoreError::Password(e.to_string()))
 }
 
 fn password_matches(hash: &str, password: &str) -> bool {
