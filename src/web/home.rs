@@ -93,3 +93,35 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError
     .await?;
     Ok(HttpResponse::Ok().content_type("text/plain").body("ok"))
 }
+
+/// Rows in the static benchmark page, like a page of the activities list.
+const CEILING_ROWS: usize = 50;
+
+/// `GET /health/page`: a static HTML page about the size of a page of the activities list,
+/// built once and served without a session or the database. It is the ceiling the benchmarks
+/// compare the real pages to (docs/benchmarks.md).
+pub async fn health_page() -> HttpResponse {
+    static PAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let page = PAGE.get_or_init(|| {
+        let mut html = String::from(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Static page</title>\
+             <link rel=\"stylesheet\" href=\"/assets/style.css\"></head><body><main><h1>Static page</h1>\
+             <table class=\"list\"><thead><tr><th>Reference</th><th>Name</th><th>Organisation</th>\
+             <th>Role</th><th>Status</th><th>Function</th><th>Next review</th><th>Missing</th></tr></thead><tbody>",
+        );
+        for i in 0..CEILING_ROWS {
+            html.push_str(&format!(
+                "<tr><td><a href=\"/activities/{i}\">REF-{i:05}</a></td>\
+                 <td><a href=\"/activities/{i}\">Order handling for customers (online) number {i}</a></td>\
+                 <td>Aurora Retail GmbH</td><td>Controller</td><td><span class=\"badge status-active\">Active</span></td>\
+                 <td>Customer service</td><td>2026-06-01</td>\
+                 <td><span class=\"gap\" title=\"Art. 30(1)(f) time limits for erasure\">complete</span></td></tr>"
+            ));
+        }
+        html.push_str("</tbody></table></main></body></html>");
+        html
+    });
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.as_str())
+}

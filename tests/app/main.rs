@@ -6,5 +6,6 @@ mod activities;
 mod cli;
 mod exports;
 mod helpers;
+mod queries;
 mod register;
 mod security;
