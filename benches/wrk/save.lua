@@ -8,11 +8,13 @@ local f = assert(io.open(os.getenv("BODY_FILE"), "r"))
 local body = f:read("*a")
 f:close()
 local threads = {}
-local tid = 0
+local started = 0
 
+-- Each wrk thread gets its own number (the global `tid` in its Lua state), so that the threads
+-- write to disjoint activities.
 function setup(thread)
-    thread:set("tid", tid)
-    tid = tid + 1
+    thread:set("tid", started)
+    started = started + 1
     table.insert(threads, thread)
 end
 
