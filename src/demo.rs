@@ -14,6 +14,8 @@ use crate::domain::party::PartyForm;
 use crate::store::audit::Actor;
 use crate::store::{activities, catalogues, organisations, parties, DbConnection, StoreError};
 
+pub mod synthetic;
+
 /// What the demo loaded.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DemoSummary {

@@ -59,7 +59,7 @@ struct UserAddArgs {
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Walk the hash chain and name the first entry that was altered, inserted or removed.
-    Verify(DemoArgs),
+    Verify(DbArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -125,9 +125,24 @@ struct ServeArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+struct DbArgs {
+    #[command(flatten)]
+    db: DatabaseConfig,
+}
+
+#[derive(Debug, Clone, Args)]
 struct DemoArgs {
     #[command(flatten)]
     db: DatabaseConfig,
+    /// Instead of the hand-written demo, generate a synthetic register of this many activities.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    activities: Option<u32>,
+    /// With --activities: the number of organisations (default: one per 500 activities, 2-40).
+    #[arg(long, requires = "activities", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    organisations: Option<u32>,
+    /// With --activities: the seed; the same seed gives the same register.
+    #[arg(long, requires = "activities", default_value_t = ropa::demo::synthetic::DEFAULT_SEED)]
+    seed: u64,
 }
 
 fn main() -> ExitCode {
@@ -178,9 +193,22 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 fn demo(args: DemoArgs) -> anyhow::Result<()> {
     let pool = ropa::store::open(&args.db.database_url, 1)?;
     let mut conn = pool.get()?;
-    let summary = ropa::demo::load(&mut conn)?;
+    let (what, summary) = match args.activities {
+        None => ("the demo register", ropa::demo::load(&mut conn)?),
+        Some(n) => {
+            let mut size = ropa::demo::synthetic::Size::new(n as usize);
+            if let Some(k) = args.organisations {
+                size.organisations = k as usize;
+            }
+            size.seed = args.seed;
+            (
+                "a synthetic register",
+                ropa::demo::synthetic::generate(&mut conn, size)?,
+            )
+        }
+    };
     println!(
-        "Loaded the demo register into {}: {} organisations, {} parties, {} activities.",
+        "Loaded {what} into {}: {} organisations, {} parties, {} activities.",
         describe(&args.db.database_url),
         summary.organisations,
         summary.parties,
@@ -341,7 +369,7 @@ fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn audit_verify(args: DemoArgs) -> anyhow::Result<()> {
+fn audit_verify(args: DbArgs) -> anyhow::Result<()> {
     let pool = ropa::store::open(&args.db.database_url, 1)?;
     let mut conn = pool.get()?;
     let verdict = ropa::store::audit::verify(&mut conn)?;

@@ -1662,7 +1662,7 @@ pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<A
         ))
         .load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let mut facts = facts_for(conn, &ids)?;
+    let mut facts = facts_for(conn, &ids, true)?;
     let mut out = Vec::with_capacity(rows.len());
     for (
         id,
@@ -1715,74 +1715,67 @@ where
         .collect())
 }
 
-/// Completeness counts for a set of activities, with one grouped query per list.
-fn facts_for(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, Facts>> {
-    use diesel::dsl::count_star;
+/// Grouped counts per activity of one child table: only for `ids`, or over the whole table.
+macro_rules! counts {
+    ($conn:expr, $table:ident, $ids:expr) => {
+        match $ids {
+            Some(ids) => count_by_activity(
+                $conn,
+                $table::table
+                    .filter($table::activity_id.eq_any(ids.to_vec()))
+                    .group_by($table::activity_id)
+                    .select(($table::activity_id, diesel::dsl::count_star())),
+            )?,
+            None => count_by_activity(
+                $conn,
+                $table::table
+                    .group_by($table::activity_id)
+                    .select(($table::activity_id, diesel::dsl::count_star())),
+            )?,
+        }
+    };
+}
+
+/// Completeness counts for a set of activities, with one grouped query per list. With `only`
+/// false the queries read the whole register instead of naming the ids, which is cheaper when
+/// `ids` is most of it (the start page).
+fn facts_for(conn: &mut DbConnection, ids: &[i64], only: bool) -> StoreResult<HashMap<i64, Facts>> {
     let mut out: HashMap<i64, Facts> = ids.iter().map(|id| (*id, Facts::default())).collect();
     if ids.is_empty() {
         return Ok(out);
     }
-    let ids = ids.to_vec();
-    let purposes_n = count_by_activity(
-        conn,
-        purposes::table
-            .filter(purposes::activity_id.eq_any(ids.clone()))
-            .group_by(purposes::activity_id)
-            .select((purposes::activity_id, count_star())),
-    )?;
-    let subjects_n = count_by_activity(
-        conn,
-        activity_subjects::table
-            .filter(activity_subjects::activity_id.eq_any(ids.clone()))
-            .group_by(activity_subjects::activity_id)
-            .select((activity_subjects::activity_id, count_star())),
-    )?;
-    let recipients_n = count_by_activity(
-        conn,
-        recipients::table
-            .filter(recipients::activity_id.eq_any(ids.clone()))
-            .group_by(recipients::activity_id)
-            .select((recipients::activity_id, count_star())),
-    )?;
-    let measures_n = count_by_activity(
-        conn,
-        activity_measures::table
-            .filter(activity_measures::activity_id.eq_any(ids.clone()))
-            .group_by(activity_measures::activity_id)
-            .select((activity_measures::activity_id, count_star())),
-    )?;
-    let conditions_n = count_by_activity(
-        conn,
-        activity_special_conditions::table
-            .filter(activity_special_conditions::activity_id.eq_any(ids.clone()))
-            .group_by(activity_special_conditions::activity_id)
-            .select((activity_special_conditions::activity_id, count_star())),
-    )?;
-    let controllers_n = count_by_activity(
-        conn,
-        represented_controllers::table
-            .filter(represented_controllers::activity_id.eq_any(ids.clone()))
-            .group_by(represented_controllers::activity_id)
-            .select((represented_controllers::activity_id, count_star())),
-    )?;
-    let categories: Vec<(i64, i64, String)> = activity_data_categories::table
+    let scope = only.then_some(ids);
+    let purposes_n = counts!(conn, purposes, scope);
+    let subjects_n = counts!(conn, activity_subjects, scope);
+    let recipients_n = counts!(conn, recipients, scope);
+    let measures_n = counts!(conn, activity_measures, scope);
+    let conditions_n = counts!(conn, activity_special_conditions, scope);
+    let controllers_n = counts!(conn, represented_controllers, scope);
+    let categories = activity_data_categories::table
         .inner_join(data_categories::table)
-        .filter(activity_data_categories::activity_id.eq_any(ids.clone()))
         .select((
             activity_data_categories::activity_id,
             data_categories::id,
             data_categories::sensitivity,
-        ))
-        .load(conn)?;
-    let retained: std::collections::HashSet<(i64, i64)> = retention_rules::table
-        .filter(retention_rules::activity_id.eq_any(ids.clone()))
-        .select((
-            retention_rules::activity_id,
-            retention_rules::data_category_id,
-        ))
-        .load::<(i64, i64)>(conn)?
-        .into_iter()
-        .collect();
+        ));
+    let categories: Vec<(i64, i64, String)> = match scope {
+        Some(ids) => categories
+            .filter(activity_data_categories::activity_id.eq_any(ids.to_vec()))
+            .load(conn)?,
+        None => categories.load(conn)?,
+    };
+    let retained = retention_rules::table.select((
+        retention_rules::activity_id,
+        retention_rules::data_category_id,
+    ));
+    let retained: std::collections::HashSet<(i64, i64)> = match scope {
+        Some(ids) => retained
+            .filter(retention_rules::activity_id.eq_any(ids.to_vec()))
+            .load::<(i64, i64)>(conn)?,
+        None => retained.load::<(i64, i64)>(conn)?,
+    }
+    .into_iter()
+    .collect();
     for (id, f) in out.iter_mut() {
         f.purposes = purposes_n.get(id).copied().unwrap_or(0);
         f.subjects = subjects_n.get(id).copied().unwrap_or(0);
@@ -1805,6 +1798,34 @@ fn facts_for(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, F
         }
     }
     Ok(out)
+}
+
+/// Number of current (draft and active) activities that lack a mandatory Art. 30 element, for the
+/// start page: the same completeness as the list shows, from a fixed number of grouped queries.
+pub fn incomplete_count(conn: &mut DbConnection) -> StoreResult<usize> {
+    let rows: Vec<(i64, String, bool, bool)> = activities::table
+        .inner_join(organisations::table)
+        .filter(activities::status.ne(Status::Retired.code()))
+        .select((
+            activities::id,
+            activities::role,
+            activities::security_description.ne(""),
+            activities::criminal_basis.is_not_null(),
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut facts = facts_for(conn, &ids, false)?;
+    let mut incomplete = 0;
+    for (id, role, security, criminal) in rows {
+        let mut f = facts.remove(&id).unwrap_or_default();
+        f.role = Some(code("role", &role, Role::from_code)?);
+        f.security_description = security;
+        f.criminal_basis = criminal;
+        if !gaps(&f).is_empty() {
+            incomplete += 1;
+        }
+    }
+    Ok(incomplete)
 }
 
 /// Number of activities per status, for the start page.

@@ -32,7 +32,7 @@ pub async fn authenticate(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let path = req.path();
-    let public = path.starts_with("/assets/") || path == "/health";
+    let public = path.starts_with("/assets/") || path == "/health" || path == "/health/page";
     let token = req
         .cookie(SESSION_COOKIE)
         .map(|c| c.value().to_owned())

@@ -8,7 +8,7 @@ use super::errors::AppError;
 use super::page::{db, ok, Layout};
 use super::AppState;
 use crate::domain::user::Permission;
-use crate::store::activities::{self as activity_store, ActivityFilter, StatusFilter};
+use crate::store::activities as activity_store;
 use crate::store::organisations;
 
 #[derive(Template)]
@@ -48,25 +48,7 @@ pub async fn index(
                 .map(|(_, n)| *n)
                 .unwrap_or(0)
         };
-        // Completeness of the whole current register, page by page so memory stays bounded.
-        let mut incomplete = 0;
-        let mut page = 1;
-        loop {
-            let result = activity_store::search(
-                c,
-                &ActivityFilter {
-                    status: StatusFilter::Current,
-                    page,
-                    per_page: 500,
-                    ..Default::default()
-                },
-            )?;
-            incomplete += result.rows.iter().filter(|r| !r.gaps.is_empty()).count();
-            if page >= result.pages() {
-                break;
-            }
-            page += 1;
-        }
+        let incomplete = activity_store::incomplete_count(c)?;
         let reviews_due = activity_store::reviews_due(c, today + chrono::Days::new(30), 10)?;
         Ok(HomePage {
             layout: Layout::default(),
@@ -92,4 +74,36 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError
     })
     .await?;
     Ok(HttpResponse::Ok().content_type("text/plain").body("ok"))
+}
+
+/// Rows in the static benchmark page, like a page of the activities list.
+const CEILING_ROWS: usize = 100;
+
+/// `GET /health/page`: a static HTML page about the size of a page of the activities list,
+/// built once and served without a session or the database. It is the ceiling the benchmarks
+/// compare the real pages to (docs/benchmarks.md).
+pub async fn health_page() -> HttpResponse {
+    static PAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let page = PAGE.get_or_init(|| {
+        let mut html = String::from(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Static page</title>\
+             <link rel=\"stylesheet\" href=\"/assets/style.css\"></head><body><main><h1>Static page</h1>\
+             <table class=\"list\"><thead><tr><th>Reference</th><th>Name</th><th>Organisation</th>\
+             <th>Role</th><th>Status</th><th>Function</th><th>Next review</th><th>Missing</th></tr></thead><tbody>",
+        );
+        for i in 0..CEILING_ROWS {
+            html.push_str(&format!(
+                "<tr><td><a href=\"/activities/{i}\">REF-{i:05}</a></td>\
+                 <td><a href=\"/activities/{i}\">Order handling for customers (online) number {i}</a></td>\
+                 <td>Aurora Retail GmbH</td><td>Controller</td><td><span class=\"badge status-active\">Active</span></td>\
+                 <td>Customer service</td><td>2026-06-01</td>\
+                 <td><span class=\"gap\" title=\"Art. 30(1)(f) time limits for erasure\">complete</span></td></tr>"
+            ));
+        }
+        html.push_str("</tbody></table></main></body></html>");
+        html
+    });
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.as_str())
 }

@@ -40,6 +40,7 @@ pub struct AppState {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::index))
         .route("/health", web::get().to(home::health))
+        .route("/health/page", web::get().to(home::health_page))
         .route("/assets/{file}", web::get().to(assets::serve))
         .route("/export.{format}", web::get().to(exports::download))
         // Accounts

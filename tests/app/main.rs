@@ -7,5 +7,6 @@ mod browser;
 mod cli;
 mod exports;
 mod helpers;
+mod queries;
 mod register;
 mod security;

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# HTTP benchmark: wrk from a second process on loopback, 32 connections, against a release
+# server on a synthetic register of 10,000 activities.
+#   BACKEND=sqlite benches/http.sh        BACKEND=postgres benches/http.sh
+# Env: DURATION (default 15s), CONNECTIONS (32), THREADS (2), ACTIVITIES (10000).
+source "$(dirname "$0")/common.sh"
+DURATION="${DURATION:-15s}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-2}"
+ACTIVITIES="${ACTIVITIES:-10000}"
+command -v wrk >/dev/null || { echo "install wrk: apt-get install -y wrk" >&2; exit 1; }
+
+NAME="ropa_bench_http_$ACTIVITIES"
+register_db "$NAME" "$ACTIVITIES"
+URL="$(db_url "$NAME")"
+ROPA_PASSWORD=bench-password-123 "$ROPA" user add --email bench@example.eu --role admin \
+    --database-url "$URL" >/dev/null 2>&1 || true
+
+"$ROPA" serve --database-url "$URL" --bind "127.0.0.1:$PORT" ${SERVE_ARGS:-} &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+BASE="http://127.0.0.1:$PORT"
+for _ in $(seq 1 100); do curl -fsS "$BASE/health" >/dev/null 2>&1 && break; sleep 0.1; done
+
+# Sign in once: the log-in form gives the CSRF cookie and field.
+JAR="$WORK/cookies.txt"; rm -f "$JAR"
+TOKEN=$(curl -fsS -c "$JAR" "$BASE/login" | sed -n 's/.*name="csrf_token" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+curl -fsS -b "$JAR" -c "$JAR" -o /dev/null -w '%{http_code}' \
+    --data-urlencode "email=bench@example.eu" --data-urlencode "password=bench-password-123" \
+    --data-urlencode "csrf_token=$TOKEN" "$BASE/login" | grep -q 303 || { echo "log-in failed" >&2; exit 1; }
+# The session and CSRF cookies (HttpOnly lines start with #HttpOnly_; the flash is left out).
+export COOKIE=$(sed 's/^#HttpOnly_//' "$JAR" | awk '!/^#/ && NF >= 7 && $6 != "ropa_flash" {printf "%s%s=%s", sep, $6, $7; sep="; "}')
+rm -f "$JAR.flashless"; grep -v ropa_flash "$JAR" > "$JAR.flashless"; JAR="$JAR.flashless"
+
+FIRST_ID="${FIRST_ID:-1}" # a fresh synthetic register numbers its activities from 1
+DEEP=$(( (ACTIVITIES * 95 / 100) / 50 ))
+CATEGORY=$(curl -fsS -b "$JAR" "$BASE/activities" | sed -n '/name="category"/,/<\/select>/p' | grep -o 'option value="[0-9][0-9]*"' | sed -n 3p | grep -o '[0-9][0-9]*')
+
+run() { # label path [lua]
+    local label="$1" path="$2" script="${3:-$(dirname "$0")/wrk/session.lua}"
+    local size status
+    size=$(curl -sS -b "$JAR" -o /dev/null -w '%{size_download}' "$BASE$path")
+    status=$(curl -sS -b "$JAR" -o /dev/null -w '%{http_code}' "$BASE$path")
+    local out
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" "$BASE$path")
+    local rps p50 p99 errors
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    errors=$(echo "$out" | grep -E 'Non-2xx|Socket errors|non-303' | tr '\n' ' ' || true)
+    printf '%-22s %-58s %8s B  status %s  %10s req/s  p50 %8s  p99 %8s  %s\n' \
+        "$label" "$path" "$size" "$status" "$rps" "$p50" "$p99" "$errors"
+}
+
+echo "== $BACKEND, $ACTIVITIES activities, $CONNECTIONS connections, $THREADS wrk threads, $DURATION"
+run "ceiling (static)" "/health/page"
+run "list first page" "/activities"
+run "list filtered" "/activities?status=active&basis=legitimate_interests&category=$CATEGORY&role=controller"
+run "list text search" "/activities?q=customers+order"
+run "list deep page" "/activities?page=$DEEP"
+run "activity page" "/activities/$((FIRST_ID + 17))"
+run "home page" "/"
+
+# Saving the form: the edit page of one activity, re-sent to other activities at version 1.
+curl -fsS -b "$JAR" "$BASE/activities/$FIRST_ID/edit" | python3 "$(dirname "$0")/form_body.py" > "$WORK/form.body"
+CSRF=$(sed 's/^#HttpOnly_//' "$JAR" | awk '$6 == "ropa_csrf" {print $7}')
+printf '&csrf_token=%s' "$CSRF" >> "$WORK/form.body"
+export BODY_FILE="$WORK/form.body" FIRST_ID ACTIVITIES
+run "save activity form" "/activities/$FIRST_ID" "$(dirname "$0")/wrk/save.lua"
+
+echo "server RSS after the run: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$SERVER/status)"
