@@ -424,7 +424,7 @@ const PARTIES: &[(&str, PartyKind, &str)] = &[
 pub fn generate(conn: &mut DbConnection, size: Size) -> Result<DemoSummary, DemoError> {
     let actor = Actor::system("command line (demo)");
     let mut rng = StdRng::seed_from_u64(size.seed);
-    audit::write(conn, &actor, |conn, audit| {
+    let summary = audit::write(conn, &actor, |conn, audit| {
         if let Some(o) = organisations::list(conn)?.first() {
             return Err(DemoError::AlreadyLoaded(o.name.clone()));
         }
@@ -476,7 +476,9 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<DemoSummary, Demo
             Some(&after),
         ));
         Ok(summary)
-    })
+    })?;
+    crate::store::analyze_after_bulk_load(conn)?;
+    Ok(summary)
 }
 
 fn organisation_forms(rng: &mut StdRng, n: usize) -> Vec<OrganisationForm> {

@@ -122,7 +122,7 @@ pub fn import(
             ),
         ));
     }
-    audit::write(conn, actor, |conn, audit| {
+    let summary = audit::write(conn, actor, |conn, audit| {
         let orgs: i64 = organisations::table.count().get_result(conn)?;
         let pts: i64 = parties::table.count().get_result(conn)?;
         let acts: i64 = activities::table.count().get_result(conn)?;
@@ -543,7 +543,9 @@ pub fn import(
             Some(&after),
         ));
         Ok(summary)
-    })
+    })?;
+    super::analyze_after_bulk_load(conn)?;
+    Ok(summary)
 }
 
 fn store_field(e: StoreError, path: &str) -> ImportError {

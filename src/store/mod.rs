@@ -199,6 +199,15 @@ pub fn open(url: &str, pool_size: u32) -> Result<Pool, OpenError> {
     Ok(pool)
 }
 
+/// After a bulk load (import, synthetic register): refreshes PostgreSQL's planner statistics, so
+/// that the list uses its indexes at once instead of after the next autovacuum. SQLite needs none.
+pub fn analyze_after_bulk_load(conn: &mut DbConnection) -> StoreResult<()> {
+    if let DbConnection::Pg(_) = conn {
+        conn.batch_execute("ANALYZE")?;
+    }
+    Ok(())
+}
+
 /// Applies every pending migration of the connection's backend.
 pub fn migrate(conn: &mut DbConnection) -> Result<(), OpenError> {
     let result = match conn {
