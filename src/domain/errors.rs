@@ -12,6 +12,13 @@ impl FieldErrors {
         Self::default()
     }
 
+    /// Errors holding one message for one field.
+    pub fn single(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut errors = Self::new();
+        errors.add(field, message);
+        errors
+    }
+
     /// Records a message for a field; the first message for a field wins.
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.entry(field.into()).or_insert_with(|| message.into());

@@ -618,8 +618,7 @@ pub async fn create(
             "Activity created.",
         )),
         Err(StoreError::Duplicate { field, message }) => {
-            let mut errors = FieldErrors::new();
-            errors.add(field, message);
+            let errors = FieldErrors::single(field, message);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &FormPage::new(layout, None, form, errors, choices),
@@ -723,8 +722,7 @@ pub async fn update(
             "Activity saved.",
         )),
         Err(StoreError::Duplicate { field, message }) => {
-            let mut errors = FieldErrors::new();
-            errors.add(field, message);
+            let errors = FieldErrors::single(field, message);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &FormPage::new(layout, Some(id.0), form, errors, choices),

@@ -156,8 +156,7 @@ pub async fn create(
             "Entry added to the catalogue.",
         )),
         Err(StoreError::Duplicate { field, message }) => {
-            let mut errors = FieldErrors::new();
-            errors.add(field, message);
+            let errors = FieldErrors::single(field, message);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &FormPage::new(layout, kind, None, form, errors),
@@ -230,8 +229,7 @@ pub async fn update(
             "Catalogue entry saved.",
         )),
         Err(StoreError::Duplicate { field, message }) => {
-            let mut errors = FieldErrors::new();
-            errors.add(field, message);
+            let errors = FieldErrors::single(field, message);
             let mut page = FormPage::new(layout, kind, Some(id.0), form, errors);
             page.seeded = current.seeded;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)

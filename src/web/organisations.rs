@@ -167,8 +167,7 @@ pub async fn create(
             "Organisation created.",
         )),
         Err(StoreError::Duplicate { field, message }) => {
-            let mut errors = FieldErrors::new();
-            errors.add(field, message);
+            let errors = FieldErrors::single(field, message);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &FormPage::new(layout, None, form, errors),
@@ -228,8 +227,7 @@ pub async fn update(
             "Organisation saved.",
         )),
         Err(StoreError::Duplicate { field, message }) => {
-            let mut errors = FieldErrors::new();
-            errors.add(field, message);
+            let errors = FieldErrors::single(field, message);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &FormPage::new(layout, Some(id.0), form, errors),

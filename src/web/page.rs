@@ -227,13 +227,7 @@ where
     F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = state.pool.clone();
-    let result = web::block(move || -> StoreResult<T> {
-        let mut conn = pool.get()?;
-        f(&mut conn)
-    })
-    .await?;
-    Ok(result?)
+    Ok(db_raw(state, f).await??)
 }
 
 /// Like `db`, but hands store errors back for the handler to turn into field errors.

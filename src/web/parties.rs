@@ -136,8 +136,7 @@ pub async fn create(
     match db_raw(&state, move |c| store::insert(c, &actor, &draft)).await? {
         Ok(id) => Ok(redirect_with(&format!("/parties/{id}"), "Party created.")),
         Err(StoreError::Duplicate { field, message }) => {
-            let mut errors = FieldErrors::new();
-            errors.add(field, message);
+            let errors = FieldErrors::single(field, message);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &FormPage::new(layout, None, form, errors),
@@ -194,8 +193,7 @@ pub async fn update(
     {
         Ok(()) => Ok(redirect_with(&format!("/parties/{id}"), "Party saved.")),
         Err(StoreError::Duplicate { field, message }) => {
-            let mut errors = FieldErrors::new();
-            errors.add(field, message);
+            let errors = FieldErrors::single(field, message);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &FormPage::new(layout, Some(id.0), form, errors),

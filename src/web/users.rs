@@ -98,8 +98,7 @@ pub async fn create(
     match db_raw(&state, move |c| store::insert(c, &actor, &draft, &password)).await? {
         Ok(_) => Ok(redirect_with("/users", "Account created.")),
         Err(StoreError::Duplicate { field, message }) => {
-            let mut errors = FieldErrors::new();
-            errors.add(field, message);
+            let errors = FieldErrors::single(field, message);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &form_page(layout, None, form, errors),
@@ -161,8 +160,7 @@ pub async fn update(
     {
         Ok(()) => Ok(redirect_with("/users", "Account saved.")),
         Err(StoreError::Duplicate { field, message }) => {
-            let mut errors = FieldErrors::new();
-            errors.add(field, message);
+            let errors = FieldErrors::single(field, message);
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &form_page(layout, Some(id), form, errors),
