@@ -362,12 +362,27 @@ impl Country {
     }
 
     /// Every country, sorted by name, for choices.
-    pub fn all() -> Vec<Country> {
-        let mut all: Vec<Country> = isocountry::CountryCode::iter()
-            .map(|c| Country(*c))
-            .collect();
-        all.sort_by_key(|c| c.name());
-        all
+    pub fn all() -> &'static [Country] {
+        static ALL: std::sync::LazyLock<Vec<Country>> = std::sync::LazyLock::new(|| {
+            let mut all: Vec<Country> = isocountry::CountryCode::iter()
+                .map(|c| Country(*c))
+                .collect();
+            all.sort_by_key(|c| c.name());
+            all
+        });
+        &ALL
+    }
+
+    /// Every country outside the EEA (possible transfer destinations), sorted by name.
+    pub fn third_countries() -> &'static [Country] {
+        static THIRD: std::sync::LazyLock<Vec<Country>> = std::sync::LazyLock::new(|| {
+            Country::all()
+                .iter()
+                .copied()
+                .filter(|c| !c.in_eea())
+                .collect()
+        });
+        &THIRD
     }
 }
 

@@ -40,7 +40,7 @@ struct ListPage {
     filter: ActivityFilter,
     status_value: String,
     choices: Choices,
-    countries: Vec<Country>,
+    countries: &'static [Country],
     bases: &'static [LawfulBasis],
 }
 
@@ -247,7 +247,7 @@ pub async fn list(
         filter,
         status_value,
         choices,
-        countries: Country::all().into_iter().filter(|c| !c.in_eea()).collect(),
+        countries: Country::third_countries(),
         bases: LawfulBasis::ALL,
     })
 }
@@ -340,7 +340,7 @@ struct FormPage {
     errors: FieldErrors,
     choices: Choices,
     conflict: bool,
-    countries: Vec<Country>,
+    countries: &'static [Country],
     roles: &'static [Role],
     statuses: &'static [Status],
     bases: &'static [LawfulBasis],
@@ -382,7 +382,7 @@ impl FormPage {
             errors,
             choices,
             conflict: false,
-            countries: Country::all().into_iter().filter(|c| !c.in_eea()).collect(),
+            countries: Country::third_countries(),
             roles: Role::ALL,
             statuses: Status::ALL,
             bases: LawfulBasis::ALL,

@@ -52,7 +52,7 @@ struct FormPage {
     id: Option<i64>,
     form: OrganisationForm,
     errors: FieldErrors,
-    countries: Vec<Country>,
+    countries: &'static [Country],
     conflict: bool,
     changes: Vec<(&'static str, String, String)>,
 }

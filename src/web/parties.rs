@@ -40,7 +40,7 @@ struct FormPage {
     id: Option<i64>,
     form: PartyForm,
     errors: FieldErrors,
-    countries: Vec<Country>,
+    countries: &'static [Country],
     kinds: &'static [PartyKind],
     conflict: bool,
     changes: Vec<(&'static str, String, String)>,
