@@ -19,6 +19,9 @@ use crate::domain::vocab::{Country, PartyKind, Sensitivity};
 use crate::store::audit::{self, Actor, Change};
 use crate::store::{activities, organisations, parties, DbConnection};
 
+/// Activities generated and written per batch.
+const GENERATION_BATCH: usize = 1000;
+
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 42;
 
@@ -448,14 +451,28 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<DemoSummary, Demo
         }
         let choices = activities::choices(conn)?;
         let pools = Pools::new(&choices);
+        // Generated and written a thousand at a time: several activities to a statement.
+        let mut drafts = Vec::with_capacity(GENERATION_BATCH);
         for n in 0..size.activities {
             let form = activity_form(&mut rng, &choices, &pools, n);
-            let draft = form.parse(&choices).map_err(|e| DemoError::Invalid {
+            drafts.push(form.parse(&choices).map_err(|e| DemoError::Invalid {
                 record: form.name.clone(),
                 errors: e.to_string(),
-            })?;
-            activities::insert_unaudited(conn, &draft)?;
-            summary.activities += 1;
+            })?);
+            if drafts.len() == GENERATION_BATCH || n + 1 == size.activities {
+                let at = crate::store::now();
+                let batch: Vec<_> = drafts
+                    .iter()
+                    .map(|draft| activities::NewActivity {
+                        draft,
+                        created_at: at,
+                        updated_at: at,
+                    })
+                    .collect();
+                activities::insert_many_unaudited(conn, &batch)?;
+                summary.activities += batch.len();
+                drafts.clear();
+            }
         }
         let label = format!(
             "synthetic register: {} organisations, {} parties, {} activities (seed {})",

@@ -57,6 +57,53 @@ pub enum Gap {
 }
 
 impl Gap {
+    /// Every gap, in the order of Art. 30.
+    pub const ALL: [Gap; 9] = [
+        Gap::Purposes,
+        Gap::Subjects,
+        Gap::DataCategories,
+        Gap::Recipients,
+        Gap::Retention,
+        Gap::Controllers,
+        Gap::Security,
+        Gap::SpecialCondition,
+        Gap::CriminalBasis,
+    ];
+
+    /// Stable code, as stored with each activity.
+    pub fn code(self) -> &'static str {
+        match self {
+            Gap::Purposes => "purposes",
+            Gap::Subjects => "subjects",
+            Gap::DataCategories => "data_categories",
+            Gap::Recipients => "recipients",
+            Gap::Retention => "retention",
+            Gap::Security => "security",
+            Gap::SpecialCondition => "special_condition",
+            Gap::CriminalBasis => "criminal_basis",
+            Gap::Controllers => "controllers",
+        }
+    }
+
+    /// The gap of a stored code.
+    pub fn from_code(code: &str) -> Option<Gap> {
+        Gap::ALL.into_iter().find(|g| g.code() == code)
+    }
+
+    /// Gaps as stored: their codes joined by commas, empty when complete.
+    pub fn encode(gaps: &[Gap]) -> String {
+        gaps.iter().map(|g| g.code()).collect::<Vec<_>>().join(",")
+    }
+
+    /// Stored gaps read back; `None` if a code is unknown.
+    pub fn decode(stored: &str) -> Option<Vec<Gap>> {
+        stored
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(Gap::from_code)
+            .collect()
+    }
+
     /// Short label for a badge.
     pub fn label(self) -> &'static str {
         match self {
@@ -130,6 +177,15 @@ pub fn gaps(f: &Facts) -> Vec<Gap> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_gaps_read_back_as_written() {
+        for n in 0..=Gap::ALL.len() {
+            let gaps = &Gap::ALL[..n];
+            assert_eq!(Gap::decode(&Gap::encode(gaps)).as_deref(), Some(gaps));
+        }
+        assert_eq!(Gap::decode("purposes,unknown"), None);
+    }
 
     #[test]
     fn an_empty_controller_activity_lacks_every_element() {

@@ -59,8 +59,7 @@ type SummaryRowTuple = (
     String,
     Option<NaiveDate>,
     NaiveDateTime,
-    bool,
-    bool,
+    Option<String>,
 );
 type FilteredQuery = diesel::dsl::IntoBoxed<
     'static,
@@ -270,127 +269,237 @@ fn duplicate_reference() -> StoreError {
     }
 }
 
-/// Writes the nested lists of an activity (after any old ones were deleted).
-fn insert_children(conn: &mut DbConnection, id: i64, d: &ActivityDraft) -> StoreResult<()> {
-    for (position, p) in d.purposes.iter().enumerate() {
-        let purpose_id: i64 = diesel::insert_into(purposes::table)
-            .values((
-                purposes::activity_id.eq(id),
-                purposes::position.eq(position as i32),
-                purposes::description.eq(&p.description),
-                purposes::legitimate_interest.eq(&p.legitimate_interest),
-                purposes::balancing_test_ref.eq(&p.balancing_test_ref),
-            ))
-            .returning(purposes::id)
-            .get_result(conn)?;
-        for basis in &p.bases {
-            diesel::insert_into(purpose_bases::table)
-                .values((
+/// Rows to a multi-row INSERT: at most 12 columns a row, so at most 6,000 bound parameters,
+/// well within SQLite's 32,766 and PostgreSQL's 65,535.
+const BATCH_ROWS: usize = 500;
+
+/// One multi-row INSERT per [`BATCH_ROWS`] rows of `$rows` into `$table`, on either backend
+/// (diesel's batch insert is written per backend, not for the multi-backend connection).
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        for chunk in $rows.chunks(BATCH_ROWS) {
+            match &mut *$conn {
+                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                DbConnection::Pg(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+            };
+        }
+    };
+}
+
+/// Like [`insert_rows`], returning `$returning` of every row inserted.
+macro_rules! insert_rows_returning {
+    ($conn:expr, $table:expr, $rows:expr, $returning:expr, $ty:ty, $per:expr) => {{
+        let mut out: Vec<$ty> = Vec::with_capacity($rows.len());
+        for chunk in $rows.chunks($per) {
+            let mut got: Vec<$ty> = match &mut *$conn {
+                DbConnection::Sqlite(c) => diesel::insert_into($table)
+                    .values(chunk)
+                    .returning($returning)
+                    .get_results(c)?,
+                DbConnection::Pg(c) => diesel::insert_into($table)
+                    .values(chunk)
+                    .returning($returning)
+                    .get_results(c)?,
+            };
+            out.append(&mut got);
+        }
+        out
+    }};
+}
+
+/// Writes the nested lists of activities (after any old ones were deleted): one INSERT per
+/// table for all of them, whatever the number of rows.
+fn insert_children(conn: &mut DbConnection, items: &[(i64, &ActivityDraft)]) -> StoreResult<()> {
+    let purpose_rows: Vec<_> = items
+        .iter()
+        .flat_map(|(id, d)| {
+            d.purposes.iter().enumerate().map(move |(position, p)| {
+                (
+                    purposes::activity_id.eq(*id),
+                    purposes::position.eq(position as i32),
+                    purposes::description.eq(&p.description),
+                    purposes::legitimate_interest.eq(&p.legitimate_interest),
+                    purposes::balancing_test_ref.eq(&p.balancing_test_ref),
+                )
+            })
+        })
+        .collect();
+    // Each purpose is found again by (activity, position), not by the order of the rows
+    // returned, which neither backend promises.
+    let purpose_ids: HashMap<(i64, i32), i64> = insert_rows_returning!(
+        conn,
+        purposes::table,
+        purpose_rows,
+        (purposes::activity_id, purposes::position, purposes::id),
+        (i64, i32, i64),
+        BATCH_ROWS
+    )
+    .into_iter()
+    .map(|(activity, position, id)| ((activity, position), id))
+    .collect();
+    let mut basis_rows = Vec::new();
+    for (id, d) in items {
+        for (position, p) in d.purposes.iter().enumerate() {
+            let purpose_id = purpose_ids
+                .get(&(*id, position as i32))
+                .copied()
+                .ok_or(StoreError::NotFound)?;
+            for basis in &p.bases {
+                basis_rows.push((
                     purpose_bases::purpose_id.eq(purpose_id),
-                    purpose_bases::activity_id.eq(id),
+                    purpose_bases::activity_id.eq(*id),
                     purpose_bases::basis.eq(basis.code()),
-                ))
-                .execute(conn)?;
+                ));
+            }
         }
     }
-    for c in &d.special_conditions {
-        diesel::insert_into(activity_special_conditions::table)
-            .values((
-                activity_special_conditions::activity_id.eq(id),
-                activity_special_conditions::condition_code.eq(c.code()),
-            ))
-            .execute(conn)?;
-    }
-    for s in &d.subjects {
-        diesel::insert_into(activity_subjects::table)
-            .values((
-                activity_subjects::activity_id.eq(id),
-                activity_subjects::subject_category_id.eq(s.0),
-            ))
-            .execute(conn)?;
-    }
-    for c in &d.data_categories {
-        diesel::insert_into(activity_data_categories::table)
-            .values((
-                activity_data_categories::activity_id.eq(id),
-                activity_data_categories::data_category_id.eq(c.0),
-            ))
-            .execute(conn)?;
-    }
-    for m in &d.measures {
-        diesel::insert_into(activity_measures::table)
-            .values((
-                activity_measures::activity_id.eq(id),
-                activity_measures::security_measure_id.eq(m.0),
-            ))
-            .execute(conn)?;
-    }
-    for (position, j) in d.joint_controllers.iter().enumerate() {
-        diesel::insert_into(joint_controllers::table)
-            .values((
-                joint_controllers::activity_id.eq(id),
-                joint_controllers::party_id.eq(j.party_id.0),
-                joint_controllers::position.eq(position as i32),
-                joint_controllers::responsibilities.eq(&j.responsibilities),
-            ))
-            .execute(conn)?;
-    }
-    for (position, c) in d.controllers.iter().enumerate() {
-        diesel::insert_into(represented_controllers::table)
-            .values((
-                represented_controllers::activity_id.eq(id),
-                represented_controllers::party_id.eq(c.party_id.0),
-                represented_controllers::position.eq(position as i32),
-                represented_controllers::processing_categories.eq(&c.processing_categories),
-            ))
-            .execute(conn)?;
-    }
-    for (position, r) in d.recipients.iter().enumerate() {
-        diesel::insert_into(recipients::table)
-            .values((
-                recipients::activity_id.eq(id),
-                recipients::party_id.eq(r.party_id.0),
-                recipients::position.eq(position as i32),
-                recipients::data_received.eq(&r.data_received),
-                recipients::reason.eq(&r.reason),
-            ))
-            .execute(conn)?;
-    }
-    for (position, t) in d.transfers.iter().enumerate() {
-        let (country, organisation) = match &t.destination {
-            Destination::Country(c) => (Some(c.code()), ""),
-            Destination::Organisation(o) => (None, o.as_str()),
-        };
-        diesel::insert_into(transfers::table)
-            .values((
-                transfers::activity_id.eq(id),
-                transfers::position.eq(position as i32),
-                transfers::destination_country.eq(country),
-                transfers::destination_organisation.eq(organisation),
-                transfers::party_id.eq(t.party_id.map(|p| p.0)),
-                transfers::mechanism.eq(t.mechanism.code()),
-                transfers::safeguards.eq(&t.safeguards),
-            ))
-            .execute(conn)?;
-    }
-    for (position, r) in d.retention.iter().enumerate() {
-        let (value, unit) = match r.period {
-            RetentionPeriod::Fixed { value, unit } => (Some(value), Some(unit.code())),
-            RetentionPeriod::Criterion(_) => (None, None),
-        };
-        diesel::insert_into(retention_rules::table)
-            .values((
-                retention_rules::activity_id.eq(id),
-                retention_rules::data_category_id.eq(r.data_category_id.0),
-                retention_rules::position.eq(position as i32),
-                retention_rules::period_value.eq(value),
-                retention_rules::period_unit.eq(unit),
-                retention_rules::criterion.eq(&r.criterion),
-                retention_rules::start_event.eq(&r.start_event),
-                retention_rules::legal_reference.eq(&r.legal_reference),
-            ))
-            .execute(conn)?;
-    }
+    insert_rows!(conn, purpose_bases::table, basis_rows);
+
+    let rows: Vec<_> = items
+        .iter()
+        .flat_map(|(id, d)| {
+            d.special_conditions.iter().map(move |c| {
+                (
+                    activity_special_conditions::activity_id.eq(*id),
+                    activity_special_conditions::condition_code.eq(c.code()),
+                )
+            })
+        })
+        .collect();
+    insert_rows!(conn, activity_special_conditions::table, rows);
+
+    let rows: Vec<_> = items
+        .iter()
+        .flat_map(|(id, d)| {
+            d.subjects.iter().map(move |s| {
+                (
+                    activity_subjects::activity_id.eq(*id),
+                    activity_subjects::subject_category_id.eq(s.0),
+                )
+            })
+        })
+        .collect();
+    insert_rows!(conn, activity_subjects::table, rows);
+
+    let rows: Vec<_> = items
+        .iter()
+        .flat_map(|(id, d)| {
+            d.data_categories.iter().map(move |c| {
+                (
+                    activity_data_categories::activity_id.eq(*id),
+                    activity_data_categories::data_category_id.eq(c.0),
+                )
+            })
+        })
+        .collect();
+    insert_rows!(conn, activity_data_categories::table, rows);
+
+    let rows: Vec<_> = items
+        .iter()
+        .flat_map(|(id, d)| {
+            d.measures.iter().map(move |m| {
+                (
+                    activity_measures::activity_id.eq(*id),
+                    activity_measures::security_measure_id.eq(m.0),
+                )
+            })
+        })
+        .collect();
+    insert_rows!(conn, activity_measures::table, rows);
+
+    let rows: Vec<_> = items
+        .iter()
+        .flat_map(|(id, d)| {
+            d.joint_controllers
+                .iter()
+                .enumerate()
+                .map(move |(position, j)| {
+                    (
+                        joint_controllers::activity_id.eq(*id),
+                        joint_controllers::party_id.eq(j.party_id.0),
+                        joint_controllers::position.eq(position as i32),
+                        joint_controllers::responsibilities.eq(&j.responsibilities),
+                    )
+                })
+        })
+        .collect();
+    insert_rows!(conn, joint_controllers::table, rows);
+
+    let rows: Vec<_> = items
+        .iter()
+        .flat_map(|(id, d)| {
+            d.controllers.iter().enumerate().map(move |(position, c)| {
+                (
+                    represented_controllers::activity_id.eq(*id),
+                    represented_controllers::party_id.eq(c.party_id.0),
+                    represented_controllers::position.eq(position as i32),
+                    represented_controllers::processing_categories.eq(&c.processing_categories),
+                )
+            })
+        })
+        .collect();
+    insert_rows!(conn, represented_controllers::table, rows);
+
+    let rows: Vec<_> = items
+        .iter()
+        .flat_map(|(id, d)| {
+            d.recipients.iter().enumerate().map(move |(position, r)| {
+                (
+                    recipients::activity_id.eq(*id),
+                    recipients::party_id.eq(r.party_id.0),
+                    recipients::position.eq(position as i32),
+                    recipients::data_received.eq(&r.data_received),
+                    recipients::reason.eq(&r.reason),
+                )
+            })
+        })
+        .collect();
+    insert_rows!(conn, recipients::table, rows);
+
+    let rows: Vec<_> = items
+        .iter()
+        .flat_map(|(id, d)| {
+            d.transfers.iter().enumerate().map(move |(position, t)| {
+                let (country, organisation) = match &t.destination {
+                    Destination::Country(c) => (Some(c.code()), ""),
+                    Destination::Organisation(o) => (None, o.as_str()),
+                };
+                (
+                    transfers::activity_id.eq(*id),
+                    transfers::position.eq(position as i32),
+                    transfers::destination_country.eq(country),
+                    transfers::destination_organisation.eq(organisation),
+                    transfers::party_id.eq(t.party_id.map(|p| p.0)),
+                    transfers::mechanism.eq(t.mechanism.code()),
+                    transfers::safeguards.eq(&t.safeguards),
+                )
+            })
+        })
+        .collect();
+    insert_rows!(conn, transfers::table, rows);
+
+    let rows: Vec<_> = items
+        .iter()
+        .flat_map(|(id, d)| {
+            d.retention.iter().enumerate().map(move |(position, r)| {
+                let (value, unit) = match r.period {
+                    RetentionPeriod::Fixed { value, unit } => (Some(value), Some(unit.code())),
+                    RetentionPeriod::Criterion(_) => (None, None),
+                };
+                (
+                    retention_rules::activity_id.eq(*id),
+                    retention_rules::data_category_id.eq(r.data_category_id.0),
+                    retention_rules::position.eq(position as i32),
+                    retention_rules::period_value.eq(value),
+                    retention_rules::period_unit.eq(unit),
+                    retention_rules::criterion.eq(&r.criterion),
+                    retention_rules::start_event.eq(&r.start_event),
+                    retention_rules::legal_reference.eq(&r.legal_reference),
+                )
+            })
+        })
+        .collect();
+    insert_rows!(conn, retention_rules::table, rows);
     Ok(())
 }
 
@@ -476,8 +585,107 @@ pub(crate) fn insert_unaudited(
                     e.into()
                 }
             })?;
-        insert_children(conn, id, draft)?;
+        insert_children(conn, &[(id, draft)])?;
+        refresh_gaps(conn, GapScope::Ids(&[id]))?;
         Ok(ActivityId(id))
+    })
+}
+
+/// An activity to create in bulk, with the times it was created and last changed.
+pub(crate) struct NewActivity<'a> {
+    /// What to write.
+    pub draft: &'a ActivityDraft,
+    /// Creation time.
+    pub created_at: NaiveDateTime,
+    /// Time of the last change.
+    pub updated_at: NaiveDateTime,
+}
+
+/// Activities (with their rows) written per multi-row INSERT in [`insert_many_unaudited`]:
+/// 32 bound parameters an activity row.
+const BATCH_ACTIVITIES: usize = 250;
+
+/// Creates many activities without audit entries (imports and generated registers): several
+/// activities to a statement, so a register of 10,000 takes hundreds of statements, not
+/// hundreds of thousands. Blank references are numbered per organisation as [`insert`] does.
+/// A reference used twice fails the whole call with the usual duplicate error.
+pub(crate) fn insert_many_unaudited(
+    conn: &mut DbConnection,
+    items: &[NewActivity<'_>],
+) -> StoreResult<Vec<ActivityId>> {
+    conn.transaction(|conn| {
+        let mut highest: HashMap<i64, u32> = HashMap::new();
+        let mut references = Vec::with_capacity(items.len());
+        for item in items {
+            let reference = match &item.draft.reference {
+                Some(r) => r.clone(),
+                None => {
+                    let org = item.draft.organisation_id;
+                    let next = match highest.get(&org.0) {
+                        Some(n) => n + 1,
+                        None => {
+                            let first = next_reference(conn, org)?;
+                            first
+                                .strip_prefix("PA-")
+                                .and_then(|n| n.parse::<u32>().ok())
+                                .unwrap_or(1)
+                        }
+                    };
+                    highest.insert(org.0, next);
+                    format!("PA-{next:03}")
+                }
+            };
+            references.push(reference);
+        }
+        let rows: Vec<_> = items
+            .iter()
+            .zip(&references)
+            .map(|(item, reference)| {
+                (
+                    values(item.draft, reference),
+                    activities::version.eq(1i64),
+                    activities::created_at.eq(item.created_at),
+                    activities::updated_at.eq(item.updated_at),
+                )
+            })
+            .collect();
+        let inserted: Vec<(i64, String, i64)> = (|| -> StoreResult<_> {
+            Ok(insert_rows_returning!(
+                conn,
+                activities::table,
+                rows,
+                (
+                    activities::organisation_id,
+                    activities::reference,
+                    activities::id
+                ),
+                (i64, String, i64),
+                BATCH_ACTIVITIES
+            ))
+        })()
+        .map_err(|e| match e {
+            StoreError::Db(e) if super::is_unique_violation(&e) => duplicate_reference(),
+            other => other,
+        })?;
+        // Found again by (organisation, reference), which is unique, not by row order.
+        let ids: HashMap<(i64, &str), i64> = inserted
+            .iter()
+            .map(|(org, reference, id)| ((*org, reference.as_str()), *id))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for (item, reference) in items.iter().zip(&references) {
+            let id = ids
+                .get(&(item.draft.organisation_id.0, reference.as_str()))
+                .copied()
+                .ok_or(StoreError::NotFound)?;
+            out.push((id, item.draft));
+        }
+        for chunk in out.chunks(BATCH_ACTIVITIES) {
+            insert_children(conn, chunk)?;
+        }
+        let ids: Vec<i64> = out.iter().map(|(id, _)| *id).collect();
+        refresh_gaps(conn, GapScope::Ids(&ids))?;
+        Ok(out.into_iter().map(|(id, _)| ActivityId(id)).collect())
     })
 }
 
@@ -552,7 +760,8 @@ pub fn update(
             });
         }
         delete_children(conn, id.0)?;
-        insert_children(conn, id.0, draft)?;
+        insert_children(conn, &[(id.0, draft)])?;
+        refresh_gaps(conn, GapScope::Ids(&[id.0]))?;
         let after = activity_snapshot(conn, id.0)?;
         let label = format!("{} {}", after.reference, after.name);
         audit.record(Change::values(
@@ -1505,6 +1714,8 @@ pub struct ActivityFilter {
     pub data_category: Option<DataCategoryId>,
     /// A transfer destination.
     pub destination: Option<Country>,
+    /// Only activities with mandatory elements missing.
+    pub incomplete: bool,
     /// Sort column.
     pub sort: SortKey,
     /// Descending order.
@@ -1587,6 +1798,9 @@ fn filtered(f: &ActivityFilter) -> FilteredQuery {
     if let Some(r) = f.role {
         q = q.filter(activities::role.eq(r.code()));
     }
+    if f.incomplete {
+        q = q.filter(activities::gaps.ne(""));
+    }
     q = match f.status {
         StatusFilter::Current => q.filter(activities::status.ne(Status::Retired.code())),
         StatusFilter::Only(s) => q.filter(activities::status.eq(s.code())),
@@ -1657,12 +1871,9 @@ pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<A
             activities::business_function,
             activities::next_review,
             activities::updated_at,
-            activities::security_description.ne(""),
-            activities::criminal_basis.is_not_null(),
+            activities::gaps,
         ))
         .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let mut facts = facts_for(conn, &ids, true)?;
     let mut out = Vec::with_capacity(rows.len());
     for (
         id,
@@ -1674,15 +1885,22 @@ pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<A
         business_function,
         next_review,
         updated_at,
-        security,
-        criminal,
+        stored_gaps,
     ) in rows
     {
         let role = code("role", &role, Role::from_code)?;
-        let mut f = facts.remove(&id).unwrap_or_default();
-        f.role = Some(role);
-        f.security_description = security;
-        f.criminal_basis = criminal;
+        let gaps = match stored_gaps {
+            Some(stored) => code("gaps", &stored, Gap::decode)?,
+            // Not computed yet (written by an older version still running): computed here.
+            None => {
+                refresh_gaps(conn, GapScope::Ids(&[id]))?;
+                let stored: Option<String> = activities::table
+                    .find(id)
+                    .select(activities::gaps)
+                    .first(conn)?;
+                code("gaps", stored.as_deref().unwrap_or(""), Gap::decode)?
+            }
+        };
         out.push(ActivitySummary {
             id,
             reference,
@@ -1693,7 +1911,7 @@ pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<A
             business_function,
             next_review,
             updated_at,
-            gaps: gaps(&f),
+            gaps,
         });
     }
     Ok(Page {
@@ -1734,6 +1952,61 @@ macro_rules! counts {
             )?,
         }
     };
+}
+
+/// Activities whose stored gaps are recomputed per round of queries: the ids are bound in
+/// `IN` lists, kept well under SQLite's 32,766 parameters.
+const GAP_CHUNK: usize = 2_000;
+
+/// Which activities' stored gaps to recompute.
+#[derive(Debug, Clone, Copy)]
+pub enum GapScope<'a> {
+    /// These activities (just written).
+    Ids(&'a [i64]),
+    /// Those not computed yet (rows written before the column existed).
+    Missing,
+    /// Every activity (a catalogue entry changed sensitivity).
+    All,
+}
+
+/// Recomputes and stores the missing Art. 30 elements of activities: the badges of the list
+/// and the start page's count read them. Called in the transaction that changed the facts.
+pub fn refresh_gaps(conn: &mut DbConnection, scope: GapScope<'_>) -> StoreResult<usize> {
+    let ids: Vec<i64> = match scope {
+        GapScope::Ids(ids) => ids.to_vec(),
+        GapScope::Missing => activities::table
+            .filter(activities::gaps.is_null())
+            .select(activities::id)
+            .load(conn)?,
+        GapScope::All => activities::table.select(activities::id).load(conn)?,
+    };
+    for chunk in ids.chunks(GAP_CHUNK) {
+        let rows: Vec<(i64, String, bool, bool)> = activities::table
+            .filter(activities::id.eq_any(chunk))
+            .select((
+                activities::id,
+                activities::role,
+                activities::security_description.ne(""),
+                activities::criminal_basis.is_not_null(),
+            ))
+            .load(conn)?;
+        let mut facts = facts_for(conn, chunk, true)?;
+        // One UPDATE per distinct set of gaps, not one per activity.
+        let mut groups: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        for (id, role, security, criminal) in rows {
+            let mut f = facts.remove(&id).unwrap_or_default();
+            f.role = Some(code("role", &role, Role::from_code)?);
+            f.security_description = security;
+            f.criminal_basis = criminal;
+            groups.entry(Gap::encode(&gaps(&f))).or_default().push(id);
+        }
+        for (stored, ids) in groups {
+            diesel::update(activities::table.filter(activities::id.eq_any(&ids)))
+                .set(activities::gaps.eq(Some(stored)))
+                .execute(conn)?;
+        }
+    }
+    Ok(ids.len())
 }
 
 /// Completeness counts for a set of activities, with one grouped query per list. With `only`
@@ -1803,29 +2076,12 @@ fn facts_for(conn: &mut DbConnection, ids: &[i64], only: bool) -> StoreResult<Ha
 /// Number of current (draft and active) activities that lack a mandatory Art. 30 element, for the
 /// start page: the same completeness as the list shows, from a fixed number of grouped queries.
 pub fn incomplete_count(conn: &mut DbConnection) -> StoreResult<usize> {
-    let rows: Vec<(i64, String, bool, bool)> = activities::table
-        .inner_join(organisations::table)
+    let n: i64 = activities::table
         .filter(activities::status.ne(Status::Retired.code()))
-        .select((
-            activities::id,
-            activities::role,
-            activities::security_description.ne(""),
-            activities::criminal_basis.is_not_null(),
-        ))
-        .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let mut facts = facts_for(conn, &ids, false)?;
-    let mut incomplete = 0;
-    for (id, role, security, criminal) in rows {
-        let mut f = facts.remove(&id).unwrap_or_default();
-        f.role = Some(code("role", &role, Role::from_code)?);
-        f.security_description = security;
-        f.criminal_basis = criminal;
-        if !gaps(&f).is_empty() {
-            incomplete += 1;
-        }
-    }
-    Ok(incomplete)
+        .filter(activities::gaps.ne(""))
+        .count()
+        .get_result(conn)?;
+    Ok(usize::try_from(n).unwrap_or(0))
 }
 
 /// Number of activities per status, for the start page.

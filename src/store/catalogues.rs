@@ -406,6 +406,15 @@ pub fn update(
             return Err(StoreError::Conflict { current: next });
         }
         let after = get(conn, kind, id)?;
+        if kind == CatalogueKind::DataCategories && after.sensitivity != current.sensitivity {
+            // Whether an Art. 9 condition or an Art. 10 basis is required changed for every
+            // activity that processes this category.
+            let using: Vec<i64> = activity_data_categories::table
+                .filter(activity_data_categories::data_category_id.eq(id.0))
+                .select(activity_data_categories::activity_id)
+                .load(conn)?;
+            super::activities::refresh_gaps(conn, super::activities::GapScope::Ids(&using))?;
+        }
         audit.record(Change::values(
             "update",
             entity(kind),

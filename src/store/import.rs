@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 
+use super::activities::NewActivity;
 use super::audit::{self, Actor, Change};
 use super::schema::{
     activities, data_categories, organisations, parties, security_measures, subject_categories,
@@ -280,6 +281,7 @@ pub fn import(
 
         let choices = activity_store::choices(conn)?;
         let mut seen = HashSet::new();
+        let mut drafts = Vec::with_capacity(doc.activities.len());
         for (i, a) in doc.activities.iter().enumerate() {
             let path = format!("$.activities[{i}]");
             let org = org_ids.get(&a.organisation).ok_or_else(|| {
@@ -508,16 +510,20 @@ pub fn import(
                 ));
             }
             let form = ActivityForm::from_pairs(&pairs);
-            let draft = form.parse(&choices).map_err(|e| first_error(&path, &e))?;
-            let id = activity_store::insert_unaudited(conn, &draft)
-                .map_err(|e| store_field(e, &path))?;
-            diesel::update(activities::table.find(id.0))
-                .set((
-                    activities::created_at.eq(a.created_at),
-                    activities::updated_at.eq(a.updated_at),
-                ))
-                .execute(conn)?;
+            drafts.push(form.parse(&choices).map_err(|e| first_error(&path, &e))?);
         }
+        // Every activity was checked above (references included): written in batches.
+        let batch: Vec<NewActivity<'_>> = drafts
+            .iter()
+            .zip(&doc.activities)
+            .map(|(draft, a)| NewActivity {
+                draft,
+                created_at: a.created_at,
+                updated_at: a.updated_at,
+            })
+            .collect();
+        activity_store::insert_many_unaudited(conn, &batch)
+            .map_err(|e| store_field(e, "$.activities"))?;
         let summary = ImportSummary {
             organisations: org_ids.len(),
             parties: party_ids.len(),

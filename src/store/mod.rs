@@ -65,6 +65,9 @@ pub enum OpenError {
     /// Seeding the catalogues failed.
     #[error("cannot seed the catalogues: {0}")]
     Seed(#[from] StoreError),
+    /// Computing the missing elements of activities stored before they were kept failed.
+    #[error("cannot compute the missing elements of the activities: {0}")]
+    Gaps(StoreError),
 }
 
 impl DatabaseUrl {
@@ -196,6 +199,8 @@ pub fn open(url: &str, pool_size: u32) -> Result<Pool, OpenError> {
     let mut conn = pool.get()?;
     migrate(&mut conn)?;
     catalogues::seed(&mut conn)?;
+    conn.transaction(|c| activities::refresh_gaps(c, activities::GapScope::Missing))
+        .map_err(OpenError::Gaps)?;
     Ok(pool)
 }
 

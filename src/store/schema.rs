@@ -112,6 +112,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        gaps -> Nullable<Text>,
     }
 }
 

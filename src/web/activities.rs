@@ -187,6 +187,12 @@ pub(crate) fn parse_filter(query: &[(String, String)]) -> Result<ActivityFilter,
                         .map_err(|_| bad("category", "must be a personal-data category id"))?,
                 )
             }
+            "missing" => {
+                f.incomplete = match v {
+                    "any" => true,
+                    _ => return Err(bad("missing", "must be any (or left out)")),
+                }
+            }
             "destination" => {
                 f.destination = Some(Country::parse(v).ok_or_else(|| {
                     bad("destination", "must be an ISO 3166-1 alpha-2 country code")

@@ -530,6 +530,96 @@ async fn the_controller_pdf_holds_every_value_each_letter_and_page_numbers() {
     );
 }
 
+/// The page number (1-based) a link annotation or outline item leads to.
+fn destination_page(
+    doc: &lopdf::Document,
+    page_numbers: &std::collections::HashMap<lopdf::ObjectId, u32>,
+    holder: &lopdf::Dictionary,
+) -> u32 {
+    let dest = match holder.get(b"Dest") {
+        Ok(d) => d,
+        Err(_) => holder
+            .get(b"A")
+            .and_then(|a| doc.dereference(a))
+            .and_then(|(_, a)| a.as_dict())
+            .and_then(|a| a.get(b"D"))
+            .expect("a GoTo action with a destination"),
+    };
+    let target = dest.as_array().expect("destination array")[0]
+        .as_reference()
+        .expect("destination page reference");
+    page_numbers[&target]
+}
+
+#[tokio::test]
+async fn the_pdf_contents_links_and_outline_open_each_activitys_first_page() {
+    let app = spawn_app().await;
+    build_register(&app).await;
+    let r = app
+        .client
+        .get(format!("{}/export.pdf?role=controller", app.address))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.expect("bytes");
+    let texts = pdf_extract::extract_text_from_mem_by_pages(&bytes).expect("text by page");
+    let doc = lopdf::Document::load_mem(&bytes).expect("the PDF parses");
+    let pages = doc.get_pages();
+    assert_eq!(pages.len(), texts.len());
+    let page_numbers: std::collections::HashMap<_, _> =
+        pages.iter().map(|(n, id)| (*id, *n)).collect();
+
+    // Page 2 is the contents: one link per row, to the page the row prints.
+    let contents = doc.get_page_annotations(pages[&2]).expect("annotations");
+    assert!(contents.len() >= 3, "a link per contents row");
+    let toc = squash(&texts[1]);
+    for link in contents {
+        let n = destination_page(&doc, &page_numbers, link);
+        let target = &texts[n as usize - 1];
+        assert!(
+            target.contains("Processing activity") || target.contains("Annex"),
+            "link to page {n} opens an activity or an annex"
+        );
+        assert!(
+            toc.contains(&n.to_string()),
+            "page {n} is printed in the contents"
+        );
+    }
+
+    // The outline: cover, contents, then each activity and annex at its first page.
+    let catalog = doc.catalog().expect("catalog");
+    let outlines = doc
+        .get_dictionary(
+            catalog
+                .get(b"Outlines")
+                .and_then(|o| o.as_reference())
+                .expect("outline"),
+        )
+        .expect("outline dictionary");
+    let mut item = outlines.get(b"First").and_then(|f| f.as_reference()).ok();
+    let mut seen = Vec::new();
+    while let Some(id) = item {
+        let dict = doc.get_dictionary(id).expect("outline item");
+        let title = lopdf::decode_text_string(dict.get(b"Title").expect("title")).expect("text");
+        let n = destination_page(&doc, &page_numbers, dict);
+        seen.push((title, n));
+        item = dict.get(b"Next").and_then(|f| f.as_reference()).ok();
+    }
+    assert_eq!(seen[0], ("Cover".to_owned(), 1));
+    assert_eq!(seen[1], ("Contents".to_owned(), 2));
+    let hr = seen
+        .iter()
+        .find(|(title, _)| title.starts_with("HR-1 "))
+        .expect("an outline entry for HR-1");
+    let first = squash(&texts[hr.1 as usize - 1]);
+    assert!(
+        first.contains("ProcessingactivityHR-1"),
+        "HR-1 opens on its first page"
+    );
+    assert!(seen.iter().any(|(t, _)| t.starts_with("Annex D")));
+}
+
 #[tokio::test]
 async fn the_processor_pdf_groups_by_controller_and_holds_only_processor_activities() {
     let app = spawn_app().await;

@@ -422,3 +422,167 @@ async fn a_stale_organisation_edit_shows_what_changed_and_keeps_the_input() {
         "input kept"
     );
 }
+
+/// The text of the activities list's rows (the table body), without the filters around it.
+fn list_rows(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let rows = scraper::Selector::parse("table tbody tr").expect("selector");
+    doc.select(&rows)
+        .map(|r| r.text().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The start page's count of activities with mandatory elements missing.
+async fn incomplete_on_start_page(app: &TestApp) -> String {
+    let (_, html) = app.get("/").await;
+    let doc = scraper::Html::parse_document(&html);
+    let card = scraper::Selector::parse("a.link-card[href='/activities?missing=any'] p.big-number")
+        .expect("selector");
+    doc.select(&card)
+        .next()
+        .map(|e| e.text().collect::<String>())
+        .expect("the incomplete card")
+}
+
+#[tokio::test]
+async fn missing_elements_follow_saves_and_catalogue_sensitivity_changes() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let processor = app
+        .create_party("Hosting GmbH", "processor", "DE")
+        .await
+        .to_string();
+    let r = app
+        .post(
+            "/catalogues/data-categories",
+            &[("label", "Loyalty-card data"), ("sensitivity", "standard")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let loyalty = app.catalogue_id(CatalogueKind::DataCategories, "loyalty_card_data");
+    let customers = app.catalogue_id(CatalogueKind::SubjectCategories, "customers");
+    let encryption = app.catalogue_id(CatalogueKind::SecurityMeasures, "encryption");
+    let complete = [
+        ("organisation_id", org.as_str()),
+        ("role", "controller"),
+        ("status", "active"),
+        ("name", "Loyalty programme"),
+        ("purposes[0].description", "Points for purchases"),
+        ("purposes[0].bases", "contract"),
+        ("subjects", customers.as_str()),
+        ("data_categories", loyalty.as_str()),
+        ("recipients[0].party_id", processor.as_str()),
+        ("recipients[0].data_received", "Card numbers"),
+        ("retention[0].data_category_id", loyalty.as_str()),
+        ("retention[0].criterion", "Until the card is cancelled"),
+        ("measures", encryption.as_str()),
+    ];
+    let r = app.post("/activities", &complete).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get("/activities").await;
+    assert!(
+        list_rows(&html).contains("Loyalty programme") && !list_rows(&html).contains("Art. 9"),
+        "complete: {}",
+        list_rows(&html)
+    );
+    assert_eq!(incomplete_on_start_page(&app).await, "0");
+
+    // The category becomes special-category data: an Art. 9(2) condition is now missing.
+    let edit = |version: String, sensitivity: &'static str| {
+        let app = &app;
+        let loyalty = loyalty.clone();
+        async move {
+            let r = app
+                .post(
+                    &format!("/catalogues/data-categories/{loyalty}"),
+                    &[
+                        ("label", "Loyalty-card data"),
+                        ("sensitivity", sensitivity),
+                        ("version", &version),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        }
+    };
+    let (_, form) = app
+        .get(&format!("/catalogues/data-categories/{loyalty}/edit"))
+        .await;
+    edit(
+        input_value(&form, "version").expect("version"),
+        "special_category",
+    )
+    .await;
+    let (_, html) = app.get("/activities").await;
+    assert!(
+        list_rows(&html).contains("Art. 9 condition"),
+        "badge after the change: {}",
+        list_rows(&html)
+    );
+    assert_eq!(incomplete_on_start_page(&app).await, "1");
+
+    // And back.
+    let (_, form) = app
+        .get(&format!("/catalogues/data-categories/{loyalty}/edit"))
+        .await;
+    edit(input_value(&form, "version").expect("version"), "standard").await;
+    let (_, html) = app.get("/activities").await;
+    assert!(!list_rows(&html).contains("Art. 9"), "{}", list_rows(&html));
+    assert_eq!(incomplete_on_start_page(&app).await, "0");
+
+    // A save that drops the recipients shows the gap at once.
+    let (_, html) = app.get("/activities").await;
+    assert!(!list_rows(&html).contains("recipients"));
+    let id = {
+        let doc = scraper::Html::parse_document(&html);
+        let link =
+            scraper::Selector::parse("table tbody tr a[href^='/activities/']").expect("selector");
+        doc.select(&link)
+            .next()
+            .and_then(|a| a.value().attr("href"))
+            .expect("a link to the activity")
+            .trim_start_matches("/activities/")
+            .to_owned()
+    };
+    let (_, form) = app.get(&format!("/activities/{id}/edit")).await;
+    let version = input_value(&form, "version").expect("version");
+    let mut without: Vec<(&str, &str)> = complete
+        .iter()
+        .copied()
+        .filter(|(k, _)| !k.starts_with("recipients"))
+        .collect();
+    without.push(("version", &version));
+    let r = app.post(&format!("/activities/{id}"), &without).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get("/activities").await;
+    assert!(
+        list_rows(&html).contains("recipients"),
+        "{}",
+        list_rows(&html)
+    );
+    assert_eq!(incomplete_on_start_page(&app).await, "1");
+
+    // The start page's card opens the list of exactly those activities.
+    let r = app
+        .post(
+            "/activities",
+            &complete.map(|(k, v)| {
+                if k == "name" {
+                    (k, "Complete one")
+                } else {
+                    (k, v)
+                }
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get("/activities?missing=any").await;
+    let rows = list_rows(&html);
+    assert!(
+        rows.contains("Loyalty programme") && !rows.contains("Complete one"),
+        "{rows}"
+    );
+    let (status, _) = app.get("/activities?missing=some").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

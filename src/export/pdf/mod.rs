@@ -6,14 +6,16 @@
 //! first, so the table of contents can print the page of every entry; the footer ("Page N of M")
 //! is drawn once every page exists.
 
+mod file;
+
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
-use printpdf::{
-    Actions, BorderArray, Color, ColorArray, Destination, FontId, LinkAnnotation, Mm,
-    OffsetDateTime, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfParseErrorSeverity, PdfSaveOptions, Pt, Rect, Rgb, TextItem, TextMatrix,
-};
+use pdf_writer::Str;
+use printpdf::ParsedFont;
+
+use self::file::{Bookmark, FinishedPage, GlyphUse, Info, Layers, PdfFile, Program};
 
 use super::{ExportError, Record};
 use crate::domain::vocab::{rights_for, Country, Role, Sensitivity};
@@ -40,8 +42,8 @@ pub fn processor_pdf(record: &Record) -> Result<Vec<u8>, ExportError> {
 // Page geometry (points; origin bottom left) and styles
 // ---------------------------------------------------------------------------------------------
 
-const PAGE_W: f32 = 595.276;
-const PAGE_H: f32 = 841.89;
+const PAGE_W: f32 = file::A4.0;
+const PAGE_H: f32 = file::A4.1;
 const MARGIN_X: f32 = 56.7;
 const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
 /// Top of the content area.
@@ -107,9 +109,11 @@ const FOOT: Style = Style::new(Face::Regular, 7.2, MUTED);
 // Fonts and glyph widths
 // ---------------------------------------------------------------------------------------------
 
-/// Advance widths by code point (Basic Multilingual Plane), in font units.
+/// Glyph ids and advance widths by code point (Basic Multilingual Plane), in font units.
 struct Metrics {
     advances: Vec<u16>,
+    glyphs: Vec<u16>,
+    widths: Vec<u16>,
     notdef: u16,
     per_unit: f32,
 }
@@ -118,16 +122,44 @@ impl Metrics {
     fn of(font: &ParsedFont) -> Self {
         let notdef = font.get_glyph_width(0).unwrap_or(0);
         let mut advances = vec![notdef; 0x1_0000];
+        let mut glyphs = vec![0u16; 0x1_0000];
+        let mut widths = Vec::new();
         for (&cp, &gid) in &font.codepoint_to_glyph {
+            let width = font.get_glyph_width(gid).unwrap_or(notdef);
             if let Some(slot) = advances.get_mut(cp as usize) {
-                *slot = font.get_glyph_width(gid).unwrap_or(notdef);
+                *slot = width;
             }
+            if let Some(slot) = glyphs.get_mut(cp as usize) {
+                *slot = gid;
+            }
+            let g = usize::from(gid);
+            if widths.len() <= g {
+                widths.resize(g + 1, notdef);
+            }
+            widths[g] = width;
         }
         Self {
             advances,
+            glyphs,
+            widths,
             notdef,
             per_unit: 1.0 / f32::from(font.units_per_em.max(1)),
         }
+    }
+
+    /// The glyph drawn for `c` (0, the missing-glyph box, outside the font).
+    fn glyph(&self, c: char) -> u16 {
+        self.glyphs.get(c as usize).copied().unwrap_or(0)
+    }
+
+    /// Advance width of glyph `gid`, in font units.
+    fn glyph_width(&self, gid: usize) -> u16 {
+        self.widths.get(gid).copied().unwrap_or(self.notdef)
+    }
+
+    /// Advance width of the missing-glyph box, in font units.
+    fn notdef_width(&self) -> u16 {
+        self.notdef
     }
 
     fn units(&self, c: char) -> u32 {
@@ -150,6 +182,7 @@ struct Fonts {
     bold: ParsedFont,
     regular_metrics: Metrics,
     bold_metrics: Metrics,
+    programs: OnceLock<Result<[Program; 2], String>>,
 }
 
 impl Fonts {
@@ -166,6 +199,34 @@ impl Fonts {
             bold_metrics: Metrics::of(&bold),
             regular,
             bold,
+            programs: OnceLock::new(),
+        })
+    }
+
+    /// The parsed face.
+    fn parsed(&self, face: Face) -> &ParsedFont {
+        match face {
+            Face::Regular => &self.regular,
+            Face::Bold => &self.bold,
+        }
+    }
+
+    /// The face's TrueType program, compressed for embedding (once per process).
+    fn program(&self, face: Face) -> Result<&Program, ExportError> {
+        let programs = self
+            .programs
+            .get_or_init(|| {
+                let compress = |bytes: &[u8]| Program::of(bytes).map_err(|e| e.to_string());
+                Ok([
+                    compress(dejavu::sans::regular())?,
+                    compress(dejavu::sans::bold())?,
+                ])
+            })
+            .as_ref()
+            .map_err(|e| ExportError::Pdf(e.clone()))?;
+        Ok(match face {
+            Face::Regular => &programs[0],
+            Face::Bold => &programs[1],
         })
     }
 
@@ -290,142 +351,123 @@ struct Line {
     h: f32,
 }
 
-/// The fonts and their ids in the document being built.
+/// The fonts, and the record of the glyphs the document draws with them.
 #[derive(Clone, Copy)]
 struct Kit<'a> {
     fonts: &'a Fonts,
-    regular: &'a FontId,
-    bold: &'a FontId,
-}
-
-impl Kit<'_> {
-    fn id(&self, face: Face) -> &FontId {
-        match face {
-            Face::Regular => self.regular,
-            Face::Bold => self.bold,
-        }
-    }
-}
-
-fn color(c: Rgb3) -> Color {
-    Color::Rgb(Rgb {
-        r: c.0,
-        g: c.1,
-        b: c.2,
-        icc_profile: None,
-    })
+    glyphs: &'a RefCell<GlyphUse>,
 }
 
 // ---------------------------------------------------------------------------------------------
 // Pages and the flow
 // ---------------------------------------------------------------------------------------------
 
-/// A page being built: fills, then grid strokes, then text, so that text is never covered.
+/// A page being built. A dry page (the counting pass) records nothing.
 struct PageBuf {
-    fills: Vec<Op>,
-    strokes: Vec<Op>,
-    text: Vec<Op>,
-    links: Vec<(Rect, usize)>,
+    dry: bool,
+    layers: Layers,
+    links: Vec<([f32; 4], usize)>,
     running: String,
     font: Option<(Face, f32)>,
     text_color: Option<Rgb3>,
     fill_color: Option<Rgb3>,
+    scratch: Vec<u8>,
 }
 
 impl PageBuf {
-    fn new(running: String) -> Self {
+    fn new(running: String, dry: bool) -> Self {
         Self {
-            fills: Vec::new(),
-            strokes: Vec::new(),
-            text: Vec::with_capacity(256),
+            dry,
+            layers: Layers::new(),
             links: Vec::new(),
             running,
             font: None,
             text_color: None,
             fill_color: None,
+            scratch: Vec::new(),
         }
     }
 
     /// Shows `text` with its baseline at (`x`, `baseline`).
     fn show(&mut self, kit: Kit<'_>, x: f32, baseline: f32, style: Style, text: &str) {
-        if text.is_empty() {
+        if self.dry || text.is_empty() {
             return;
         }
+        let layer = &mut self.layers.text;
         if self.font != Some((style.face, style.size)) {
-            self.text.push(Op::SetFont {
-                font: PdfFontHandle::External(kit.id(style.face).clone()),
-                size: Pt(style.size),
-            });
+            layer.set_font(file::font_resource(style.face), style.size);
             self.font = Some((style.face, style.size));
         }
         if self.text_color != Some(style.color) {
-            self.text.push(Op::SetFillColor {
-                col: color(style.color),
-            });
+            let Rgb3(r, g, b) = style.color;
+            layer.set_fill_rgb(r, g, b);
             self.text_color = Some(style.color);
         }
-        self.text.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(x), Pt(baseline)),
-        });
-        self.text.push(Op::ShowText {
-            items: vec![TextItem::Text(text.to_owned())],
-        });
+        layer.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, baseline]);
+        self.scratch.clear();
+        kit.glyphs
+            .borrow_mut()
+            .encode(kit.fonts, style.face, text, &mut self.scratch);
+        layer.show(Str(&self.scratch));
     }
 
     fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, c: Rgb3) {
+        if self.dry {
+            return;
+        }
+        let layer = &mut self.layers.fills;
         if self.fill_color != Some(c) {
-            self.fills.push(Op::SetFillColor { col: color(c) });
+            layer.set_fill_rgb(c.0, c.1, c.2);
             self.fill_color = Some(c);
         }
-        self.fills.push(Op::DrawRectangle {
-            rectangle: Rect {
-                mode: Some(PaintMode::Fill),
-                ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h))
-            },
-        });
+        layer.rect(x, y, w, h).fill_nonzero();
     }
 
     fn stroke(&mut self, x: f32, y: f32, w: f32, h: f32) {
-        self.strokes.push(Op::DrawRectangle {
-            rectangle: Rect {
-                mode: Some(PaintMode::Stroke),
-                ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h))
-            },
-        });
+        if self.dry {
+            return;
+        }
+        self.layers.stroked = true;
+        self.layers.strokes.rect(x, y, w, h).stroke();
     }
 
-    fn finish(self) -> PdfPage {
-        let mut ops = Vec::with_capacity(
-            self.fills.len() + self.strokes.len() + self.text.len() + self.links.len() + 8,
-        );
-        ops.push(Op::SaveGraphicsState);
-        ops.extend(self.fills);
-        if !self.strokes.is_empty() {
-            ops.push(Op::SetOutlineColor { col: color(RULE) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
-            ops.extend(self.strokes);
+    fn finish(self) -> FinishedPage {
+        FinishedPage {
+            content: self.layers.into_content((RULE.0, RULE.1, RULE.2)),
+            links: self.links,
         }
-        ops.push(Op::StartTextSection);
-        ops.extend(self.text);
-        ops.push(Op::EndTextSection);
-        ops.push(Op::RestoreGraphicsState);
-        for (rect, page) in self.links {
-            ops.push(Op::LinkAnnotation {
-                link: LinkAnnotation::new(
-                    rect,
-                    Actions::go_to(Destination::Xyz {
-                        page,
-                        left: None,
-                        top: None,
-                        zoom: None,
-                    }),
-                    Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                    Some(ColorArray::Transparent),
-                    None,
-                ),
-            });
-        }
-        PdfPage::new(Mm(210.0), Mm(297.0), ops)
+    }
+}
+
+/// Where finished pages go: counted (the dry pass) or written to the file.
+trait PageSink {
+    /// Takes the next finished page.
+    fn take(&mut self, page: PageBuf) -> Result<(), ExportError>;
+}
+
+/// The dry pass: pages are only counted.
+struct Count;
+
+impl PageSink for Count {
+    fn take(&mut self, _page: PageBuf) -> Result<(), ExportError> {
+        Ok(())
+    }
+}
+
+/// The writing pass: each page gets its running header and footer and is written out.
+struct Writer<'w> {
+    file: PdfFile,
+    kit: Kit<'w>,
+    ctx: &'w Ctx<'w>,
+    header: String,
+    total: usize,
+}
+
+impl PageSink for Writer<'_> {
+    fn take(&mut self, mut page: PageBuf) -> Result<(), ExportError> {
+        let n = self.file.written() + 1;
+        decorate(&mut page, self.kit, self.ctx, &self.header, n, self.total);
+        self.file.page(page.finish())
     }
 }
 
@@ -565,40 +607,69 @@ impl<'l> Part<'l> {
     }
 }
 
-/// The layout cursor over a growing list of pages.
-struct Flow<'a> {
+/// The layout cursor: the page being filled, and where finished pages go.
+struct Flow<'a, 's> {
     kit: Kit<'a>,
-    pages: Vec<PageBuf>,
+    sink: &'s mut dyn PageSink,
+    dry: bool,
+    current: Option<PageBuf>,
+    count: usize,
+    error: Option<ExportError>,
     y: f32,
     running: String,
 }
 
-impl<'a> Flow<'a> {
-    fn new(kit: Kit<'a>) -> Self {
+impl<'a, 's> Flow<'a, 's> {
+    /// A flow whose pages go to `sink`; a dry flow only counts them.
+    fn new(kit: Kit<'a>, sink: &'s mut dyn PageSink, dry: bool) -> Self {
         Self {
             kit,
-            pages: Vec::new(),
+            sink,
+            dry,
+            current: None,
+            count: 0,
+            error: None,
             y: TOP,
             running: String::new(),
         }
     }
 
     fn new_page(&mut self) {
-        self.pages.push(PageBuf::new(self.running.clone()));
+        self.hand_over();
+        self.current = Some(PageBuf::new(self.running.clone(), self.dry));
+        self.count += 1;
         self.y = TOP;
+    }
+
+    /// Gives the current page, if any, to the sink.
+    fn hand_over(&mut self) {
+        if let Some(page) = self.current.take() {
+            if let Err(e) = self.sink.take(page) {
+                self.error.get_or_insert(e);
+            }
+        }
+    }
+
+    /// Hands over the last page; the number of pages of this flow.
+    fn finish(mut self) -> Result<usize, ExportError> {
+        self.hand_over();
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(self.count),
+        }
     }
 
     /// Number (1-based, within this flow) of the current page.
     fn page_no(&self) -> usize {
-        self.pages.len()
+        self.count
     }
 
     fn page(&mut self) -> &mut PageBuf {
-        if self.pages.is_empty() {
+        if self.current.is_none() {
             self.new_page();
         }
-        let last = self.pages.len() - 1;
-        &mut self.pages[last]
+        self.current
+            .get_or_insert_with(|| PageBuf::new(String::new(), true))
     }
 
     fn at_top(&self) -> bool {
@@ -607,14 +678,14 @@ impl<'a> Flow<'a> {
 
     /// Starts a new page unless `h` points fit on this one.
     fn ensure(&mut self, h: f32) {
-        if self.pages.is_empty() || self.y - h < BOTTOM {
+        if self.count == 0 || self.y - h < BOTTOM {
             self.new_page();
         }
     }
 
     /// Vertical space, swallowed at the top of a page.
     fn gap(&mut self, h: f32) {
-        if !self.pages.is_empty() && !self.at_top() {
+        if self.count > 0 && !self.at_top() {
             self.y -= h;
         }
     }
@@ -909,10 +980,7 @@ impl<'a> Flow<'a> {
             }
         }
         if let Some(target) = link {
-            page.links.push((
-                Rect::from_xywh(Pt(MARGIN_X), Pt(bottom), Pt(CONTENT_W), Pt(h)),
-                target,
-            ));
+            page.links.push(([MARGIN_X, bottom, CONTENT_W, h], target));
         }
         self.y = bottom;
     }
@@ -988,114 +1056,106 @@ fn render(record: &Record, role: Role) -> Result<Vec<u8>, ExportError> {
         generated: record.generated_at.format("%Y-%m-%d %H:%M").to_string(),
     };
 
-    let mut doc = PdfDocument::new(&format!(
-        "Record of processing activities – {}",
-        ctx.org_names
-    ));
-    let regular = doc.add_font(&fonts.regular);
-    let bold = doc.add_font(&fonts.bold);
+    let glyphs = RefCell::new(GlyphUse::default());
     let kit = Kit {
         fonts,
-        regular: &regular,
-        bold: &bold,
+        glyphs: &glyphs,
     };
 
-    let mut body = Flow::new(kit);
-    let entries = match role {
-        Role::Controller => controller_body(&mut body, &ctx),
-        Role::Processor => processor_body(&mut body, &ctx),
+    // The counting pass: the body's pages and the contents entries, the cover, and the
+    // length of the contents (the same whatever page numbers they print).
+    let (entries, body_len) = {
+        let mut sink = Count;
+        let mut body = Flow::new(kit, &mut sink, true);
+        let entries = lay_out_body(&mut body, &ctx);
+        (entries, body.finish()?)
     };
-
-    let mut cover = Flow::new(kit);
-    cover_page(&mut cover, &ctx);
-
-    let mut toc = Flow::new(kit);
-    if !entries.is_empty() {
-        // The contents take as many pages whatever numbers they print: lay them out once to
-        // count their pages, then again with the final numbers.
-        let mut probe = Flow::new(kit);
+    let cover_len = {
+        let mut sink = Count;
+        let mut cover = Flow::new(kit, &mut sink, true);
+        cover_page(&mut cover, &ctx);
+        cover.finish()?
+    };
+    let toc_len = if entries.is_empty() {
+        0
+    } else {
+        let mut sink = Count;
+        let mut probe = Flow::new(kit, &mut sink, true);
         contents(&mut probe, &entries, 0);
-        let offset = cover.pages.len() + probe.pages.len();
-        contents(&mut toc, &entries, offset);
-        if toc.pages.len() != probe.pages.len() {
+        probe.finish()?
+    };
+    let body_start = cover_len + toc_len;
+    let total = body_start + body_len;
+
+    // The writing pass: every page is numbered and written out as soon as it is finished.
+    let mut writer = Writer {
+        file: PdfFile::new(total)?,
+        kit,
+        ctx: &ctx,
+        header: format!("Record of processing activities, {}", ctx.article()),
+        total,
+    };
+    let mut cover = Flow::new(kit, &mut writer, false);
+    cover_page(&mut cover, &ctx);
+    cover.finish()?;
+    if !entries.is_empty() {
+        let mut toc = Flow::new(kit, &mut writer, false);
+        contents(&mut toc, &entries, body_start);
+        if toc.finish()? != toc_len {
             return Err(ExportError::Pdf(
                 "the table of contents changed length between passes".into(),
             ));
         }
     }
+    let mut body = Flow::new(kit, &mut writer, false);
+    lay_out_body(&mut body, &ctx);
+    body.finish()?;
 
-    let cover_len = cover.pages.len();
-    let body_start = cover_len + toc.pages.len();
-    doc.add_bookmark("Cover", 1);
-    if !toc.pages.is_empty() {
-        doc.add_bookmark("Contents", cover_len + 1);
+    let mut bookmarks = Vec::with_capacity(entries.len() + 2);
+    bookmarks.push(Bookmark {
+        title: "Cover".into(),
+        page: 1,
+    });
+    if toc_len > 0 {
+        bookmarks.push(Bookmark {
+            title: "Contents".into(),
+            page: cover_len + 1,
+        });
     }
-    for e in &entries {
-        let name = if e.reference.is_empty() {
+    bookmarks.extend(entries.iter().map(|e| Bookmark {
+        title: if e.reference.is_empty() {
             e.title.clone()
         } else {
             format!("{} {}", e.reference, e.title)
-        };
-        doc.add_bookmark(&name, body_start + e.page);
-    }
+        },
+        page: body_start + e.page,
+    }));
 
-    let all: Vec<PageBuf> = cover
-        .pages
-        .into_iter()
-        .chain(toc.pages)
-        .chain(body.pages)
-        .collect();
-    let total = all.len();
-    let header = format!("Record of processing activities, {}", ctx.article());
-    let pages: Vec<PdfPage> = all
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut page)| {
-            decorate(&mut page, kit, &ctx, &header, i + 1, total);
-            page.finish()
-        })
-        .collect();
-
-    let info = &mut doc.metadata.info;
-    info.author = ctx.org_names.clone();
-    info.subject = match role {
-        Role::Controller => format!(
-            "Record of processing activities of the controller under Article 30(1) GDPR: {}",
-            ctx.org_names
-        ),
-        Role::Processor => format!(
-            "Record of processing activities of the processor under Article 30(2) GDPR: {}",
-            ctx.org_names
-        ),
+    let info = Info {
+        title: format!("Record of processing activities – {}", ctx.org_names),
+        author: ctx.org_names.clone(),
+        subject: match role {
+            Role::Controller => format!(
+                "Record of processing activities of the controller under Article 30(1) GDPR: {}",
+                ctx.org_names
+            ),
+            Role::Processor => format!(
+                "Record of processing activities of the processor under Article 30(2) GDPR: {}",
+                ctx.org_names
+            ),
+        },
+        keywords: "GDPR, Article 30, record of processing activities".into(),
+        created: record.generated_at,
     };
-    info.creator = "ropa".into();
-    info.producer = "ropa (printpdf)".into();
-    info.keywords = vec![
-        "GDPR".into(),
-        "Article 30".into(),
-        "record of processing activities".into(),
-    ];
-    if let Ok(when) = OffsetDateTime::from_unix_timestamp(record.generated_at.and_utc().timestamp())
-    {
-        info.creation_date = when;
-        info.modification_date = when;
-        info.metadata_date = when;
-    }
+    writer.file.finish(fonts, &glyphs, &bookmarks, &info)
+}
 
-    let mut warnings = Vec::new();
-    let bytes = doc
-        .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut warnings);
-    if let Some(w) = warnings
-        .iter()
-        .find(|w| w.severity == PdfParseErrorSeverity::Error)
-    {
-        return Err(ExportError::Pdf(w.msg.clone()));
+/// The body of the record for the document's role; its contents entries.
+fn lay_out_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEntry> {
+    match ctx.role {
+        Role::Controller => controller_body(f, ctx),
+        Role::Processor => processor_body(f, ctx),
     }
-    if bytes.is_empty() {
-        return Err(ExportError::Pdf("printpdf produced no output".into()));
-    }
-    Ok(bytes)
 }
 
 /// Running header (all pages but the first) and footer (every page).
@@ -1128,7 +1188,7 @@ fn decorate(page: &mut PageBuf, kit: Kit<'_>, ctx: &Ctx<'_>, header: &str, n: us
     page.show(kit, PAGE_W - MARGIN_X - w, 28.0, FOOT, &as_of);
 }
 
-fn cover_page(f: &mut Flow<'_>, ctx: &Ctx<'_>) {
+fn cover_page(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) {
     let r = ctx.record;
     f.new_page();
     f.gap(0.0);
@@ -1185,7 +1245,7 @@ fn cover_page(f: &mut Flow<'_>, ctx: &Ctx<'_>) {
 }
 
 /// The organisation block of point (a).
-fn organisation_table(f: &mut Flow<'_>, o: &Organisation) {
+fn organisation_table(f: &mut Flow<'_, '_>, o: &Organisation) {
     let cols = [col("", 30.0), col("", 70.0)];
     let rows = vec![
         Row {
@@ -1205,7 +1265,7 @@ fn organisation_table(f: &mut Flow<'_>, o: &Organisation) {
     f.table(TableKind::Facts, &cols, rows);
 }
 
-fn contents(f: &mut Flow<'_>, entries: &[TocEntry], offset: usize) {
+fn contents(f: &mut Flow<'_, '_>, entries: &[TocEntry], offset: usize) {
     f.running = "Contents".into();
     f.new_page();
     f.title("", "Contents", H1, "");
@@ -1245,7 +1305,7 @@ fn contents(f: &mut Flow<'_>, entries: &[TocEntry], offset: usize) {
 // Controller record
 // ---------------------------------------------------------------------------------------------
 
-fn controller_body(f: &mut Flow<'_>, ctx: &Ctx<'_>) -> Vec<TocEntry> {
+fn controller_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEntry> {
     let r = ctx.record;
     let mut entries = Vec::with_capacity(r.activities.len() + 4);
     for a in &r.activities {
@@ -1266,7 +1326,7 @@ fn controller_body(f: &mut Flow<'_>, ctx: &Ctx<'_>) -> Vec<TocEntry> {
     entries
 }
 
-fn activity_title(f: &mut Flow<'_>, a: &ActivityDetail, record: &str, style: Style) {
+fn activity_title(f: &mut Flow<'_, '_>, a: &ActivityDetail, record: &str, style: Style) {
     let eyebrow = format!(
         "{} · Processing activity {}",
         non_empty(&a.organisation_name),
@@ -1286,7 +1346,7 @@ fn activity_title(f: &mut Flow<'_>, a: &ActivityDetail, record: &str, style: Sty
     );
 }
 
-fn controller_activity(f: &mut Flow<'_>, ctx: &Ctx<'_>, a: &ActivityDetail) {
+fn controller_activity(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, a: &ActivityDetail) {
     let facts = [col("", 30.0), col("", 70.0)];
 
     // (a)
@@ -1533,7 +1593,7 @@ fn controller_activity(f: &mut Flow<'_>, ctx: &Ctx<'_>, a: &ActivityDetail) {
     );
 }
 
-fn recipients_table(f: &mut Flow<'_>, recipients: &[PartyLink]) {
+fn recipients_table(f: &mut Flow<'_, '_>, recipients: &[PartyLink]) {
     if recipients.is_empty() {
         f.note(NONE);
         return;
@@ -1566,7 +1626,7 @@ fn recipients_table(f: &mut Flow<'_>, recipients: &[PartyLink]) {
     );
 }
 
-fn transfers_table(f: &mut Flow<'_>, transfers: &[TransferView]) {
+fn transfers_table(f: &mut Flow<'_, '_>, transfers: &[TransferView]) {
     if transfers.is_empty() {
         f.note(NONE);
         return;
@@ -1600,7 +1660,7 @@ fn transfers_table(f: &mut Flow<'_>, transfers: &[TransferView]) {
     );
 }
 
-fn security(f: &mut Flow<'_>, a: &ActivityDetail) {
+fn security(f: &mut Flow<'_, '_>, a: &ActivityDetail) {
     f.sublabel("General description");
     if a.security_description.trim().is_empty() {
         f.note(NONE);
@@ -1638,9 +1698,9 @@ fn security(f: &mut Flow<'_>, a: &ActivityDetail) {
     );
 }
 
-fn annexes(f: &mut Flow<'_>, ctx: &Ctx<'_>, entries: &mut Vec<TocEntry>) {
+fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<TocEntry>) {
     let r = ctx.record;
-    let mut start = |f: &mut Flow<'_>, letter: &str, title: &str| {
+    let mut start = |f: &mut Flow<'_, '_>, letter: &str, title: &str| {
         f.running = format!("Annex {letter} · {title}");
         f.new_page();
         entries.push(TocEntry {
@@ -1871,7 +1931,7 @@ fn processor_groups(r: &Record) -> Vec<Group<'_>> {
     groups
 }
 
-fn processor_body(f: &mut Flow<'_>, ctx: &Ctx<'_>) -> Vec<TocEntry> {
+fn processor_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEntry> {
     let mut entries = Vec::new();
     for (controller, activities) in processor_groups(ctx.record) {
         let name = controller.map_or("Controller not recorded", |c| c.name.as_str());
@@ -1924,7 +1984,7 @@ fn processor_body(f: &mut Flow<'_>, ctx: &Ctx<'_>) -> Vec<TocEntry> {
 }
 
 fn processor_activity(
-    f: &mut Flow<'_>,
+    f: &mut Flow<'_, '_>,
     ctx: &Ctx<'_>,
     a: &ActivityDetail,
     controller: Option<&PartyLink>,
@@ -2513,9 +2573,12 @@ mod tests {
             assert!(raw.contains("There are no processing activities in this record."));
             assert!(raw.contains("Page 1 of 1"));
             assert!(raw.contains("Empty Org"));
-            let parsed =
-                PdfDocument::parse(&pdf, &printpdf::PdfParseOptions::default(), &mut Vec::new())
-                    .expect("parses");
+            let parsed = printpdf::PdfDocument::parse(
+                &pdf,
+                &printpdf::PdfParseOptions::default(),
+                &mut Vec::new(),
+            )
+            .expect("parses");
             let info = &parsed.metadata.info;
             assert_eq!(
                 info.document_title,

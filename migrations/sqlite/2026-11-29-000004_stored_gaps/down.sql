@@ -1,0 +1,2 @@
+DROP INDEX activities_status_gaps;
+ALTER TABLE activities DROP COLUMN gaps;

@@ -1,0 +1,7 @@
+-- The mandatory Art. 30 elements each activity lacks, as comma-separated gap codes ('' when
+-- complete), written with the activity and whenever a catalogue change alters them. NULL means
+-- "not computed yet": the application fills those in at start (rows written before this
+-- migration). The list shows the badges and the start page counts incomplete activities from
+-- this column instead of counting every child row of the register on each request.
+ALTER TABLE activities ADD COLUMN gaps TEXT;
+CREATE INDEX activities_status_gaps ON activities (status, gaps);

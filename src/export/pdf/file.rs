@@ -1,0 +1,476 @@
+//! The PDF file, written page by page as the layout finishes each page.
+//!
+//! A record of 10,000 activities is some 36,000 pages: holding every page's drawing operations
+//! until the end (as a whole-document PDF builder does) takes gigabytes. Here a finished page is
+//! serialised and compressed at once, and only its bytes are kept; the fonts, the outline, the
+//! page tree and the cross-reference table follow the last page. The layout is run twice (see
+//! `render` in the parent module): a dry pass that only counts pages, so that every page can be
+//! numbered "Page N of M" and every link can point at its page object as it is written.
+//!
+//! Text is shown in the two embedded DejaVu Sans faces as Type 0 fonts (Identity-H, two-byte
+//! glyph ids, widths of the glyphs used), each with a `ToUnicode` map so that the text can be
+//! searched, copied and extracted.
+
+use std::cell::RefCell;
+use std::io::Write as _;
+
+use flate2::write::ZlibEncoder;
+use flate2::Compression;
+use pdf_writer::types::{
+    ActionType, AnnotationType, CidFontType, FontFlags, PageMode, SystemInfo, UnicodeCmap,
+};
+use pdf_writer::{Content, Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+
+use super::{Face, Fonts};
+use crate::export::ExportError;
+
+/// Page size: A4 in points.
+pub(super) const A4: (f32, f32) = (595.276, 841.89);
+
+/// Deflate level for page content: level 1 makes pages about 15% larger than the default
+/// level 6 but takes a third of the time, and page content is most of the work.
+const PAGE_COMPRESSION: u32 = 1;
+
+/// Resource names of the two faces on every page.
+pub(super) fn font_resource(face: Face) -> Name<'static> {
+    match face {
+        Face::Regular => Name(b"F1"),
+        Face::Bold => Name(b"F2"),
+    }
+}
+
+/// The characters drawn with each face, by glyph id, for the widths and `ToUnicode` maps.
+#[derive(Default)]
+pub(super) struct GlyphUse {
+    regular: Vec<Option<char>>,
+    bold: Vec<Option<char>>,
+}
+
+impl GlyphUse {
+    /// Appends the glyph ids of `text` (big-endian, two bytes each) to `out` and records them.
+    pub(super) fn encode(&mut self, fonts: &Fonts, face: Face, text: &str, out: &mut Vec<u8>) {
+        let used = match face {
+            Face::Regular => &mut self.regular,
+            Face::Bold => &mut self.bold,
+        };
+        let metrics = fonts.metrics(face);
+        for c in text.chars() {
+            let gid = metrics.glyph(c);
+            out.extend_from_slice(&gid.to_be_bytes());
+            let slot = usize::from(gid);
+            if used.len() <= slot {
+                used.resize(slot + 1, None);
+            }
+            if used[slot].is_none() {
+                used[slot] = Some(c);
+            }
+        }
+    }
+
+    fn of(&self, face: Face) -> &[Option<char>] {
+        match face {
+            Face::Regular => &self.regular,
+            Face::Bold => &self.bold,
+        }
+    }
+}
+
+/// A finished page: its content stream (uncompressed) and its links (rectangle as x, y, width,
+/// height; target page, 1-based).
+pub(super) struct FinishedPage {
+    /// The content stream.
+    pub content: Vec<u8>,
+    /// Link rectangles and the page each one leads to.
+    pub links: Vec<([f32; 4], usize)>,
+}
+
+/// One outline (bookmark) entry: title and page, 1-based.
+pub(super) struct Bookmark {
+    /// Shown in the viewer's outline.
+    pub title: String,
+    /// The page it opens.
+    pub page: usize,
+}
+
+/// The document information dictionary.
+pub(super) struct Info {
+    /// /Title.
+    pub title: String,
+    /// /Author.
+    pub author: String,
+    /// /Subject.
+    pub subject: String,
+    /// /Keywords.
+    pub keywords: String,
+    /// /CreationDate and /ModDate, UTC.
+    pub created: chrono::NaiveDateTime,
+}
+
+// Fixed object numbers; pages and their content streams follow, two numbers a page, then
+// annotations and outline items.
+const CATALOG: Ref = Ref::new(1);
+const PAGE_TREE: Ref = Ref::new(2);
+const INFO: Ref = Ref::new(3);
+const RESOURCES: Ref = Ref::new(4);
+const OUTLINE: Ref = Ref::new(5);
+/// Type 0 font, CID font, descriptor, font file and ToUnicode map of each face.
+const FONT_OBJECTS: [[Ref; 5]; 2] = [
+    [
+        Ref::new(10),
+        Ref::new(11),
+        Ref::new(12),
+        Ref::new(13),
+        Ref::new(14),
+    ],
+    [
+        Ref::new(20),
+        Ref::new(21),
+        Ref::new(22),
+        Ref::new(23),
+        Ref::new(24),
+    ],
+];
+const FIRST_PAGE: i32 = 100;
+
+/// A PDF file of a known number of pages being written.
+pub(super) struct PdfFile {
+    pdf: Pdf,
+    total: usize,
+    written: usize,
+    next_ref: i32,
+}
+
+impl PdfFile {
+    /// A file that will hold `total` pages.
+    pub(super) fn new(total: usize) -> Result<Self, ExportError> {
+        let last = i32::try_from(total)
+            .ok()
+            .and_then(|t| t.checked_mul(2))
+            .and_then(|t| t.checked_add(FIRST_PAGE))
+            .ok_or_else(|| ExportError::Pdf("too many pages for one PDF file".into()))?;
+        let mut pdf = Pdf::new();
+        pdf.set_version(1, 7);
+        Ok(Self {
+            pdf,
+            total,
+            written: 0,
+            next_ref: last,
+        })
+    }
+
+    /// The page object of page `n` (1-based).
+    fn page_ref(n: usize) -> Ref {
+        // `new` checked that every page number of this file fits.
+        Ref::new(FIRST_PAGE + 2 * (n as i32 - 1))
+    }
+
+    fn alloc(&mut self) -> Ref {
+        let r = Ref::new(self.next_ref);
+        self.next_ref += 1;
+        r
+    }
+
+    /// Number of pages written so far.
+    pub(super) fn written(&self) -> usize {
+        self.written
+    }
+
+    /// Writes the next page.
+    pub(super) fn page(&mut self, page: FinishedPage) -> Result<(), ExportError> {
+        if self.written >= self.total {
+            return Err(ExportError::Pdf(
+                "the layout produced more pages than it counted".into(),
+            ));
+        }
+        self.written += 1;
+        let n = self.written;
+        let page_ref = Self::page_ref(n);
+        let content_ref = Ref::new(page_ref.get() + 1);
+        let compressed = deflate(&page.content, PAGE_COMPRESSION)?;
+        self.pdf
+            .stream(content_ref, &compressed)
+            .filter(Filter::FlateDecode);
+        let mut annotations = Vec::with_capacity(page.links.len());
+        for ([x, y, w, h], target) in page.links {
+            if target == 0 || target > self.total {
+                continue;
+            }
+            let id = self.alloc();
+            let mut annotation = self.pdf.annotation(id);
+            annotation
+                .subtype(AnnotationType::Link)
+                .rect(Rect::new(x, y, x + w, y + h))
+                .border(0.0, 0.0, 0.0, None);
+            annotation
+                .action()
+                .action_type(ActionType::GoTo)
+                .destination()
+                .page(Self::page_ref(target))
+                .xyz(0.0, A4.1, None);
+            annotation.finish();
+            annotations.push(id);
+        }
+        let mut p = self.pdf.page(page_ref);
+        p.parent(PAGE_TREE)
+            .media_box(Rect::new(0.0, 0.0, A4.0, A4.1))
+            .contents(content_ref)
+            .pair(Name(b"Resources"), RESOURCES);
+        if !annotations.is_empty() {
+            p.annotations(annotations);
+        }
+        p.finish();
+        Ok(())
+    }
+
+    /// Writes the fonts, outline, page tree, catalog and information dictionary, and returns
+    /// the bytes of the file.
+    pub(super) fn finish(
+        mut self,
+        fonts: &Fonts,
+        glyphs: &RefCell<GlyphUse>,
+        bookmarks: &[Bookmark],
+        info: &Info,
+    ) -> Result<Vec<u8>, ExportError> {
+        if self.written != self.total {
+            return Err(ExportError::Pdf(format!(
+                "the layout produced {} pages but counted {}",
+                self.written, self.total
+            )));
+        }
+        let glyphs = glyphs.borrow();
+        for (face, refs) in [Face::Regular, Face::Bold].into_iter().zip(FONT_OBJECTS) {
+            write_font(&mut self.pdf, fonts, face, glyphs.of(face), refs)?;
+        }
+        {
+            let mut resources = self.pdf.indirect(RESOURCES).dict();
+            let mut font_dict = resources.insert(Name(b"Font")).dict();
+            font_dict.pair(font_resource(Face::Regular), FONT_OBJECTS[0][0]);
+            font_dict.pair(font_resource(Face::Bold), FONT_OBJECTS[1][0]);
+        }
+
+        let pages: Vec<Ref> = (1..=self.total).map(Self::page_ref).collect();
+        self.pdf
+            .pages(PAGE_TREE)
+            .kids(pages)
+            .count(i32::try_from(self.total).unwrap_or(i32::MAX));
+
+        let items: Vec<Ref> = bookmarks.iter().map(|_| self.alloc()).collect();
+        if let (Some(&first), Some(&last)) = (items.first(), items.last()) {
+            self.pdf
+                .outline(OUTLINE)
+                .first(first)
+                .last(last)
+                .count(i32::try_from(items.len()).unwrap_or(i32::MAX));
+            for (i, (b, &id)) in bookmarks.iter().zip(&items).enumerate() {
+                let mut item = self.pdf.outline_item(id);
+                item.title(TextStr(&b.title)).parent(OUTLINE);
+                if i > 0 {
+                    item.prev(items[i - 1]);
+                }
+                if let Some(&next) = items.get(i + 1) {
+                    item.next(next);
+                }
+                item.dest()
+                    .page(Self::page_ref(b.page.clamp(1, self.total.max(1))))
+                    .xyz(0.0, A4.1, None);
+            }
+        }
+
+        let mut catalog = self.pdf.catalog(CATALOG);
+        catalog.pages(PAGE_TREE);
+        if !items.is_empty() {
+            catalog.outlines(OUTLINE).page_mode(PageMode::UseOutlines);
+        }
+        catalog.finish();
+
+        let created = pdf_date(info.created);
+        self.pdf
+            .document_info(INFO)
+            .title(TextStr(&info.title))
+            .author(TextStr(&info.author))
+            .subject(TextStr(&info.subject))
+            .keywords(TextStr(&info.keywords))
+            .creator(TextStr("ropa"))
+            .producer(TextStr("ropa"))
+            .creation_date(created)
+            .modified_date(created);
+        Ok(self.pdf.finish())
+    }
+}
+
+/// The Type 0 font, CID font, descriptor, embedded font program and `ToUnicode` map of `face`.
+fn write_font(
+    pdf: &mut Pdf,
+    fonts: &Fonts,
+    face: Face,
+    used: &[Option<char>],
+    [type0, cid, descriptor, file, to_unicode]: [Ref; 5],
+) -> Result<(), ExportError> {
+    let program = fonts.program(face)?;
+    let parsed = fonts.parsed(face);
+    let metrics = fonts.metrics(face);
+    let scale = 1000.0 / f32::from(parsed.units_per_em.max(1));
+    let name = Name(match face {
+        Face::Regular => b"DejaVuSans".as_slice(),
+        Face::Bold => b"DejaVuSans-Bold".as_slice(),
+    });
+    let system = SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"Identity"),
+        supplement: 0,
+    };
+
+    pdf.type0_font(type0)
+        .base_font(name)
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid)
+        .to_unicode(to_unicode);
+
+    {
+        let mut font = pdf.cid_font(cid);
+        font.subtype(CidFontType::Type2)
+            .base_font(name)
+            .system_info(system)
+            .font_descriptor(descriptor)
+            .default_width(f32::from(metrics.notdef_width()) * scale)
+            .cid_to_gid_map_predefined(Name(b"Identity"));
+        let mut widths = font.widths();
+        for (gid, c) in used.iter().enumerate() {
+            if c.is_some() {
+                let w = f32::from(metrics.glyph_width(gid)) * scale;
+                widths.consecutive(gid as u16, [w]);
+            }
+        }
+    }
+
+    let box_ = &parsed.pdf_font_metrics;
+    let ascent = f32::from(parsed.font_metrics.ascent) * scale;
+    let descent = f32::from(parsed.font_metrics.descent) * scale;
+    pdf.font_descriptor(descriptor)
+        .name(name)
+        .flags(FontFlags::SYMBOLIC)
+        .bbox(Rect::new(
+            f32::from(box_.x_min) * scale,
+            f32::from(box_.y_min) * scale,
+            f32::from(box_.x_max) * scale,
+            f32::from(box_.y_max) * scale,
+        ))
+        .italic_angle(0.0)
+        .ascent(ascent)
+        .descent(descent)
+        .cap_height(ascent * 0.73)
+        .stem_v(match face {
+            Face::Regular => 80.0,
+            Face::Bold => 140.0,
+        })
+        .font_file2(file);
+
+    pdf.stream(file, &program.compressed)
+        .filter(Filter::FlateDecode)
+        .pair(
+            Name(b"Length1"),
+            i32::try_from(program.length).unwrap_or(i32::MAX),
+        );
+
+    let mut cmap = UnicodeCmap::new(Name(b"Custom"), system);
+    for (gid, c) in used.iter().enumerate() {
+        if let Some(c) = c {
+            cmap.pair(gid as u16, *c);
+        }
+    }
+    let cmap = cmap.finish();
+    pdf.cmap(to_unicode, &cmap)
+        .name(Name(b"Custom"))
+        .system_info(system);
+    Ok(())
+}
+
+/// A font program ready to embed: compressed once per process.
+pub(super) struct Program {
+    /// Length of the uncompressed TrueType file.
+    pub length: usize,
+    /// The file, zlib-compressed.
+    pub compressed: Vec<u8>,
+}
+
+impl Program {
+    /// Compresses `bytes` at the best level (done once, so the size is worth the time).
+    pub(super) fn of(bytes: &[u8]) -> Result<Self, ExportError> {
+        Ok(Self {
+            length: bytes.len(),
+            compressed: deflate(bytes, 9)?,
+        })
+    }
+}
+
+fn deflate(bytes: &[u8], level: u32) -> Result<Vec<u8>, ExportError> {
+    let mut encoder = ZlibEncoder::new(
+        Vec::with_capacity(bytes.len() / 3 + 64),
+        Compression::new(level),
+    );
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .map_err(|e| ExportError::Pdf(format!("cannot compress a page: {e}")))
+}
+
+fn pdf_date(when: chrono::NaiveDateTime) -> Date {
+    use chrono::{Datelike, Timelike};
+    Date::new(u16::try_from(when.year()).unwrap_or(0))
+        .month(when.month() as u8)
+        .day(when.day() as u8)
+        .hour(when.hour() as u8)
+        .minute(when.minute() as u8)
+        .second(when.second() as u8)
+        .utc_offset_hour(0)
+}
+
+/// Three layers of one page's drawing: fills, then grid strokes, then text, so that text is
+/// never covered.
+pub(super) struct Layers {
+    /// Shaded bands and rules.
+    pub fills: Content,
+    /// Grid lines.
+    pub strokes: Content,
+    /// Text.
+    pub text: Content,
+    /// Whether anything was stroked.
+    pub stroked: bool,
+}
+
+impl Layers {
+    /// Empty layers.
+    pub(super) fn new() -> Self {
+        Self {
+            fills: Content::new(),
+            strokes: Content::new(),
+            text: Content::new(),
+            stroked: false,
+        }
+    }
+
+    /// The page's content stream: the layers in order, with the stroke style set once.
+    pub(super) fn into_content(self, rule: (f32, f32, f32)) -> Vec<u8> {
+        let fills = self.fills.finish();
+        let strokes = self.strokes.finish();
+        let text = self.text.finish();
+        let mut out = Vec::with_capacity(fills.len() + strokes.len() + text.len() + 64);
+        // Each layer's last operator has no line break after it: one is added between them.
+        out.extend_from_slice(b"q\n");
+        out.extend_from_slice(&fills);
+        if self.stroked {
+            let mut style = Content::new();
+            style
+                .set_stroke_rgb(rule.0, rule.1, rule.2)
+                .set_line_width(0.5);
+            out.push(b'\n');
+            out.extend_from_slice(&style.finish());
+            out.push(b'\n');
+            out.extend_from_slice(&strokes);
+        }
+        out.extend_from_slice(b"\nBT\n");
+        out.extend_from_slice(&text);
+        out.extend_from_slice(b"\nET\nQ\n");
+        out
+    }
+}
