@@ -300,11 +300,7 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
                 organisation.as_ref().map(|o| o.name.as_str()),
             );
             let record = records::load_record(&mut conn, &selection, scope, generated_at)?;
-            let bytes = match role {
-                Role::Controller => ropa::export::pdf::controller_pdf(&record)?,
-                Role::Processor => ropa::export::pdf::processor_pdf(&record)?,
-            };
-            out.write_all(&bytes)?;
+            ropa::export::pdf::write_pdf(&record, role, &mut out)?;
         }
     }
     out.flush()?;

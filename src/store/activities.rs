@@ -226,9 +226,57 @@ struct ActivityValues<'a> {
     last_reviewed: Option<NaiveDate>,
     next_review: Option<NaiveDate>,
     search_text: String,
+    gaps: String,
 }
 
-fn values<'a>(d: &'a ActivityDraft, reference: &'a str) -> ActivityValues<'a> {
+/// The sensitivity of every personal-data category, by id: what decides whether an activity
+/// needs an Art. 9(2) condition or an Art. 10 basis.
+fn sensitivities(conn: &mut DbConnection) -> StoreResult<HashMap<i64, Sensitivity>> {
+    let rows: Vec<(i64, String)> = data_categories::table
+        .select((data_categories::id, data_categories::sensitivity))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, s)| Ok((id, code("sensitivity", &s, Sensitivity::from_code)?)))
+        .collect()
+}
+
+/// The facts of a draft, as its stored rows will give them (see `facts_for`).
+fn draft_facts(d: &ActivityDraft, sensitivity: &HashMap<i64, Sensitivity>) -> Facts {
+    let retained: std::collections::HashSet<i64> =
+        d.retention.iter().map(|r| r.data_category_id.0).collect();
+    let mut f = Facts {
+        role: Some(d.role),
+        purposes: d.purposes.len(),
+        subjects: d.subjects.len(),
+        data_categories: d.data_categories.len(),
+        categories_with_retention: d
+            .data_categories
+            .iter()
+            .filter(|c| retained.contains(&c.0))
+            .count(),
+        recipients: d.recipients.len(),
+        measures: d.measures.len(),
+        security_description: !d.security_description.is_empty(),
+        special_conditions: d.special_conditions.len(),
+        criminal_basis: d.criminal_basis.is_some(),
+        controllers: d.controllers.len(),
+        ..Facts::default()
+    };
+    for c in &d.data_categories {
+        match sensitivity.get(&c.0) {
+            Some(Sensitivity::SpecialCategory) => f.special_data = true,
+            Some(Sensitivity::CriminalOffence) => f.criminal_data = true,
+            _ => {}
+        }
+    }
+    f
+}
+
+fn values<'a>(
+    d: &'a ActivityDraft,
+    reference: &'a str,
+    sensitivity: &HashMap<i64, Sensitivity>,
+) -> ActivityValues<'a> {
     ActivityValues {
         organisation_id: d.organisation_id.0,
         role: d.role.code(),
@@ -259,6 +307,7 @@ fn values<'a>(d: &'a ActivityDraft, reference: &'a str) -> ActivityValues<'a> {
         last_reviewed: d.last_reviewed,
         next_review: d.next_review,
         search_text: search_text(d, reference),
+        gaps: Gap::encode(&gaps(&draft_facts(d, sensitivity))),
     }
 }
 
@@ -569,9 +618,10 @@ pub(crate) fn insert_unaudited(
             None => next_reference(conn, draft.organisation_id)?,
         };
         let at = now();
+        let sensitivity = sensitivities(conn)?;
         let id: i64 = diesel::insert_into(activities::table)
             .values((
-                values(draft, &reference),
+                values(draft, &reference, &sensitivity),
                 activities::version.eq(1i64),
                 activities::created_at.eq(at),
                 activities::updated_at.eq(at),
@@ -586,7 +636,6 @@ pub(crate) fn insert_unaudited(
                 }
             })?;
         insert_children(conn, &[(id, draft)])?;
-        refresh_gaps(conn, GapScope::Ids(&[id]))?;
         Ok(ActivityId(id))
     })
 }
@@ -637,12 +686,13 @@ pub(crate) fn insert_many_unaudited(
             };
             references.push(reference);
         }
+        let sensitivity = sensitivities(conn)?;
         let rows: Vec<_> = items
             .iter()
             .zip(&references)
             .map(|(item, reference)| {
                 (
-                    values(item.draft, reference),
+                    values(item.draft, reference, &sensitivity),
                     activities::version.eq(1i64),
                     activities::created_at.eq(item.created_at),
                     activities::updated_at.eq(item.updated_at),
@@ -683,8 +733,6 @@ pub(crate) fn insert_many_unaudited(
         for chunk in out.chunks(BATCH_ACTIVITIES) {
             insert_children(conn, chunk)?;
         }
-        let ids: Vec<i64> = out.iter().map(|(id, _)| *id).collect();
-        refresh_gaps(conn, GapScope::Ids(&ids))?;
         Ok(out.into_iter().map(|(id, _)| ActivityId(id)).collect())
     })
 }
@@ -736,13 +784,14 @@ pub fn update(
             None if organisation == draft.organisation_id.0 => old_reference,
             None => next_reference(conn, draft.organisation_id)?,
         };
+        let sensitivity = sensitivities(conn)?;
         let changed = diesel::update(
             activities::table
                 .filter(activities::id.eq(id.0))
                 .filter(activities::version.eq(version)),
         )
         .set((
-            values(draft, &reference),
+            values(draft, &reference, &sensitivity),
             activities::version.eq(version + 1),
             activities::updated_at.eq(now()),
         ))
@@ -761,7 +810,6 @@ pub fn update(
         }
         delete_children(conn, id.0)?;
         insert_children(conn, &[(id.0, draft)])?;
-        refresh_gaps(conn, GapScope::Ids(&[id.0]))?;
         let after = activity_snapshot(conn, id.0)?;
         let label = format!("{} {}", after.reference, after.name);
         audit.record(Change::values(

@@ -165,17 +165,21 @@ pub async fn download(
                 records::load_record(c, &sel, scope, generated_at)
             })
             .await?;
-            let bytes = web::block(move || match role {
-                Role::Controller => pdf::controller_pdf(&record),
-                Role::Processor => pdf::processor_pdf(&record),
-            })
-            .await?
-            .map_err(|e| AppError::Internal(e.into()))?;
+            // The counting pass runs first, so a record that cannot be laid out gets an
+            // error page; the pages are then streamed out as they are written.
+            let (record, plan) =
+                web::block(move || pdf::plan(&record, role).map(|plan| (record, plan)))
+                    .await?
+                    .map_err(|e| AppError::Internal(e.into()))?;
+            let rx = stream_pdf(record, plan);
+            let body = stream::unfold(rx, |mut rx| async move {
+                rx.recv().await.map(|chunk| (chunk, rx))
+            });
             Ok(attachment(
                 "application/pdf",
                 &format!("ropa-{kind}-record-{stamp}.pdf"),
             )
-            .body(bytes))
+            .streaming(body))
         }
         _ => {
             // Check what can be checked before the stream starts, so errors are proper pages.
@@ -238,6 +242,26 @@ impl std::io::Write for ChannelWriter {
         }
         Ok(())
     }
+}
+
+/// Writes a planned PDF on a blocking thread, handing it to the response 64 KB at a time.
+fn stream_pdf(
+    record: crate::export::Record,
+    plan: pdf::Plan,
+) -> tokio::sync::mpsc::Receiver<Result<web::Bytes, std::io::Error>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let error_tx = tx.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut out = ChannelWriter {
+            buffer: Vec::new(),
+            tx,
+        };
+        if let Err(e) = pdf::write_planned(&record, &plan, &mut out) {
+            tracing::error!(error = %e, "PDF export failed while streaming");
+            let _ = error_tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+        }
+    });
+    rx
 }
 
 /// Writes the CSV on a blocking thread, a chunk of activities at a time.

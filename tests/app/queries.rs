@@ -334,3 +334,85 @@ async fn the_synthetic_register_is_the_same_for_the_same_seed() {
     let audit = ropa::store::audit::list(&mut conn, &Default::default()).expect("audit trail");
     assert_eq!(audit.1, 1, "one audit entry for the whole register");
 }
+
+#[tokio::test]
+async fn the_missing_elements_stored_on_writing_match_a_count_of_the_stored_rows() {
+    // Gaps are written from the draft as the activity is saved; recomputing them from the rows
+    // (what a catalogue change and the start-up backfill do) must change nothing.
+    let app = register_of(300).await;
+    let mut conn = app.pool.get().expect("conn");
+    // Incomplete ones beside the synthetic register (which is complete): nothing but a name; a
+    // processor activity for nobody; personal data without retention or recipients.
+    let choices = activities::choices(&mut conn).expect("choices");
+    let org = choices.organisations[0].id.to_string();
+    let standard = choices
+        .data_categories
+        .iter()
+        .find(|c| c.sensitivity == Sensitivity::Standard)
+        .expect("a standard category")
+        .id
+        .to_string();
+    let subject = choices.subject_categories[0].id.to_string();
+    let actor = Actor::system("test set-up");
+    let variants: [&[(&str, &str)]; 3] = [
+        &[("role", "controller")],
+        &[("role", "processor")],
+        &[
+            ("role", "controller"),
+            ("purposes[0].description", "Marketing"),
+            ("purposes[0].bases", "consent"),
+            ("subjects", &subject),
+            ("data_categories", &standard),
+            ("security_description", "Access control"),
+        ],
+    ];
+    for (i, extra) in variants.iter().enumerate() {
+        let mut pairs: Vec<(String, String)> = vec![
+            ("organisation_id".into(), org.clone()),
+            ("status".into(), "draft".into()),
+            ("name".into(), format!("Incomplete {i}")),
+            ("reference".into(), format!("INC-{i}")),
+        ];
+        pairs.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        let draft = ActivityForm::from_pairs(&pairs)
+            .parse(&choices)
+            .expect("a valid draft");
+        activities::insert(&mut conn, &actor, &draft).expect("insert");
+    }
+    let stored = |conn: &mut ropa::store::DbConnection| -> Vec<(i64, Option<String>)> {
+        use diesel::prelude::*;
+        use ropa::store::schema::activities;
+        activities::table
+            .select((activities::id, activities::gaps))
+            .order(activities::id)
+            .load(conn)
+            .expect("gaps")
+    };
+    let before = stored(&mut conn);
+    assert_eq!(before.len(), 303);
+    assert!(
+        before.iter().all(|(_, g)| g.is_some()),
+        "every activity has its gaps"
+    );
+    let incomplete: Vec<&str> = before
+        .iter()
+        .filter_map(|(_, g)| g.as_deref().filter(|g| !g.is_empty()))
+        .collect();
+    assert_eq!(
+        incomplete,
+        [
+            "purposes,subjects,data_categories,recipients,retention,security",
+            "controllers,security",
+            "recipients,retention",
+        ]
+    );
+    let n =
+        ropa::store::activities::refresh_gaps(&mut conn, ropa::store::activities::GapScope::All)
+            .expect("refresh");
+    assert_eq!(n, 303);
+    assert_eq!(before, stored(&mut conn));
+}

@@ -1,9 +1,10 @@
 //! The PDF file, written page by page as the layout finishes each page.
 //!
 //! A record of 10,000 activities is some 36,000 pages: holding every page's drawing operations
-//! until the end (as a whole-document PDF builder does) takes gigabytes. Here a finished page is
-//! serialised and compressed at once, and only its bytes are kept; the fonts, the outline, the
-//! page tree and the cross-reference table follow the last page. The layout is run twice (see
+//! until the end (as a whole-document PDF builder does) takes gigabytes, and even the finished
+//! file is 150 MB. Here a finished page is serialised, compressed and written to the output at
+//! once; only the position of each object is kept, for the cross-reference table that follows
+//! the fonts, the outline and the page tree after the last page. The layout is run twice (see
 //! `render` in the parent module): a dry pass that only counts pages, so that every page can be
 //! numbered "Page N of M" and every link can point at its page object as it is written.
 //!
@@ -12,14 +13,14 @@
 //! searched, copied and extracted.
 
 use std::cell::RefCell;
-use std::io::Write as _;
+use std::io::Write;
 
 use flate2::write::ZlibEncoder;
 use flate2::Compression;
 use pdf_writer::types::{
     ActionType, AnnotationType, CidFontType, FontFlags, PageMode, SystemInfo, UnicodeCmap,
 };
-use pdf_writer::{Content, Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::{Chunk, Content, Date, Filter, Name, Rect, Ref, Str, TextStr};
 
 use super::{Face, Fonts};
 use crate::export::ExportError;
@@ -106,8 +107,8 @@ pub(super) struct Info {
     pub created: chrono::NaiveDateTime,
 }
 
-// Fixed object numbers; pages and their content streams follow, two numbers a page, then
-// annotations and outline items.
+// Fixed object numbers, dense so that the cross-reference table has no holes; pages and their
+// content streams follow, two numbers a page, then annotations and outline items.
 const CATALOG: Ref = Ref::new(1);
 const PAGE_TREE: Ref = Ref::new(2);
 const INFO: Ref = Ref::new(3);
@@ -116,46 +117,69 @@ const OUTLINE: Ref = Ref::new(5);
 /// Type 0 font, CID font, descriptor, font file and ToUnicode map of each face.
 const FONT_OBJECTS: [[Ref; 5]; 2] = [
     [
+        Ref::new(6),
+        Ref::new(7),
+        Ref::new(8),
+        Ref::new(9),
         Ref::new(10),
+    ],
+    [
         Ref::new(11),
         Ref::new(12),
         Ref::new(13),
         Ref::new(14),
-    ],
-    [
-        Ref::new(20),
-        Ref::new(21),
-        Ref::new(22),
-        Ref::new(23),
-        Ref::new(24),
+        Ref::new(15),
     ],
 ];
-const FIRST_PAGE: i32 = 100;
+const FIRST_PAGE: i32 = 16;
 
-/// A PDF file of a known number of pages being written.
-pub(super) struct PdfFile {
-    pdf: Pdf,
+/// A PDF file of a known number of pages being written to `out`.
+pub(super) struct PdfFile<'o> {
+    out: &'o mut dyn Write,
+    /// Bytes written so far.
+    position: usize,
+    /// Object number and position of every object written.
+    offsets: Vec<(i32, usize)>,
     total: usize,
     written: usize,
     next_ref: i32,
 }
 
-impl PdfFile {
-    /// A file that will hold `total` pages.
-    pub(super) fn new(total: usize) -> Result<Self, ExportError> {
+impl<'o> PdfFile<'o> {
+    /// A file that will hold `total` pages; writes the header.
+    pub(super) fn new(total: usize, out: &'o mut dyn Write) -> Result<Self, ExportError> {
         let last = i32::try_from(total)
             .ok()
             .and_then(|t| t.checked_mul(2))
             .and_then(|t| t.checked_add(FIRST_PAGE))
             .ok_or_else(|| ExportError::Pdf("too many pages for one PDF file".into()))?;
-        let mut pdf = Pdf::new();
-        pdf.set_version(1, 7);
-        Ok(Self {
-            pdf,
+        let mut file = Self {
+            out,
+            position: 0,
+            offsets: Vec::with_capacity(total * 2 + 64),
             total,
             written: 0,
             next_ref: last,
-        })
+        };
+        // The second line marks the file as binary for transfer programs (ISO 32000-1, 7.5.2).
+        file.raw(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
+        Ok(file)
+    }
+
+    fn raw(&mut self, bytes: &[u8]) -> Result<(), ExportError> {
+        self.out
+            .write_all(bytes)
+            .map_err(|e| ExportError::Pdf(format!("cannot write the PDF: {e}")))?;
+        self.position += bytes.len();
+        Ok(())
+    }
+
+    /// Writes the indirect object `id`, built by `build` in a chunk of its own.
+    fn object(&mut self, id: Ref, build: impl FnOnce(&mut Chunk)) -> Result<(), ExportError> {
+        let mut chunk = Chunk::new();
+        build(&mut chunk);
+        self.offsets.push((id.get(), self.position));
+        self.raw(chunk.as_bytes())
     }
 
     /// The page object of page `n` (1-based).
@@ -187,50 +211,52 @@ impl PdfFile {
         let page_ref = Self::page_ref(n);
         let content_ref = Ref::new(page_ref.get() + 1);
         let compressed = deflate(&page.content, PAGE_COMPRESSION)?;
-        self.pdf
-            .stream(content_ref, &compressed)
-            .filter(Filter::FlateDecode);
+        self.object(content_ref, |c| {
+            c.stream(content_ref, &compressed)
+                .filter(Filter::FlateDecode);
+        })?;
         let mut annotations = Vec::with_capacity(page.links.len());
         for ([x, y, w, h], target) in page.links {
             if target == 0 || target > self.total {
                 continue;
             }
             let id = self.alloc();
-            let mut annotation = self.pdf.annotation(id);
-            annotation
-                .subtype(AnnotationType::Link)
-                .rect(Rect::new(x, y, x + w, y + h))
-                .border(0.0, 0.0, 0.0, None);
-            annotation
-                .action()
-                .action_type(ActionType::GoTo)
-                .destination()
-                .page(Self::page_ref(target))
-                .xyz(0.0, A4.1, None);
-            annotation.finish();
+            self.object(id, |c| {
+                let mut annotation = c.annotation(id);
+                annotation
+                    .subtype(AnnotationType::Link)
+                    .rect(Rect::new(x, y, x + w, y + h))
+                    .border(0.0, 0.0, 0.0, None);
+                annotation
+                    .action()
+                    .action_type(ActionType::GoTo)
+                    .destination()
+                    .page(Self::page_ref(target))
+                    .xyz(0.0, A4.1, None);
+            })?;
             annotations.push(id);
         }
-        let mut p = self.pdf.page(page_ref);
-        p.parent(PAGE_TREE)
-            .media_box(Rect::new(0.0, 0.0, A4.0, A4.1))
-            .contents(content_ref)
-            .pair(Name(b"Resources"), RESOURCES);
-        if !annotations.is_empty() {
-            p.annotations(annotations);
-        }
-        p.finish();
-        Ok(())
+        self.object(page_ref, |c| {
+            let mut p = c.page(page_ref);
+            p.parent(PAGE_TREE)
+                .media_box(Rect::new(0.0, 0.0, A4.0, A4.1))
+                .contents(content_ref)
+                .pair(Name(b"Resources"), RESOURCES);
+            if !annotations.is_empty() {
+                p.annotations(annotations);
+            }
+        })
     }
 
-    /// Writes the fonts, outline, page tree, catalog and information dictionary, and returns
-    /// the bytes of the file.
+    /// Writes the fonts, outline, page tree, catalog, information dictionary, cross-reference
+    /// table and trailer.
     pub(super) fn finish(
         mut self,
         fonts: &Fonts,
         glyphs: &RefCell<GlyphUse>,
         bookmarks: &[Bookmark],
         info: &Info,
-    ) -> Result<Vec<u8>, ExportError> {
+    ) -> Result<(), ExportError> {
         if self.written != self.total {
             return Err(ExportError::Pdf(format!(
                 "the layout produced {} pages but counted {}",
@@ -239,72 +265,108 @@ impl PdfFile {
         }
         let glyphs = glyphs.borrow();
         for (face, refs) in [Face::Regular, Face::Bold].into_iter().zip(FONT_OBJECTS) {
-            write_font(&mut self.pdf, fonts, face, glyphs.of(face), refs)?;
+            write_font(&mut self, fonts, face, glyphs.of(face), refs)?;
         }
-        {
-            let mut resources = self.pdf.indirect(RESOURCES).dict();
+        self.object(RESOURCES, |c| {
+            let mut resources = c.indirect(RESOURCES).dict();
             let mut font_dict = resources.insert(Name(b"Font")).dict();
             font_dict.pair(font_resource(Face::Regular), FONT_OBJECTS[0][0]);
             font_dict.pair(font_resource(Face::Bold), FONT_OBJECTS[1][0]);
-        }
+        })?;
 
-        let pages: Vec<Ref> = (1..=self.total).map(Self::page_ref).collect();
-        self.pdf
-            .pages(PAGE_TREE)
-            .kids(pages)
-            .count(i32::try_from(self.total).unwrap_or(i32::MAX));
+        let total = self.total;
+        self.object(PAGE_TREE, |c| {
+            c.pages(PAGE_TREE)
+                .kids((1..=total).map(Self::page_ref))
+                .count(i32::try_from(total).unwrap_or(i32::MAX));
+        })?;
 
         let items: Vec<Ref> = bookmarks.iter().map(|_| self.alloc()).collect();
         if let (Some(&first), Some(&last)) = (items.first(), items.last()) {
-            self.pdf
-                .outline(OUTLINE)
-                .first(first)
-                .last(last)
-                .count(i32::try_from(items.len()).unwrap_or(i32::MAX));
+            self.object(OUTLINE, |c| {
+                c.outline(OUTLINE)
+                    .first(first)
+                    .last(last)
+                    .count(i32::try_from(items.len()).unwrap_or(i32::MAX));
+            })?;
             for (i, (b, &id)) in bookmarks.iter().zip(&items).enumerate() {
-                let mut item = self.pdf.outline_item(id);
-                item.title(TextStr(&b.title)).parent(OUTLINE);
-                if i > 0 {
-                    item.prev(items[i - 1]);
-                }
-                if let Some(&next) = items.get(i + 1) {
-                    item.next(next);
-                }
-                item.dest()
-                    .page(Self::page_ref(b.page.clamp(1, self.total.max(1))))
-                    .xyz(0.0, A4.1, None);
+                let prev = i.checked_sub(1).map(|p| items[p]);
+                let next = items.get(i + 1).copied();
+                let page = Self::page_ref(b.page.clamp(1, total.max(1)));
+                self.object(id, |c| {
+                    let mut item = c.outline_item(id);
+                    item.title(TextStr(&b.title)).parent(OUTLINE);
+                    if let Some(prev) = prev {
+                        item.prev(prev);
+                    }
+                    if let Some(next) = next {
+                        item.next(next);
+                    }
+                    item.dest().page(page).xyz(0.0, A4.1, None);
+                })?;
             }
         }
 
-        let mut catalog = self.pdf.catalog(CATALOG);
-        catalog.pages(PAGE_TREE);
-        if !items.is_empty() {
-            catalog.outlines(OUTLINE).page_mode(PageMode::UseOutlines);
-        }
-        catalog.finish();
+        let has_outline = !items.is_empty();
+        self.object(CATALOG, |c| {
+            let mut catalog = c.indirect(CATALOG).start::<pdf_writer::writers::Catalog>();
+            catalog.pages(PAGE_TREE);
+            if has_outline {
+                catalog.outlines(OUTLINE).page_mode(PageMode::UseOutlines);
+            }
+        })?;
 
         let created = pdf_date(info.created);
-        self.pdf
-            .document_info(INFO)
-            .title(TextStr(&info.title))
-            .author(TextStr(&info.author))
-            .subject(TextStr(&info.subject))
-            .keywords(TextStr(&info.keywords))
-            .creator(TextStr("ropa"))
-            .producer(TextStr("ropa"))
-            .creation_date(created)
-            .modified_date(created);
-        Ok(self.pdf.finish())
+        self.object(INFO, |c| {
+            c.indirect(INFO)
+                .start::<pdf_writer::writers::DocumentInfo>()
+                .title(TextStr(&info.title))
+                .author(TextStr(&info.author))
+                .subject(TextStr(&info.subject))
+                .keywords(TextStr(&info.keywords))
+                .creator(TextStr("ropa"))
+                .producer(TextStr("ropa"))
+                .creation_date(created)
+                .modified_date(created);
+        })?;
+        self.trailer()
+    }
+
+    /// The cross-reference table (one entry per object number, unused numbers free) and the
+    /// trailer (ISO 32000-1, 7.5.4 and 7.5.5).
+    fn trailer(mut self) -> Result<(), ExportError> {
+        let xref_at = self.position;
+        let mut offsets = std::mem::take(&mut self.offsets);
+        offsets.sort_unstable();
+        let size = offsets.last().map_or(1, |(id, _)| id + 1);
+        let mut table = String::with_capacity(usize::try_from(size).unwrap_or(0) * 20 + 128);
+        table.push_str(&format!("xref\n0 {size}\n"));
+        let mut next = offsets.iter().peekable();
+        for n in 0..size {
+            match next.next_if(|(id, _)| *id == n) {
+                Some((_, at)) => table.push_str(&format!("{at:010} 00000 n\r\n")),
+                None => table.push_str("0000000000 65535 f\r\n"),
+            }
+        }
+        table.push_str(&format!(
+            "trailer\n<< /Size {size} /Root {} 0 R /Info {} 0 R >>\nstartxref\n{xref_at}\n%%EOF\n",
+            CATALOG.get(),
+            INFO.get()
+        ));
+        self.raw(table.as_bytes())?;
+        self.out
+            .flush()
+            .map_err(|e| ExportError::Pdf(format!("cannot write the PDF: {e}")))
     }
 }
 
 /// The Type 0 font, CID font, descriptor, embedded font program and `ToUnicode` map of `face`.
 fn write_font(
-    pdf: &mut Pdf,
+    file: &mut PdfFile<'_>,
     fonts: &Fonts,
     face: Face,
     used: &[Option<char>],
-    [type0, cid, descriptor, file, to_unicode]: [Ref; 5],
+    [type0, cid, descriptor, program_ref, to_unicode]: [Ref; 5],
 ) -> Result<(), ExportError> {
     let program = fonts.program(face)?;
     let parsed = fonts.parsed(face);
@@ -320,14 +382,16 @@ fn write_font(
         supplement: 0,
     };
 
-    pdf.type0_font(type0)
-        .base_font(name)
-        .encoding_predefined(Name(b"Identity-H"))
-        .descendant_font(cid)
-        .to_unicode(to_unicode);
+    file.object(type0, |c| {
+        c.type0_font(type0)
+            .base_font(name)
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(cid)
+            .to_unicode(to_unicode);
+    })?;
 
-    {
-        let mut font = pdf.cid_font(cid);
+    file.object(cid, |c| {
+        let mut font = c.cid_font(cid);
         font.subtype(CidFontType::Type2)
             .base_font(name)
             .system_info(system)
@@ -341,36 +405,40 @@ fn write_font(
                 widths.consecutive(gid as u16, [w]);
             }
         }
-    }
+    })?;
 
-    let box_ = &parsed.pdf_font_metrics;
+    let bbox = &parsed.pdf_font_metrics;
     let ascent = f32::from(parsed.font_metrics.ascent) * scale;
     let descent = f32::from(parsed.font_metrics.descent) * scale;
-    pdf.font_descriptor(descriptor)
-        .name(name)
-        .flags(FontFlags::SYMBOLIC)
-        .bbox(Rect::new(
-            f32::from(box_.x_min) * scale,
-            f32::from(box_.y_min) * scale,
-            f32::from(box_.x_max) * scale,
-            f32::from(box_.y_max) * scale,
-        ))
-        .italic_angle(0.0)
-        .ascent(ascent)
-        .descent(descent)
-        .cap_height(ascent * 0.73)
-        .stem_v(match face {
-            Face::Regular => 80.0,
-            Face::Bold => 140.0,
-        })
-        .font_file2(file);
+    file.object(descriptor, |c| {
+        c.font_descriptor(descriptor)
+            .name(name)
+            .flags(FontFlags::SYMBOLIC)
+            .bbox(Rect::new(
+                f32::from(bbox.x_min) * scale,
+                f32::from(bbox.y_min) * scale,
+                f32::from(bbox.x_max) * scale,
+                f32::from(bbox.y_max) * scale,
+            ))
+            .italic_angle(0.0)
+            .ascent(ascent)
+            .descent(descent)
+            .cap_height(ascent * 0.73)
+            .stem_v(match face {
+                Face::Regular => 80.0,
+                Face::Bold => 140.0,
+            })
+            .font_file2(program_ref);
+    })?;
 
-    pdf.stream(file, &program.compressed)
-        .filter(Filter::FlateDecode)
-        .pair(
-            Name(b"Length1"),
-            i32::try_from(program.length).unwrap_or(i32::MAX),
-        );
+    file.object(program_ref, |c| {
+        c.stream(program_ref, &program.compressed)
+            .filter(Filter::FlateDecode)
+            .pair(
+                Name(b"Length1"),
+                i32::try_from(program.length).unwrap_or(i32::MAX),
+            );
+    })?;
 
     let mut cmap = UnicodeCmap::new(Name(b"Custom"), system);
     for (gid, c) in used.iter().enumerate() {
@@ -379,10 +447,11 @@ fn write_font(
         }
     }
     let cmap = cmap.finish();
-    pdf.cmap(to_unicode, &cmap)
-        .name(Name(b"Custom"))
-        .system_info(system);
-    Ok(())
+    file.object(to_unicode, |c| {
+        c.cmap(to_unicode, &cmap)
+            .name(Name(b"Custom"))
+            .system_info(system);
+    })
 }
 
 /// A font program ready to embed: compressed once per process.

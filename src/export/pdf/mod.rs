@@ -10,6 +10,7 @@ mod file;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::io::Write;
 use std::sync::OnceLock;
 
 use pdf_writer::Str;
@@ -22,20 +23,41 @@ use crate::domain::vocab::{rights_for, Country, Role, Sensitivity};
 use crate::store::activities::{ActivityDetail, PartyLink, TransferView};
 use crate::store::organisations::Organisation;
 
-/// Renders the controller record (Art. 30(1)) of `record`.
+/// Renders the controller record (Art. 30(1)) of `record` in memory.
 ///
 /// Cover with the controller block, table of contents, one section per activity with the
 /// elements (a)–(g) and the recommended extras, then annexes A–D.
 pub fn controller_pdf(record: &Record) -> Result<Vec<u8>, ExportError> {
-    render(record, Role::Controller)
+    let mut out = Vec::new();
+    write_pdf(record, Role::Controller, &mut out)?;
+    Ok(out)
 }
 
-/// Renders the processor record (Art. 30(2)) of `record`.
+/// Renders the processor record (Art. 30(2)) of `record` in memory.
 ///
 /// Cover with the processor block, table of contents, then the activities grouped by the
 /// controller on whose behalf they are carried out, each with the elements (a)–(d).
 pub fn processor_pdf(record: &Record) -> Result<Vec<u8>, ExportError> {
-    render(record, Role::Processor)
+    let mut out = Vec::new();
+    write_pdf(record, Role::Processor, &mut out)?;
+    Ok(out)
+}
+
+/// Lays out the record of `role` and writes it to `out` page by page.
+pub fn write_pdf(record: &Record, role: Role, out: &mut dyn Write) -> Result<(), ExportError> {
+    let plan = plan(record, role)?;
+    write_planned(record, &plan, out)
+}
+
+/// The outcome of the counting pass: how many pages each part takes and where each contents
+/// entry starts. Made before anything is written, so that a record that cannot be laid out is
+/// refused before the first byte leaves (a download then gets an error page, not a cut file).
+pub struct Plan {
+    role: Role,
+    entries: Vec<TocEntry>,
+    cover_len: usize,
+    toc_len: usize,
+    body_len: usize,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,15 +477,15 @@ impl PageSink for Count {
 }
 
 /// The writing pass: each page gets its running header and footer and is written out.
-struct Writer<'w> {
-    file: PdfFile,
+struct Writer<'w, 'o> {
+    file: PdfFile<'o>,
     kit: Kit<'w>,
     ctx: &'w Ctx<'w>,
     header: String,
     total: usize,
 }
 
-impl PageSink for Writer<'_> {
+impl PageSink for Writer<'_, '_> {
     fn take(&mut self, mut page: PageBuf) -> Result<(), ExportError> {
         let n = self.file.written() + 1;
         decorate(&mut page, self.kit, self.ctx, &self.header, n, self.total);
@@ -1036,8 +1058,7 @@ impl Ctx<'_> {
     }
 }
 
-fn render(record: &Record, role: Role) -> Result<Vec<u8>, ExportError> {
-    let fonts = Fonts::get()?;
+fn context(record: &Record, role: Role) -> Ctx<'_> {
     let org_names = if record.organisations.is_empty() {
         DASH.to_owned()
     } else {
@@ -1048,22 +1069,25 @@ fn render(record: &Record, role: Role) -> Result<Vec<u8>, ExportError> {
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let ctx = Ctx {
+    Ctx {
         record,
         role,
         orgs: record.organisations.iter().map(|o| (o.id, o)).collect(),
         org_names,
         generated: record.generated_at.format("%Y-%m-%d %H:%M").to_string(),
-    };
+    }
+}
 
+/// The counting pass: the body's pages and the contents entries, the cover, and the length of
+/// the contents (the same whatever page numbers they print). Nothing is drawn.
+pub fn plan(record: &Record, role: Role) -> Result<Plan, ExportError> {
+    let fonts = Fonts::get()?;
+    let ctx = context(record, role);
     let glyphs = RefCell::new(GlyphUse::default());
     let kit = Kit {
         fonts,
         glyphs: &glyphs,
     };
-
-    // The counting pass: the body's pages and the contents entries, the cover, and the
-    // length of the contents (the same whatever page numbers they print).
     let (entries, body_len) = {
         let mut sink = Count;
         let mut body = Flow::new(kit, &mut sink, true);
@@ -1084,12 +1108,37 @@ fn render(record: &Record, role: Role) -> Result<Vec<u8>, ExportError> {
         contents(&mut probe, &entries, 0);
         probe.finish()?
     };
+    Ok(Plan {
+        role,
+        entries,
+        cover_len,
+        toc_len,
+        body_len,
+    })
+}
+
+/// The writing pass: lays the record out again and writes every page, numbered, as soon as it
+/// is finished; then the fonts, outline and cross-reference table.
+pub fn write_planned(record: &Record, plan: &Plan, out: &mut dyn Write) -> Result<(), ExportError> {
+    let fonts = Fonts::get()?;
+    let ctx = context(record, plan.role);
+    let glyphs = RefCell::new(GlyphUse::default());
+    let kit = Kit {
+        fonts,
+        glyphs: &glyphs,
+    };
+    let Plan {
+        role,
+        ref entries,
+        cover_len,
+        toc_len,
+        body_len,
+    } = *plan;
     let body_start = cover_len + toc_len;
     let total = body_start + body_len;
 
-    // The writing pass: every page is numbered and written out as soon as it is finished.
     let mut writer = Writer {
-        file: PdfFile::new(total)?,
+        file: PdfFile::new(total, out)?,
         kit,
         ctx: &ctx,
         header: format!("Record of processing activities, {}", ctx.article()),
@@ -1100,7 +1149,7 @@ fn render(record: &Record, role: Role) -> Result<Vec<u8>, ExportError> {
     cover.finish()?;
     if !entries.is_empty() {
         let mut toc = Flow::new(kit, &mut writer, false);
-        contents(&mut toc, &entries, body_start);
+        contents(&mut toc, entries, body_start);
         if toc.finish()? != toc_len {
             return Err(ExportError::Pdf(
                 "the table of contents changed length between passes".into(),
