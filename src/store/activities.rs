@@ -1847,7 +1847,7 @@ fn filtered(f: &ActivityFilter) -> FilteredQuery {
         q = q.filter(activities::role.eq(r.code()));
     }
     if f.incomplete {
-        q = q.filter(activities::gaps.ne(""));
+        q = q.filter(incomplete());
     }
     q = match f.status {
         StatusFilter::Current => q.filter(activities::status.ne(Status::Retired.code())),
@@ -1886,11 +1886,24 @@ fn filtered(f: &ActivityFilter) -> FilteredQuery {
 
 /// Searches the register: a count, one page of rows, and their completeness in a fixed number of queries.
 pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<ActivitySummary>> {
+    let total = count(conn, f)?;
+    search_counted(conn, f, total)
+}
+
+/// Number of activities matching `f` (all pages).
+pub fn count(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<i64> {
+    Ok(filtered(f).count().get_result(conn)?)
+}
+
+/// One page of the list when the number of matching activities is already known.
+pub fn search_counted(
+    conn: &mut DbConnection,
+    f: &ActivityFilter,
+    total: i64,
+) -> StoreResult<Page<ActivitySummary>> {
     let per_page = f.per_page.clamp(1, 500);
     let page = f.page.max(1);
-    let build = || filtered(f);
-    let total: i64 = build().count().get_result(conn)?;
-    let mut q = build();
+    let mut q = filtered(f);
     q = match (f.sort, f.descending) {
         (SortKey::Reference, false) => q.order(activities::reference.asc()),
         (SortKey::Reference, true) => q.order(activities::reference.desc()),
@@ -2000,6 +2013,12 @@ macro_rules! counts {
             )?,
         }
     };
+}
+
+/// `gaps <> ''` written as a literal, not a bound parameter: only then can either backend's
+/// planner match it to the partial index `activities_incomplete`.
+fn incomplete() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql::<diesel::sql_types::Bool>("activities.gaps <> ''")
 }
 
 /// Activities whose stored gaps are recomputed per round of queries: the ids are bound in
@@ -2126,7 +2145,7 @@ fn facts_for(conn: &mut DbConnection, ids: &[i64], only: bool) -> StoreResult<Ha
 pub fn incomplete_count(conn: &mut DbConnection) -> StoreResult<usize> {
     let n: i64 = activities::table
         .filter(activities::status.ne(Status::Retired.code()))
-        .filter(activities::gaps.ne(""))
+        .filter(incomplete())
         .count()
         .get_result(conn)?;
     Ok(usize::try_from(n).unwrap_or(0))

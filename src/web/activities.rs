@@ -237,10 +237,8 @@ pub async fn list(
     let query = query.into_inner();
     let filter = parse_filter(&query)?;
     let f = filter.clone();
-    let (page, choices) = db(&state, move |c| {
-        Ok((store::search(c, &f)?, store::choices(c)?))
-    })
-    .await?;
+    let cache = state.list_cache.clone();
+    let (page, choices) = db(&state, move |c| cache.search_with_choices(c, &f)).await?;
     let status_value = query
         .iter()
         .find(|(k, _)| k == "status")

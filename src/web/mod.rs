@@ -34,6 +34,8 @@ pub struct AppState {
     pub pool: Pool,
     /// Session and cookie settings.
     pub settings: crate::config::WebSettings,
+    /// The list's counts and choices, kept while the register is unchanged.
+    pub list_cache: std::sync::Arc<crate::store::list_cache::ListCache>,
 }
 
 /// Every route of the application.
@@ -176,7 +178,11 @@ pub fn server(
     settings: crate::config::WebSettings,
     workers: usize,
 ) -> std::io::Result<Server> {
-    let state = web::Data::new(AppState { pool, settings });
+    let state = web::Data::new(AppState {
+        pool,
+        settings,
+        list_cache: Default::default(),
+    });
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

@@ -586,3 +586,78 @@ async fn missing_elements_follow_saves_and_catalogue_sensitivity_changes() {
     let (status, _) = app.get("/activities?missing=some").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// The list's lead line: "N activities ...".
+fn list_total(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let lead = scraper::Selector::parse("p.lead").expect("selector");
+    doc.select(&lead)
+        .next()
+        .map(|e| e.text().collect::<String>())
+        .and_then(|t| t.split_whitespace().next().map(str::to_owned))
+        .expect("the list's count")
+}
+
+#[tokio::test]
+async fn the_lists_counts_and_filter_choices_follow_every_change_at_once() {
+    // The list keeps its counts and choices while the register is unchanged: each change must
+    // show at the next request.
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let (_, html) = app.get("/activities").await;
+    assert_eq!(list_total(&html), "0");
+    let (_, html) = app.get("/activities?role=controller").await;
+    assert_eq!(list_total(&html), "0");
+
+    for name in ["Payroll", "Recruitment"] {
+        let r = app
+            .post(
+                "/activities",
+                &[
+                    ("organisation_id", &org),
+                    ("role", "controller"),
+                    ("status", "draft"),
+                    ("name", name),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let (_, html) = app.get("/activities").await;
+    assert_eq!(list_total(&html), "2");
+    let (_, html) = app.get("/activities?role=controller").await;
+    assert_eq!(list_total(&html), "2");
+    let (_, html) = app.get("/activities?missing=any").await;
+    assert_eq!(list_total(&html), "2");
+
+    // A new organisation is offered by the filter at once.
+    app.create_organisation("Zebra Holding SE").await;
+    let (_, html) = app.get("/activities").await;
+    assert!(
+        html.contains("Zebra Holding SE"),
+        "the new organisation is a filter choice"
+    );
+
+    // Retiring one leaves one in the current register.
+    let doc = scraper::Html::parse_document(&html);
+    let link = scraper::Selector::parse("table tbody tr a[href^='/activities/']").expect("sel");
+    let href = doc
+        .select(&link)
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .expect("a link")
+        .to_owned();
+    let (_, page) = app.get(&href).await;
+    let version = input_value(&page, "version").expect("version on the retire form");
+    let r = app
+        .post(
+            &format!("{href}/status"),
+            &[("version", &version), ("status", "retired")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get("/activities").await;
+    assert_eq!(list_total(&html), "1");
+    let (_, html) = app.get("/activities?status=retired").await;
+    assert_eq!(list_total(&html), "1");
+}

@@ -1,2 +1,2 @@
-DROP INDEX activities_status_gaps;
+DROP INDEX activities_incomplete;
 ALTER TABLE activities DROP COLUMN gaps;

@@ -1,0 +1,125 @@
+//! What the activities list reads on every request and that changes only when the register
+//! does: the number of activities matching a filter and the choices of the filter form.
+//!
+//! Every change to the register is written with an audit entry in the same transaction
+//! (`audit::write`), so the audit trail's sequence number is the register's revision: one
+//! primary-key read tells whether anything changed since the values were kept. The revision is
+//! read before the values, so a kept value is never older than the revision it is kept under;
+//! and since the revision lives in the database, several app instances on one PostgreSQL
+//! database see each other's changes at their next request.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use diesel::prelude::*;
+
+use super::activities::{self, ActivityFilter, ActivitySummary, Page};
+use super::schema::audit_head;
+use super::{DbConnection, StoreResult};
+use crate::domain::activity::Choices;
+
+/// Distinct filters whose counts are kept at once; more clear the map.
+const MAX_COUNTS: usize = 1_000;
+
+/// Counts and choices kept for one revision of the register.
+#[derive(Default)]
+pub struct ListCache {
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    revision: Option<i64>,
+    counts: HashMap<String, i64>,
+    choices: Option<Choices>,
+}
+
+/// The register's revision: the sequence number of its last audit entry.
+pub fn revision(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(audit_head::table
+        .select(audit_head::seq)
+        .first::<i64>(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// The part of a filter that decides the count (not the page or the order).
+fn count_key(f: &ActivityFilter) -> String {
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+        f.text,
+        f.organisation,
+        f.role,
+        f.status,
+        f.lawful_basis,
+        f.data_category,
+        f.destination,
+        f.incomplete
+    )
+}
+
+impl ListCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while the lock was held leaves nothing half-written worth refusing: every
+        // field is replaced whole.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forgets what was kept if the register changed since.
+    fn at(&self, revision: i64) {
+        let mut state = self.state();
+        if state.revision != Some(revision) {
+            state.revision = Some(revision);
+            state.counts.clear();
+            state.choices = None;
+        }
+    }
+
+    /// A page of the list and the filter form's choices, counting and loading the choices
+    /// only if the register changed since they were last kept.
+    pub fn search_with_choices(
+        &self,
+        conn: &mut DbConnection,
+        f: &ActivityFilter,
+    ) -> StoreResult<(Page<ActivitySummary>, Choices)> {
+        let revision = revision(conn)?;
+        self.at(revision);
+        let key = count_key(f);
+        let (kept_total, kept_choices) = {
+            let state = self.state();
+            (state.counts.get(&key).copied(), state.choices.clone())
+        };
+        let total = match kept_total {
+            Some(total) => total,
+            None => {
+                let total = activities::count(conn, f)?;
+                let mut state = self.state();
+                if state.revision == Some(revision) {
+                    if state.counts.len() >= MAX_COUNTS {
+                        state.counts.clear();
+                    }
+                    state.counts.insert(key, total);
+                }
+                total
+            }
+        };
+        let choices = match kept_choices {
+            Some(choices) => choices,
+            None => {
+                let choices = activities::choices(conn)?;
+                let mut state = self.state();
+                if state.revision == Some(revision) {
+                    state.choices = Some(choices.clone());
+                }
+                choices
+            }
+        };
+        let page = activities::search_counted(conn, f, total)?;
+        Ok((page, choices))
+    }
+}
