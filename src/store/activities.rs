@@ -66,6 +66,7 @@ type FilteredQuery = diesel::dsl::IntoBoxed<
     diesel::dsl::InnerJoin<activities::table, organisations::table>,
     Backend,
 >;
+type AloneQuery = diesel::dsl::IntoBoxed<'static, activities::table, Backend>;
 type Backend = <DbConnection as diesel::Connection>::Backend;
 
 fn bad_code(what: &str, code: &str) -> diesel::result::Error {
@@ -1833,55 +1834,73 @@ fn escape_like(text: &str) -> String {
 }
 
 /// The activities joined to their organisation, with every filter of `f` applied.
+/// Applies every filter of `$f` to the boxed query `$q` (activities alone or joined with
+/// their organisation: the filters only name activity columns).
+macro_rules! apply_filters {
+    ($q:expr, $f:expr) => {{
+        let mut q = $q;
+        let f: &ActivityFilter = $f;
+        for word in fold(&f.text).split_whitespace() {
+            q = q.filter(activities::search_text.like(escape_like(word)).escape('\\'));
+        }
+        if let Some(o) = f.organisation {
+            q = q.filter(activities::organisation_id.eq(o.0));
+        }
+        if let Some(r) = f.role {
+            q = q.filter(activities::role.eq(r.code()));
+        }
+        if f.incomplete {
+            q = q.filter(incomplete());
+        }
+        q = match f.status {
+            StatusFilter::Current => q.filter(activities::status.ne(Status::Retired.code())),
+            StatusFilter::Only(s) => q.filter(activities::status.eq(s.code())),
+            StatusFilter::All => q,
+        };
+        if let Some(b) = f.lawful_basis {
+            q = q.filter(
+                activities::id.eq_any(
+                    purpose_bases::table
+                        .filter(purpose_bases::basis.eq(b.code()))
+                        .select(purpose_bases::activity_id),
+                ),
+            );
+        }
+        if let Some(c) = f.data_category {
+            q = q.filter(
+                activities::id.eq_any(
+                    activity_data_categories::table
+                        .filter(activity_data_categories::data_category_id.eq(c.0))
+                        .select(activity_data_categories::activity_id),
+                ),
+            );
+        }
+        if let Some(c) = f.destination {
+            q = q.filter(
+                activities::id.eq_any(
+                    transfers::table
+                        .filter(transfers::destination_country.eq(c.code()))
+                        .select(transfers::activity_id),
+                ),
+            );
+        }
+        q
+    }};
+}
+
+/// The activities matching `f`, joined with their organisation (for its name).
 fn filtered(f: &ActivityFilter) -> FilteredQuery {
-    let mut q = activities::table
-        .inner_join(organisations::table)
-        .into_boxed::<Backend>();
-    for word in fold(&f.text).split_whitespace() {
-        q = q.filter(activities::search_text.like(escape_like(word)).escape('\\'));
-    }
-    if let Some(o) = f.organisation {
-        q = q.filter(activities::organisation_id.eq(o.0));
-    }
-    if let Some(r) = f.role {
-        q = q.filter(activities::role.eq(r.code()));
-    }
-    if f.incomplete {
-        q = q.filter(incomplete());
-    }
-    q = match f.status {
-        StatusFilter::Current => q.filter(activities::status.ne(Status::Retired.code())),
-        StatusFilter::Only(s) => q.filter(activities::status.eq(s.code())),
-        StatusFilter::All => q,
-    };
-    if let Some(b) = f.lawful_basis {
-        q = q.filter(
-            activities::id.eq_any(
-                purpose_bases::table
-                    .filter(purpose_bases::basis.eq(b.code()))
-                    .select(purpose_bases::activity_id),
-            ),
-        );
-    }
-    if let Some(c) = f.data_category {
-        q = q.filter(
-            activities::id.eq_any(
-                activity_data_categories::table
-                    .filter(activity_data_categories::data_category_id.eq(c.0))
-                    .select(activity_data_categories::activity_id),
-            ),
-        );
-    }
-    if let Some(c) = f.destination {
-        q = q.filter(
-            activities::id.eq_any(
-                transfers::table
-                    .filter(transfers::destination_country.eq(c.code()))
-                    .select(transfers::activity_id),
-            ),
-        );
-    }
-    q
+    apply_filters!(
+        activities::table
+            .inner_join(organisations::table)
+            .into_boxed::<Backend>(),
+        f
+    )
+}
+
+/// The activities matching `f`, without the join: what the count and the page's ids need.
+fn filtered_alone(f: &ActivityFilter) -> AloneQuery {
+    apply_filters!(activities::table.into_boxed::<Backend>(), f)
 }
 
 /// Searches the register: a count, one page of rows, and their completeness in a fixed number of queries.
@@ -1892,7 +1911,7 @@ pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<A
 
 /// Number of activities matching `f` (all pages).
 pub fn count(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<i64> {
-    Ok(filtered(f).count().get_result(conn)?)
+    Ok(filtered_alone(f).count().get_result(conn)?)
 }
 
 /// One page of the list when the number of matching activities is already known.
@@ -1903,38 +1922,87 @@ pub fn search_counted(
 ) -> StoreResult<Page<ActivitySummary>> {
     let per_page = f.per_page.clamp(1, 500);
     let page = f.page.max(1);
-    let mut q = filtered(f);
-    q = match (f.sort, f.descending) {
-        (SortKey::Reference, false) => q.order(activities::reference.asc()),
-        (SortKey::Reference, true) => q.order(activities::reference.desc()),
-        (SortKey::Name, false) => q.order(activities::name.asc()),
-        (SortKey::Name, true) => q.order(activities::name.desc()),
-        (SortKey::Organisation, false) => q.order(organisations::name.asc()),
-        (SortKey::Organisation, true) => q.order(organisations::name.desc()),
-        (SortKey::Status, false) => q.order(activities::status.asc()),
-        (SortKey::Status, true) => q.order(activities::status.desc()),
-        (SortKey::Updated, false) => q.order(activities::updated_at.asc()),
-        (SortKey::Updated, true) => q.order(activities::updated_at.desc()),
-        (SortKey::NextReview, false) => q.order(activities::next_review.asc()),
-        (SortKey::NextReview, true) => q.order(activities::next_review.desc()),
+    let offset = (page - 1) * per_page;
+    macro_rules! ordered {
+        ($q:expr, $col:expr, $desc:expr) => {
+            if $desc {
+                $q.order($col.desc())
+            } else {
+                $q.order($col.asc())
+            }
+        };
+    }
+    macro_rules! sorted {
+        ($q:expr) => {{
+            let desc = f.descending;
+            match f.sort {
+                SortKey::Reference => ordered!($q, activities::reference, desc),
+                SortKey::Name => ordered!($q, activities::name, desc),
+                SortKey::Organisation => ordered!($q, organisations::name, desc),
+                SortKey::Status => ordered!($q, activities::status, desc),
+                SortKey::Updated => ordered!($q, activities::updated_at, desc),
+                SortKey::NextReview => ordered!($q, activities::next_review, desc),
+            }
+            .then_order_by(activities::id.asc())
+        }};
+    }
+    let columns = (
+        activities::id,
+        activities::reference,
+        activities::name,
+        organisations::name,
+        activities::role,
+        activities::status,
+        activities::business_function,
+        activities::next_review,
+        activities::updated_at,
+        activities::gaps,
+    );
+    let rows: Vec<SummaryRowTuple> = if offset == 0 {
+        // The first page: one query that stops after `per_page` rows.
+        sorted!(filtered(f))
+            .limit(per_page)
+            .select(columns)
+            .load(conn)?
+    } else {
+        // A later page: first its ids, which a backend can read from the list's index alone
+        // (skipping index entries, not whole rows: PostgreSQL otherwise fetches every skipped
+        // row), then the rows of those ids, put back in that order.
+        let ids: Vec<i64> = if f.sort == SortKey::Organisation {
+            sorted!(filtered(f))
+                .limit(per_page)
+                .offset(offset)
+                .select(activities::id)
+                .load(conn)?
+        } else {
+            // Without the join: nothing to look up for the rows skipped.
+            let q = filtered_alone(f);
+            let desc = f.descending;
+            match f.sort {
+                SortKey::Name => ordered!(q, activities::name, desc),
+                SortKey::Status => ordered!(q, activities::status, desc),
+                SortKey::Updated => ordered!(q, activities::updated_at, desc),
+                SortKey::NextReview => ordered!(q, activities::next_review, desc),
+                SortKey::Reference | SortKey::Organisation => {
+                    ordered!(q, activities::reference, desc)
+                }
+            }
+            .then_order_by(activities::id.asc())
+            .limit(per_page)
+            .offset(offset)
+            .select(activities::id)
+            .load(conn)?
+        };
+        let mut rows: Vec<SummaryRowTuple> = activities::table
+            .inner_join(organisations::table)
+            .filter(activities::id.eq_any(&ids))
+            .select(columns)
+            .load(conn)?;
+        let position: HashMap<i64, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        rows.sort_by_key(|r| position.get(&r.0).copied().unwrap_or(usize::MAX));
+        rows
     };
-    let rows: Vec<SummaryRowTuple> = q
-        .then_order_by(activities::id.asc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-        .select((
-            activities::id,
-            activities::reference,
-            activities::name,
-            organisations::name,
-            activities::role,
-            activities::status,
-            activities::business_function,
-            activities::next_review,
-            activities::updated_at,
-            activities::gaps,
-        ))
-        .load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
     for (
         id,

@@ -813,6 +813,31 @@ async fn the_list_searches_filters_sorts_pages_and_shows_missing_elements() {
         .map(|e| e.text().collect::<String>())
         .expect("row");
     assert_eq!(first, "Bulk activity #54 in ŁÓDŹ");
+    let names = |html: &str| -> Vec<String> {
+        scraper::Html::parse_document(html)
+            .select(
+                &scraper::Selector::parse("table.activities tbody tr td:nth-child(2) a")
+                    .expect("sel"),
+            )
+            .map(|e| e.text().collect::<String>())
+            .collect()
+    };
+    let expected = |range: &mut dyn Iterator<Item = usize>| -> Vec<String> {
+        range
+            .map(|i| format!("Bulk activity #{i:02} in ŁÓDŹ"))
+            .collect()
+    };
+    assert_eq!(
+        names(&html),
+        expected(&mut (5..=54).rev()),
+        "a page lists its rows in the order asked for"
+    );
+    let (_, html) = app
+        .get("/activities?sort=name&dir=desc&q=bulk&page=2")
+        .await;
+    assert_eq!(names(&html), expected(&mut (0..=4).rev()));
+    let (_, html) = app.get("/activities?sort=organisation&q=bulk&page=2").await;
+    assert_eq!(count_rows(&html), 5, "sorted by organisation, second page");
     let (_, html) = app.get("/activities?q=Bulk+activity+%2300").await;
     let text = page_text(&html);
     for gap in [
