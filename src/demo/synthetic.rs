@@ -431,49 +431,52 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<DemoSummary, Demo
         if let Some(o) = organisations::list(conn)?.first() {
             return Err(DemoError::AlreadyLoaded(o.name.clone()));
         }
-        let mut summary = DemoSummary::default();
-        for form in organisation_forms(&mut rng, size.organisations.max(1)) {
-            let draft = form.parse().map_err(|e| DemoError::Invalid {
-                record: form.name.clone(),
-                errors: e.to_string(),
-            })?;
-            organisations::insert_unaudited(conn, &draft)?;
-            summary.organisations += 1;
-        }
-        for (name, kind, country) in PARTIES {
-            let form = party_form(name, *kind, country);
-            let draft = form.parse().map_err(|e| DemoError::Invalid {
-                record: form.name.clone(),
-                errors: e.to_string(),
-            })?;
-            parties::insert_unaudited(conn, &draft)?;
-            summary.parties += 1;
-        }
-        let choices = activities::choices(conn)?;
-        let pools = Pools::new(&choices);
-        // Generated and written a thousand at a time: several activities to a statement.
-        let mut drafts = Vec::with_capacity(GENERATION_BATCH);
-        for n in 0..size.activities {
-            let form = activity_form(&mut rng, &choices, &pools, n);
-            drafts.push(form.parse(&choices).map_err(|e| DemoError::Invalid {
-                record: form.name.clone(),
-                errors: e.to_string(),
-            })?);
-            if drafts.len() == GENERATION_BATCH || n + 1 == size.activities {
-                let at = crate::store::now();
-                let batch: Vec<_> = drafts
-                    .iter()
-                    .map(|draft| activities::NewActivity {
-                        draft,
-                        created_at: at,
-                        updated_at: at,
-                    })
-                    .collect();
-                activities::insert_many_unaudited(conn, &batch)?;
-                summary.activities += batch.len();
-                drafts.clear();
+        let summary = crate::store::bulk_load(conn, |conn| -> Result<DemoSummary, DemoError> {
+            let mut summary = DemoSummary::default();
+            for form in organisation_forms(&mut rng, size.organisations.max(1)) {
+                let draft = form.parse().map_err(|e| DemoError::Invalid {
+                    record: form.name.clone(),
+                    errors: e.to_string(),
+                })?;
+                organisations::insert_unaudited(conn, &draft)?;
+                summary.organisations += 1;
             }
-        }
+            for (name, kind, country) in PARTIES {
+                let form = party_form(name, *kind, country);
+                let draft = form.parse().map_err(|e| DemoError::Invalid {
+                    record: form.name.clone(),
+                    errors: e.to_string(),
+                })?;
+                parties::insert_unaudited(conn, &draft)?;
+                summary.parties += 1;
+            }
+            let choices = activities::choices(conn)?;
+            let pools = Pools::new(&choices);
+            // Generated and written a thousand at a time: several activities to a statement.
+            let mut drafts = Vec::with_capacity(GENERATION_BATCH);
+            for n in 0..size.activities {
+                let form = activity_form(&mut rng, &choices, &pools, n);
+                drafts.push(form.parse(&choices).map_err(|e| DemoError::Invalid {
+                    record: form.name.clone(),
+                    errors: e.to_string(),
+                })?);
+                if drafts.len() == GENERATION_BATCH || n + 1 == size.activities {
+                    let at = crate::store::now();
+                    let batch: Vec<_> = drafts
+                        .iter()
+                        .map(|draft| activities::NewActivity {
+                            draft,
+                            created_at: at,
+                            updated_at: at,
+                        })
+                        .collect();
+                    activities::insert_many_unaudited(conn, &batch)?;
+                    summary.activities += batch.len();
+                    drafts.clear();
+                }
+            }
+            Ok(summary)
+        })?;
         let label = format!(
             "synthetic register: {} organisations, {} parties, {} activities (seed {})",
             summary.organisations, summary.parties, summary.activities, size.seed

@@ -323,15 +323,25 @@ fn duplicate_reference() -> StoreError {
 /// well within SQLite's 32,766 and PostgreSQL's 65,535.
 const BATCH_ROWS: usize = 500;
 
-/// One multi-row INSERT per [`BATCH_ROWS`] rows of `$rows` into `$table`, on either backend
-/// (diesel's batch insert is written per backend, not for the multi-backend connection).
+/// Writes `$rows` into `$table` on either backend (diesel's batch insert is written per
+/// backend, not for the multi-backend connection): on SQLite one multi-row INSERT per
+/// [`BATCH_ROWS`] rows, on PostgreSQL one binary `COPY`, which skips parsing and planning a
+/// statement with thousands of parameters.
 macro_rules! insert_rows {
     ($conn:expr, $table:expr, $rows:expr) => {
-        for chunk in $rows.chunks(BATCH_ROWS) {
-            match &mut *$conn {
-                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-                DbConnection::Pg(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-            };
+        match &mut *$conn {
+            DbConnection::Sqlite(c) => {
+                for chunk in $rows.chunks(BATCH_ROWS) {
+                    diesel::insert_into($table).values(chunk).execute(c)?;
+                }
+            }
+            DbConnection::Pg(c) => {
+                if !$rows.is_empty() {
+                    diesel::copy_from($table)
+                        .from_insertable(&$rows)
+                        .execute(c)?;
+                }
+            }
         }
     };
 }

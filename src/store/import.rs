@@ -132,403 +132,7 @@ pub fn import(
                 "{orgs} organisations, {pts} parties, {acts} activities"
             )));
         }
-        // The catalogues seeded at start give way to the document's.
-        diesel::delete(data_categories::table).execute(conn)?;
-        diesel::delete(subject_categories::table).execute(conn)?;
-        diesel::delete(security_measures::table).execute(conn)?;
-        let mut data_ids = HashMap::new();
-        for (i, e) in doc.catalogues.data_categories.iter().enumerate() {
-            let path = format!("$.catalogues.data_categories[{i}]");
-            let sensitivity = Sensitivity::from_code(&e.sensitivity).ok_or_else(|| {
-                invalid(
-                    format!("{path}.sensitivity"),
-                    format!("unknown sensitivity `{}`", e.sensitivity),
-                )
-            })?;
-            let draft = catalogue_draft(&path, &e.code, &e.label, &e.article, &e.description)?;
-            let draft = CatalogueDraft {
-                sensitivity,
-                ..draft
-            };
-            let id = insert_entry(conn, CatalogueKind::DataCategories, &draft, e.seeded, &path)?;
-            if data_ids.insert(e.code.clone(), id).is_some() {
-                return Err(invalid(
-                    format!("{path}.code"),
-                    format!("duplicate code `{}`", e.code),
-                ));
-            }
-        }
-        let mut subject_ids = HashMap::new();
-        for (i, e) in doc.catalogues.subject_categories.iter().enumerate() {
-            let path = format!("$.catalogues.subject_categories[{i}]");
-            let draft = catalogue_draft(&path, &e.code, &e.label, "", &e.description)?;
-            let draft = CatalogueDraft {
-                vulnerable: e.vulnerable,
-                ..draft
-            };
-            let id = insert_entry(
-                conn,
-                CatalogueKind::SubjectCategories,
-                &draft,
-                e.seeded,
-                &path,
-            )?;
-            if subject_ids.insert(e.code.clone(), id).is_some() {
-                return Err(invalid(
-                    format!("{path}.code"),
-                    format!("duplicate code `{}`", e.code),
-                ));
-            }
-        }
-        let mut measure_ids = HashMap::new();
-        for (i, e) in doc.catalogues.security_measures.iter().enumerate() {
-            let path = format!("$.catalogues.security_measures[{i}]");
-            let kind = MeasureKind::from_code(&e.kind).ok_or_else(|| {
-                invalid(format!("{path}.kind"), format!("unknown kind `{}`", e.kind))
-            })?;
-            let family = MeasureFamily::from_code(&e.family).ok_or_else(|| {
-                invalid(
-                    format!("{path}.family"),
-                    format!("unknown family `{}`", e.family),
-                )
-            })?;
-            let draft = catalogue_draft(&path, &e.code, &e.label, &e.article, &e.description)?;
-            let draft = CatalogueDraft {
-                kind,
-                family,
-                ..draft
-            };
-            let id = insert_entry(
-                conn,
-                CatalogueKind::SecurityMeasures,
-                &draft,
-                e.seeded,
-                &path,
-            )?;
-            if measure_ids.insert(e.code.clone(), id).is_some() {
-                return Err(invalid(
-                    format!("{path}.code"),
-                    format!("duplicate code `{}`", e.code),
-                ));
-            }
-        }
-
-        let mut org_ids = HashMap::new();
-        for (i, o) in doc.organisations.iter().enumerate() {
-            let path = format!("$.organisations[{i}]");
-            let form = OrganisationForm {
-                name: o.name.clone(),
-                legal_address: o.legal_address.clone(),
-                email: o.email.clone(),
-                phone: o.phone.clone(),
-                registration_number: o.registration_number.clone(),
-                country: o.country.clone(),
-                representative: o.representative.clone(),
-                dpo: o.dpo.clone(),
-                supervisory_authority: o.supervisory_authority.clone(),
-                review_interval_months: o.review_interval_months.to_string(),
-                version: String::new(),
-            };
-            let draft = form.parse().map_err(|e| first_error(&path, &e))?;
-            if org_ids.contains_key(&o.name) {
-                return Err(invalid(
-                    format!("{path}.name"),
-                    format!("duplicate organisation `{}`", o.name),
-                ));
-            }
-            let id = super::organisations::insert_unaudited(conn, &draft)
-                .map_err(|e| store_field(e, &path))?;
-            diesel::update(organisations::table.find(id.0))
-                .set((
-                    organisations::created_at.eq(o.created_at),
-                    organisations::updated_at.eq(o.updated_at),
-                ))
-                .execute(conn)?;
-            org_ids.insert(o.name.clone(), id.0);
-        }
-
-        let mut party_ids = HashMap::new();
-        for (i, p) in doc.parties.iter().enumerate() {
-            let path = format!("$.parties[{i}]");
-            let form = PartyForm {
-                name: p.name.clone(),
-                kind: p.kind.clone(),
-                country: p.country.clone(),
-                contact: p.contact.clone(),
-                address: p.address.clone(),
-                contract_reference: p.contract_reference.clone(),
-                contract_date: p.contract_date.map(|d| d.to_string()).unwrap_or_default(),
-                notes: p.notes.clone(),
-                version: String::new(),
-            };
-            let draft = form.parse().map_err(|e| first_error(&path, &e))?;
-            if party_ids.contains_key(&p.name) {
-                return Err(invalid(
-                    format!("{path}.name"),
-                    format!("duplicate party `{}`", p.name),
-                ));
-            }
-            let id = super::parties::insert_unaudited(conn, &draft)
-                .map_err(|e| store_field(e, &path))?;
-            diesel::update(parties::table.find(id.0))
-                .set((
-                    parties::created_at.eq(p.created_at),
-                    parties::updated_at.eq(p.updated_at),
-                ))
-                .execute(conn)?;
-            party_ids.insert(p.name.clone(), id.0);
-        }
-
-        let choices = activity_store::choices(conn)?;
-        let mut seen = HashSet::new();
-        let mut drafts = Vec::with_capacity(doc.activities.len());
-        for (i, a) in doc.activities.iter().enumerate() {
-            let path = format!("$.activities[{i}]");
-            let org = org_ids.get(&a.organisation).ok_or_else(|| {
-                invalid(
-                    format!("{path}.organisation"),
-                    format!("no organisation named `{}` in the document", a.organisation),
-                )
-            })?;
-            if a.reference.trim().is_empty() {
-                return Err(invalid(
-                    format!("{path}.reference"),
-                    "every activity needs its reference",
-                ));
-            }
-            if !seen.insert((*org, a.reference.clone())) {
-                return Err(invalid(
-                    format!("{path}.reference"),
-                    format!(
-                        "duplicate reference `{}` in organisation `{}`",
-                        a.reference, a.organisation
-                    ),
-                ));
-            }
-            let party = |name: &str, field: String| -> Result<String, ImportError> {
-                party_ids.get(name).map(|id| id.to_string()).ok_or_else(|| {
-                    invalid(
-                        format!("{path}.{field}"),
-                        format!("no party named `{name}` in the document"),
-                    )
-                })
-            };
-            let code = |map: &HashMap<String, i64>,
-                        code: &str,
-                        field: String|
-             -> Result<String, ImportError> {
-                map.get(code).map(|id| id.to_string()).ok_or_else(|| {
-                    invalid(
-                        format!("{path}.{field}"),
-                        format!("no catalogue entry with code `{code}`"),
-                    )
-                })
-            };
-            let mut pairs: Vec<(String, String)> = vec![
-                ("organisation_id".into(), org.to_string()),
-                ("role".into(), a.role.clone()),
-                ("reference".into(), a.reference.clone()),
-                ("name".into(), a.name.clone()),
-                ("description".into(), a.description.clone()),
-                ("business_function".into(), a.business_function.clone()),
-                ("owner".into(), a.owner.clone()),
-                ("status".into(), a.status.clone()),
-                (
-                    "special_legal_reference".into(),
-                    a.special_legal_reference.clone(),
-                ),
-                (
-                    "criminal_basis".into(),
-                    a.criminal_basis.clone().unwrap_or_default(),
-                ),
-                (
-                    "criminal_legal_reference".into(),
-                    a.criminal_legal_reference.clone(),
-                ),
-                ("data_source".into(), a.data_source.clone()),
-                ("systems".into(), a.systems.clone()),
-                ("data_location".into(), a.data_location.clone()),
-                (
-                    "automated_decision".into(),
-                    if a.automated_decision {
-                        "on".into()
-                    } else {
-                        String::new()
-                    },
-                ),
-                (
-                    "automated_decision_description".into(),
-                    a.automated_decision_description.clone(),
-                ),
-                ("dpia_required".into(), a.dpia_required.clone()),
-                ("dpia_status".into(), a.dpia_status.clone()),
-                ("dpia_reference".into(), a.dpia_reference.clone()),
-                ("privacy_notice_ref".into(), a.privacy_notice_ref.clone()),
-                ("consent_record_ref".into(), a.consent_record_ref.clone()),
-                (
-                    "processor_contract_ref".into(),
-                    a.processor_contract_ref.clone(),
-                ),
-                (
-                    "retention_policy_ref".into(),
-                    a.retention_policy_ref.clone(),
-                ),
-                (
-                    "breach_occurred".into(),
-                    if a.breach_occurred {
-                        "on".into()
-                    } else {
-                        String::new()
-                    },
-                ),
-                ("breach_record_ref".into(), a.breach_record_ref.clone()),
-                (
-                    "security_description".into(),
-                    a.security_description.clone(),
-                ),
-                (
-                    "last_reviewed".into(),
-                    a.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
-                ),
-                (
-                    "next_review".into(),
-                    a.next_review.map(|d| d.to_string()).unwrap_or_default(),
-                ),
-            ];
-            for c in &a.special_conditions {
-                pairs.push(("special_conditions".into(), c.clone()));
-            }
-            for (j, s) in a.subjects.iter().enumerate() {
-                pairs.push((
-                    "subjects".into(),
-                    code(&subject_ids, s, format!("subjects[{j}]"))?,
-                ));
-            }
-            for (j, c) in a.data_categories.iter().enumerate() {
-                pairs.push((
-                    "data_categories".into(),
-                    code(&data_ids, c, format!("data_categories[{j}]"))?,
-                ));
-            }
-            for (j, m) in a.security_measures.iter().enumerate() {
-                pairs.push((
-                    "measures".into(),
-                    code(&measure_ids, m, format!("security_measures[{j}]"))?,
-                ));
-            }
-            for (j, p) in a.purposes.iter().enumerate() {
-                if p.description.trim().is_empty() {
-                    return Err(invalid(
-                        format!("{path}.purposes[{j}].description"),
-                        "describe the purpose",
-                    ));
-                }
-                pairs.push((format!("purposes[{j}].description"), p.description.clone()));
-                for b in &p.lawful_bases {
-                    pairs.push((format!("purposes[{j}].bases"), b.clone()));
-                }
-                pairs.push((
-                    format!("purposes[{j}].legitimate_interest"),
-                    p.legitimate_interest.clone(),
-                ));
-                pairs.push((
-                    format!("purposes[{j}].balancing_test_ref"),
-                    p.balancing_test_ref.clone(),
-                ));
-            }
-            for (j, x) in a.joint_controllers.iter().enumerate() {
-                pairs.push((
-                    format!("joint_controllers[{j}].party_id"),
-                    party(&x.party, format!("joint_controllers[{j}].party"))?,
-                ));
-                pairs.push((
-                    format!("joint_controllers[{j}].responsibilities"),
-                    x.responsibilities.clone(),
-                ));
-            }
-            for (j, x) in a.controllers.iter().enumerate() {
-                pairs.push((
-                    format!("controllers[{j}].party_id"),
-                    party(&x.party, format!("controllers[{j}].party"))?,
-                ));
-                pairs.push((
-                    format!("controllers[{j}].processing_categories"),
-                    x.processing_categories.clone(),
-                ));
-            }
-            for (j, x) in a.recipients.iter().enumerate() {
-                pairs.push((
-                    format!("recipients[{j}].party_id"),
-                    party(&x.party, format!("recipients[{j}].party"))?,
-                ));
-                pairs.push((
-                    format!("recipients[{j}].data_received"),
-                    x.data_received.clone(),
-                ));
-                pairs.push((format!("recipients[{j}].reason"), x.reason.clone()));
-            }
-            for (j, t) in a.transfers.iter().enumerate() {
-                pairs.push((
-                    format!("transfers[{j}].country"),
-                    t.country.clone().unwrap_or_default(),
-                ));
-                pairs.push((
-                    format!("transfers[{j}].organisation"),
-                    t.international_organisation.clone(),
-                ));
-                if let Some(p) = &t.party {
-                    pairs.push((
-                        format!("transfers[{j}].party_id"),
-                        party(p, format!("transfers[{j}].party"))?,
-                    ));
-                }
-                pairs.push((format!("transfers[{j}].mechanism"), t.mechanism.clone()));
-                pairs.push((format!("transfers[{j}].safeguards"), t.safeguards.clone()));
-            }
-            for (j, r) in a.retention.iter().enumerate() {
-                pairs.push((
-                    format!("retention[{j}].data_category_id"),
-                    code(
-                        &data_ids,
-                        &r.data_category,
-                        format!("retention[{j}].data_category"),
-                    )?,
-                ));
-                pairs.push((
-                    format!("retention[{j}].period_value"),
-                    r.period_value.map(|v| v.to_string()).unwrap_or_default(),
-                ));
-                pairs.push((
-                    format!("retention[{j}].period_unit"),
-                    r.period_unit.clone().unwrap_or_default(),
-                ));
-                pairs.push((format!("retention[{j}].criterion"), r.criterion.clone()));
-                pairs.push((format!("retention[{j}].start_event"), r.start_event.clone()));
-                pairs.push((
-                    format!("retention[{j}].legal_reference"),
-                    r.legal_reference.clone(),
-                ));
-            }
-            let form = ActivityForm::from_pairs(&pairs);
-            drafts.push(form.parse(&choices).map_err(|e| first_error(&path, &e))?);
-        }
-        // Every activity was checked above (references included): written in batches.
-        let batch: Vec<NewActivity<'_>> = drafts
-            .iter()
-            .zip(&doc.activities)
-            .map(|(draft, a)| NewActivity {
-                draft,
-                created_at: a.created_at,
-                updated_at: a.updated_at,
-            })
-            .collect();
-        activity_store::insert_many_unaudited(conn, &batch)
-            .map_err(|e| store_field(e, "$.activities"))?;
-        let summary = ImportSummary {
-            organisations: org_ids.len(),
-            parties: party_ids.len(),
-            activities: doc.activities.len(),
-        };
+        let summary = super::bulk_load(conn, |conn| load(conn, doc))?;
         let label = format!(
             "{} organisations, {} parties, {} activities",
             summary.organisations, summary.parties, summary.activities
@@ -551,6 +155,407 @@ pub fn import(
         Ok(summary)
     })?;
     super::analyze_after_bulk_load(conn)?;
+    Ok(summary)
+}
+
+/// Writes the document into the emptied register; inside the transaction of [`import`].
+fn load(conn: &mut DbConnection, doc: &RegisterDocument) -> Result<ImportSummary, ImportError> {
+    // The catalogues seeded at start give way to the document's.
+    diesel::delete(data_categories::table).execute(conn)?;
+    diesel::delete(subject_categories::table).execute(conn)?;
+    diesel::delete(security_measures::table).execute(conn)?;
+    let mut data_ids = HashMap::new();
+    for (i, e) in doc.catalogues.data_categories.iter().enumerate() {
+        let path = format!("$.catalogues.data_categories[{i}]");
+        let sensitivity = Sensitivity::from_code(&e.sensitivity).ok_or_else(|| {
+            invalid(
+                format!("{path}.sensitivity"),
+                format!("unknown sensitivity `{}`", e.sensitivity),
+            )
+        })?;
+        let draft = catalogue_draft(&path, &e.code, &e.label, &e.article, &e.description)?;
+        let draft = CatalogueDraft {
+            sensitivity,
+            ..draft
+        };
+        let id = insert_entry(conn, CatalogueKind::DataCategories, &draft, e.seeded, &path)?;
+        if data_ids.insert(e.code.clone(), id).is_some() {
+            return Err(invalid(
+                format!("{path}.code"),
+                format!("duplicate code `{}`", e.code),
+            ));
+        }
+    }
+    let mut subject_ids = HashMap::new();
+    for (i, e) in doc.catalogues.subject_categories.iter().enumerate() {
+        let path = format!("$.catalogues.subject_categories[{i}]");
+        let draft = catalogue_draft(&path, &e.code, &e.label, "", &e.description)?;
+        let draft = CatalogueDraft {
+            vulnerable: e.vulnerable,
+            ..draft
+        };
+        let id = insert_entry(
+            conn,
+            CatalogueKind::SubjectCategories,
+            &draft,
+            e.seeded,
+            &path,
+        )?;
+        if subject_ids.insert(e.code.clone(), id).is_some() {
+            return Err(invalid(
+                format!("{path}.code"),
+                format!("duplicate code `{}`", e.code),
+            ));
+        }
+    }
+    let mut measure_ids = HashMap::new();
+    for (i, e) in doc.catalogues.security_measures.iter().enumerate() {
+        let path = format!("$.catalogues.security_measures[{i}]");
+        let kind = MeasureKind::from_code(&e.kind)
+            .ok_or_else(|| invalid(format!("{path}.kind"), format!("unknown kind `{}`", e.kind)))?;
+        let family = MeasureFamily::from_code(&e.family).ok_or_else(|| {
+            invalid(
+                format!("{path}.family"),
+                format!("unknown family `{}`", e.family),
+            )
+        })?;
+        let draft = catalogue_draft(&path, &e.code, &e.label, &e.article, &e.description)?;
+        let draft = CatalogueDraft {
+            kind,
+            family,
+            ..draft
+        };
+        let id = insert_entry(
+            conn,
+            CatalogueKind::SecurityMeasures,
+            &draft,
+            e.seeded,
+            &path,
+        )?;
+        if measure_ids.insert(e.code.clone(), id).is_some() {
+            return Err(invalid(
+                format!("{path}.code"),
+                format!("duplicate code `{}`", e.code),
+            ));
+        }
+    }
+
+    let mut org_ids = HashMap::new();
+    for (i, o) in doc.organisations.iter().enumerate() {
+        let path = format!("$.organisations[{i}]");
+        let form = OrganisationForm {
+            name: o.name.clone(),
+            legal_address: o.legal_address.clone(),
+            email: o.email.clone(),
+            phone: o.phone.clone(),
+            registration_number: o.registration_number.clone(),
+            country: o.country.clone(),
+            representative: o.representative.clone(),
+            dpo: o.dpo.clone(),
+            supervisory_authority: o.supervisory_authority.clone(),
+            review_interval_months: o.review_interval_months.to_string(),
+            version: String::new(),
+        };
+        let draft = form.parse().map_err(|e| first_error(&path, &e))?;
+        if org_ids.contains_key(&o.name) {
+            return Err(invalid(
+                format!("{path}.name"),
+                format!("duplicate organisation `{}`", o.name),
+            ));
+        }
+        let id = super::organisations::insert_unaudited(conn, &draft)
+            .map_err(|e| store_field(e, &path))?;
+        diesel::update(organisations::table.find(id.0))
+            .set((
+                organisations::created_at.eq(o.created_at),
+                organisations::updated_at.eq(o.updated_at),
+            ))
+            .execute(conn)?;
+        org_ids.insert(o.name.clone(), id.0);
+    }
+
+    let mut party_ids = HashMap::new();
+    for (i, p) in doc.parties.iter().enumerate() {
+        let path = format!("$.parties[{i}]");
+        let form = PartyForm {
+            name: p.name.clone(),
+            kind: p.kind.clone(),
+            country: p.country.clone(),
+            contact: p.contact.clone(),
+            address: p.address.clone(),
+            contract_reference: p.contract_reference.clone(),
+            contract_date: p.contract_date.map(|d| d.to_string()).unwrap_or_default(),
+            notes: p.notes.clone(),
+            version: String::new(),
+        };
+        let draft = form.parse().map_err(|e| first_error(&path, &e))?;
+        if party_ids.contains_key(&p.name) {
+            return Err(invalid(
+                format!("{path}.name"),
+                format!("duplicate party `{}`", p.name),
+            ));
+        }
+        let id =
+            super::parties::insert_unaudited(conn, &draft).map_err(|e| store_field(e, &path))?;
+        diesel::update(parties::table.find(id.0))
+            .set((
+                parties::created_at.eq(p.created_at),
+                parties::updated_at.eq(p.updated_at),
+            ))
+            .execute(conn)?;
+        party_ids.insert(p.name.clone(), id.0);
+    }
+
+    let choices = activity_store::choices(conn)?;
+    let mut seen = HashSet::new();
+    let mut drafts = Vec::with_capacity(doc.activities.len());
+    for (i, a) in doc.activities.iter().enumerate() {
+        let path = format!("$.activities[{i}]");
+        let org = org_ids.get(&a.organisation).ok_or_else(|| {
+            invalid(
+                format!("{path}.organisation"),
+                format!("no organisation named `{}` in the document", a.organisation),
+            )
+        })?;
+        if a.reference.trim().is_empty() {
+            return Err(invalid(
+                format!("{path}.reference"),
+                "every activity needs its reference",
+            ));
+        }
+        if !seen.insert((*org, a.reference.clone())) {
+            return Err(invalid(
+                format!("{path}.reference"),
+                format!(
+                    "duplicate reference `{}` in organisation `{}`",
+                    a.reference, a.organisation
+                ),
+            ));
+        }
+        let party = |name: &str, field: String| -> Result<String, ImportError> {
+            party_ids.get(name).map(|id| id.to_string()).ok_or_else(|| {
+                invalid(
+                    format!("{path}.{field}"),
+                    format!("no party named `{name}` in the document"),
+                )
+            })
+        };
+        let code = |map: &HashMap<String, i64>,
+                    code: &str,
+                    field: String|
+         -> Result<String, ImportError> {
+            map.get(code).map(|id| id.to_string()).ok_or_else(|| {
+                invalid(
+                    format!("{path}.{field}"),
+                    format!("no catalogue entry with code `{code}`"),
+                )
+            })
+        };
+        let mut pairs: Vec<(String, String)> = vec![
+            ("organisation_id".into(), org.to_string()),
+            ("role".into(), a.role.clone()),
+            ("reference".into(), a.reference.clone()),
+            ("name".into(), a.name.clone()),
+            ("description".into(), a.description.clone()),
+            ("business_function".into(), a.business_function.clone()),
+            ("owner".into(), a.owner.clone()),
+            ("status".into(), a.status.clone()),
+            (
+                "special_legal_reference".into(),
+                a.special_legal_reference.clone(),
+            ),
+            (
+                "criminal_basis".into(),
+                a.criminal_basis.clone().unwrap_or_default(),
+            ),
+            (
+                "criminal_legal_reference".into(),
+                a.criminal_legal_reference.clone(),
+            ),
+            ("data_source".into(), a.data_source.clone()),
+            ("systems".into(), a.systems.clone()),
+            ("data_location".into(), a.data_location.clone()),
+            (
+                "automated_decision".into(),
+                if a.automated_decision {
+                    "on".into()
+                } else {
+                    String::new()
+                },
+            ),
+            (
+                "automated_decision_description".into(),
+                a.automated_decision_description.clone(),
+            ),
+            ("dpia_required".into(), a.dpia_required.clone()),
+            ("dpia_status".into(), a.dpia_status.clone()),
+            ("dpia_reference".into(), a.dpia_reference.clone()),
+            ("privacy_notice_ref".into(), a.privacy_notice_ref.clone()),
+            ("consent_record_ref".into(), a.consent_record_ref.clone()),
+            (
+                "processor_contract_ref".into(),
+                a.processor_contract_ref.clone(),
+            ),
+            (
+                "retention_policy_ref".into(),
+                a.retention_policy_ref.clone(),
+            ),
+            (
+                "breach_occurred".into(),
+                if a.breach_occurred {
+                    "on".into()
+                } else {
+                    String::new()
+                },
+            ),
+            ("breach_record_ref".into(), a.breach_record_ref.clone()),
+            (
+                "security_description".into(),
+                a.security_description.clone(),
+            ),
+            (
+                "last_reviewed".into(),
+                a.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+            (
+                "next_review".into(),
+                a.next_review.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+        ];
+        for c in &a.special_conditions {
+            pairs.push(("special_conditions".into(), c.clone()));
+        }
+        for (j, s) in a.subjects.iter().enumerate() {
+            pairs.push((
+                "subjects".into(),
+                code(&subject_ids, s, format!("subjects[{j}]"))?,
+            ));
+        }
+        for (j, c) in a.data_categories.iter().enumerate() {
+            pairs.push((
+                "data_categories".into(),
+                code(&data_ids, c, format!("data_categories[{j}]"))?,
+            ));
+        }
+        for (j, m) in a.security_measures.iter().enumerate() {
+            pairs.push((
+                "measures".into(),
+                code(&measure_ids, m, format!("security_measures[{j}]"))?,
+            ));
+        }
+        for (j, p) in a.purposes.iter().enumerate() {
+            if p.description.trim().is_empty() {
+                return Err(invalid(
+                    format!("{path}.purposes[{j}].description"),
+                    "describe the purpose",
+                ));
+            }
+            pairs.push((format!("purposes[{j}].description"), p.description.clone()));
+            for b in &p.lawful_bases {
+                pairs.push((format!("purposes[{j}].bases"), b.clone()));
+            }
+            pairs.push((
+                format!("purposes[{j}].legitimate_interest"),
+                p.legitimate_interest.clone(),
+            ));
+            pairs.push((
+                format!("purposes[{j}].balancing_test_ref"),
+                p.balancing_test_ref.clone(),
+            ));
+        }
+        for (j, x) in a.joint_controllers.iter().enumerate() {
+            pairs.push((
+                format!("joint_controllers[{j}].party_id"),
+                party(&x.party, format!("joint_controllers[{j}].party"))?,
+            ));
+            pairs.push((
+                format!("joint_controllers[{j}].responsibilities"),
+                x.responsibilities.clone(),
+            ));
+        }
+        for (j, x) in a.controllers.iter().enumerate() {
+            pairs.push((
+                format!("controllers[{j}].party_id"),
+                party(&x.party, format!("controllers[{j}].party"))?,
+            ));
+            pairs.push((
+                format!("controllers[{j}].processing_categories"),
+                x.processing_categories.clone(),
+            ));
+        }
+        for (j, x) in a.recipients.iter().enumerate() {
+            pairs.push((
+                format!("recipients[{j}].party_id"),
+                party(&x.party, format!("recipients[{j}].party"))?,
+            ));
+            pairs.push((
+                format!("recipients[{j}].data_received"),
+                x.data_received.clone(),
+            ));
+            pairs.push((format!("recipients[{j}].reason"), x.reason.clone()));
+        }
+        for (j, t) in a.transfers.iter().enumerate() {
+            pairs.push((
+                format!("transfers[{j}].country"),
+                t.country.clone().unwrap_or_default(),
+            ));
+            pairs.push((
+                format!("transfers[{j}].organisation"),
+                t.international_organisation.clone(),
+            ));
+            if let Some(p) = &t.party {
+                pairs.push((
+                    format!("transfers[{j}].party_id"),
+                    party(p, format!("transfers[{j}].party"))?,
+                ));
+            }
+            pairs.push((format!("transfers[{j}].mechanism"), t.mechanism.clone()));
+            pairs.push((format!("transfers[{j}].safeguards"), t.safeguards.clone()));
+        }
+        for (j, r) in a.retention.iter().enumerate() {
+            pairs.push((
+                format!("retention[{j}].data_category_id"),
+                code(
+                    &data_ids,
+                    &r.data_category,
+                    format!("retention[{j}].data_category"),
+                )?,
+            ));
+            pairs.push((
+                format!("retention[{j}].period_value"),
+                r.period_value.map(|v| v.to_string()).unwrap_or_default(),
+            ));
+            pairs.push((
+                format!("retention[{j}].period_unit"),
+                r.period_unit.clone().unwrap_or_default(),
+            ));
+            pairs.push((format!("retention[{j}].criterion"), r.criterion.clone()));
+            pairs.push((format!("retention[{j}].start_event"), r.start_event.clone()));
+            pairs.push((
+                format!("retention[{j}].legal_reference"),
+                r.legal_reference.clone(),
+            ));
+        }
+        let form = ActivityForm::from_pairs(&pairs);
+        drafts.push(form.parse(&choices).map_err(|e| first_error(&path, &e))?);
+    }
+    // Every activity was checked above (references included): written in batches.
+    let batch: Vec<NewActivity<'_>> = drafts
+        .iter()
+        .zip(&doc.activities)
+        .map(|(draft, a)| NewActivity {
+            draft,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        })
+        .collect();
+    activity_store::insert_many_unaudited(conn, &batch)
+        .map_err(|e| store_field(e, "$.activities"))?;
+    let summary = ImportSummary {
+        organisations: org_ids.len(),
+        parties: party_ids.len(),
+        activities: doc.activities.len(),
+    };
     Ok(summary)
 }
 

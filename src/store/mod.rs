@@ -255,6 +255,89 @@ fn analyze_sqlite(conn: &mut DbConnection) -> StoreResult<()> {
     Ok(())
 }
 
+/// The tables a bulk load (import, synthetic register) writes.
+const BULK_TABLES: &[&str] = &[
+    "organisations",
+    "parties",
+    "data_categories",
+    "subject_categories",
+    "security_measures",
+    "activities",
+    "purposes",
+    "purpose_bases",
+    "activity_special_conditions",
+    "activity_subjects",
+    "activity_data_categories",
+    "activity_measures",
+    "joint_controllers",
+    "represented_controllers",
+    "recipients",
+    "transfers",
+    "retention_rules",
+];
+
+/// A foreign key taken off for a bulk load, to be put back as it was.
+#[derive(diesel::QueryableByName)]
+struct ForeignKey {
+    /// `regclass` text: already quoted (and qualified) where PostgreSQL needs it.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    constraint_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    definition: String,
+}
+
+/// Runs a bulk load inside the caller's transaction. On PostgreSQL the foreign keys of the
+/// loaded tables are dropped first and added back afterwards, each checked once over the whole
+/// table, as `pg_restore` does: otherwise every child row runs its own check (a `SELECT ... FOR
+/// KEY SHARE` on its parent), most of an import's time. Added back before the transaction
+/// commits, so a load that breaks a reference fails and leaves nothing; other connections wait
+/// for the tables meanwhile. SQLite checks references cheaply and runs the load as it is.
+pub fn bulk_load<T, E>(
+    conn: &mut DbConnection,
+    load: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::RunQueryDsl;
+    let DbConnection::Pg(pg) = conn else {
+        return load(conn);
+    };
+    let keys: Vec<ForeignKey> = diesel::sql_query(
+        "SELECT c.conrelid::regclass::text AS table_name, c.conname::text AS constraint_name, \
+                pg_get_constraintdef(c.oid) AS definition \
+         FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid \
+         WHERE c.contype = 'f' AND t.relname = ANY($1) AND pg_table_is_visible(t.oid) \
+         ORDER BY 1, 2",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(BULK_TABLES)
+    .load(pg)?;
+    for k in &keys {
+        conn.batch_execute(&format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            k.table_name,
+            quote_ident(&k.constraint_name)
+        ))?;
+    }
+    let out = load(conn)?;
+    for k in &keys {
+        conn.batch_execute(&format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} {}",
+            k.table_name,
+            quote_ident(&k.constraint_name),
+            k.definition
+        ))?;
+    }
+    Ok(out)
+}
+
+/// A PostgreSQL identifier, quoted.
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 /// Applies every pending migration of the connection's backend.
 pub fn migrate(conn: &mut DbConnection) -> Result<(), OpenError> {
     let result = match conn {

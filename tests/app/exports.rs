@@ -347,6 +347,42 @@ async fn json_export_import_export_is_exact() {
         "import refuses a database that is not empty"
     );
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+
+    // The import takes the foreign keys off on PostgreSQL for the load: they are back.
+    let pool = ropa::store::open(&target, 1).expect("open the imported database");
+    let mut conn = pool.get().expect("conn");
+    {
+        use diesel::RunQueryDsl;
+        for sql in [
+            "INSERT INTO activity_subjects (activity_id, subject_category_id) VALUES (999999, 1)",
+            "INSERT INTO recipients (activity_id, party_id, position, data_received, reason) \
+             SELECT id, 999999, 99, '', '' FROM activities LIMIT 1",
+            "INSERT INTO activities (organisation_id, role, reference, name, description, \
+             business_function, owner, status, criminal_legal_reference, \
+             special_legal_reference, data_source, systems, data_location, automated_decision, \
+             automated_decision_description, dpia_required, dpia_status, dpia_reference, \
+             privacy_notice_ref, consent_record_ref, processor_contract_ref, \
+             retention_policy_ref, breach_occurred, breach_record_ref, security_description, \
+             search_text, version, created_at, updated_at) \
+             SELECT 999999, role, 'X-1', name, description, business_function, owner, status, \
+             criminal_legal_reference, special_legal_reference, data_source, systems, \
+             data_location, automated_decision, automated_decision_description, dpia_required, \
+             dpia_status, dpia_reference, privacy_notice_ref, consent_record_ref, \
+             processor_contract_ref, retention_policy_ref, breach_occurred, breach_record_ref, \
+             security_description, search_text, version, created_at, updated_at \
+             FROM activities LIMIT 1",
+        ] {
+            let err = diesel::sql_query(sql)
+                .execute(&mut conn)
+                .expect_err("a row that points nowhere is refused");
+            assert!(
+                err.to_string().to_lowercase().contains("foreign key"),
+                "{sql}: {err}"
+            );
+        }
+    }
+    drop(conn);
+    drop(pool);
     drop_pg(pg);
 }
 
