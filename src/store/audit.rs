@@ -270,30 +270,39 @@ pub struct AuditFilter {
 
 /// Entries matching a filter, newest first, and how many match in all.
 pub fn list(conn: &mut DbConnection, f: &AuditFilter) -> StoreResult<(Vec<AuditRow>, i64)> {
-    let build = || {
-        let mut q = audit_log::table.into_boxed::<<DbConnection as diesel::Connection>::Backend>();
-        if let Some(t) = &f.entity_type {
-            q = q.filter(audit_log::entity_type.eq(t.clone()));
-        }
-        if let Some(id) = f.entity_id {
-            q = q.filter(audit_log::entity_id.eq(id));
-        }
-        if let Some(a) = &f.action {
-            q = q.filter(audit_log::action.eq(a.clone()));
-        }
-        if let Some(u) = &f.user {
-            q = q.filter(audit_log::user_email.like(format!("%{}%", u.replace(['%', '_'], ""))));
-        }
-        q
-    };
-    let total = build().count().get_result(conn)?;
-    let rows = build()
+    let total = filtered(f).count().get_result(conn)?;
+    Ok((latest(conn, f)?, total))
+}
+
+/// The newest entries matching a filter (`limit` and `offset` apply), without counting them
+/// all: an activity's history on its page.
+pub fn latest(conn: &mut DbConnection, f: &AuditFilter) -> StoreResult<Vec<AuditRow>> {
+    Ok(filtered(f)
         .order(audit_log::seq.desc())
         .limit(f.limit.clamp(1, 100_000))
         .offset(f.offset.max(0))
         .select(AuditRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+        .load(conn)?)
+}
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+
+/// The entries matching a filter.
+fn filtered(f: &AuditFilter) -> diesel::dsl::IntoBoxed<'static, audit_log::table, Backend> {
+    let mut q = audit_log::table.into_boxed::<Backend>();
+    if let Some(t) = &f.entity_type {
+        q = q.filter(audit_log::entity_type.eq(t.clone()));
+    }
+    if let Some(id) = f.entity_id {
+        q = q.filter(audit_log::entity_id.eq(id));
+    }
+    if let Some(a) = &f.action {
+        q = q.filter(audit_log::action.eq(a.clone()));
+    }
+    if let Some(u) = &f.user {
+        q = q.filter(audit_log::user_email.like(format!("%{}%", u.replace(['%', '_'], ""))));
+    }
+    q
 }
 
 /// The outcome of walking the chain.

@@ -413,12 +413,14 @@ pub fn session_user(
     idle: Duration,
 ) -> StoreResult<Option<User>> {
     let hash = token_hash(token);
-    let row: Option<(i64, NaiveDateTime)> = sessions::table
+    // The session and its user in one statement: this runs before every page.
+    let row: Option<(NaiveDateTime, UserRow)> = sessions::table
+        .inner_join(users::table)
         .filter(sessions::token_hash.eq(&hash))
-        .select((sessions::user_id, sessions::last_seen_at))
+        .select((sessions::last_seen_at, user_cols!()))
         .first(conn)
         .optional()?;
-    let Some((user_id, last_seen)) = row else {
+    let Some((last_seen, user)) = row else {
         return Ok(None);
     };
     let at = now();
@@ -431,7 +433,7 @@ pub fn session_user(
             .set(sessions::last_seen_at.eq(at))
             .execute(conn)?;
     }
-    let user = get(conn, user_id)?;
+    let user = from_row(user);
     Ok(user.active.then_some(user))
 }
 

@@ -313,7 +313,7 @@ pub async fn show(
                 limit: 20,
                 ..Default::default()
             };
-            crate::store::audit::list(c, &f)?.0
+            crate::store::audit::latest(c, &f)?
         } else {
             Vec::new()
         };
