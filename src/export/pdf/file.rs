@@ -63,7 +63,13 @@ impl GlyphUse {
                 used.resize(slot + 1, None);
             }
             if used[slot].is_none() {
-                used[slot] = Some(c);
+                // Characters the font lacks all share the missing-glyph box: it is extracted
+                // as the replacement character, not as whichever of them came first.
+                used[slot] = Some(if gid == 0 {
+                    char::REPLACEMENT_CHARACTER
+                } else {
+                    c
+                });
             }
         }
     }

@@ -690,6 +690,7 @@ impl<'a, 's> Flow<'a, 's> {
         if self.current.is_none() {
             self.new_page();
         }
+        // `new_page` always leaves a current page: the fallback is never built.
         self.current
             .get_or_insert_with(|| PageBuf::new(String::new(), true))
     }
@@ -2604,6 +2605,17 @@ mod tests {
         );
         let under_second = &body[body.find("SecondClientAG").expect("group")..];
         assert!(under_second.contains("PA-002"));
+    }
+
+    #[test]
+    fn characters_the_font_lacks_extract_as_the_replacement_character() {
+        // DejaVu Sans has no CJK: both characters are drawn as the missing-glyph box, and
+        // neither may be extracted as the other (or as any other character).
+        let org = organisation(1, "Acme 中国 Ltd");
+        let pdf = controller_pdf(&record(Role::Controller, vec![org], Vec::new())).expect("pdf");
+        let text = pages(&pdf).concat();
+        assert!(text.contains("Acme \u{FFFD}\u{FFFD} Ltd"), "{text}");
+        assert!(!text.contains('中') && !text.contains('国'));
     }
 
     #[test]
