@@ -1,10 +1,11 @@
 //! PDF rendering of a record: the document a supervisory authority receives under Art. 30(4).
 //!
-//! A small flow-layout engine over printpdf's page operations. Text is wrapped with the advance
-//! widths of the embedded DejaVu Sans faces (looked up in a table built once per process), table
-//! rows split across pages and a continued table repeats its header row. The body is laid out
-//! first, so the table of contents can print the page of every entry; the footer ("Page N of M")
-//! is drawn once every page exists.
+//! A small flow-layout engine. Text is wrapped with the advance widths of the embedded DejaVu
+//! Sans faces (parsed by printpdf, looked up in a table built once per process), table rows
+//! split across pages and a continued table repeats its header row. The layout runs twice: a
+//! counting pass ([`plan`]) that draws nothing, so the table of contents can print the page of
+//! every entry and each footer its "Page N of M"; then the writing pass ([`write_planned`]),
+//! which hands each finished page to `file` to be written out at once.
 
 mod file;
 
