@@ -8,10 +8,10 @@ pub mod audit;
 pub mod catalogues;
 pub mod connection;
 pub mod import;
-pub mod list_cache;
 pub mod organisations;
 pub mod parties;
 pub mod records;
+pub mod revision_cache;
 pub mod schema;
 pub mod users;
 

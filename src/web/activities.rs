@@ -237,7 +237,7 @@ pub async fn list(
     let query = query.into_inner();
     let filter = parse_filter(&query)?;
     let f = filter.clone();
-    let cache = state.list_cache.clone();
+    let cache = state.cache.clone();
     let (page, choices) = db(&state, move |c| cache.search_with_choices(c, &f)).await?;
     let status_value = query
         .iter()

@@ -8,8 +8,6 @@ use super::errors::AppError;
 use super::page::{db, ok, Layout};
 use super::AppState;
 use crate::domain::user::Permission;
-use crate::store::activities as activity_store;
-use crate::store::organisations;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -38,30 +36,29 @@ pub async fn index(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::Read)?;
     let today = chrono::Utc::now().date_naive();
-    let page = db(&state, move |c| {
-        let orgs = organisations::list(c)?.len();
-        let counts = activity_store::status_counts(c)?;
-        let count = |s: &str| {
-            counts
-                .iter()
-                .find(|(k, _)| k == s)
-                .map(|(_, n)| *n)
-                .unwrap_or(0)
-        };
-        let incomplete = activity_store::incomplete_count(c)?;
-        let reviews_due = activity_store::reviews_due(c, today + chrono::Days::new(30), 10)?;
-        Ok(HomePage {
-            layout: Layout::default(),
-            organisations: orgs,
-            draft: count("draft"),
-            active: count("active"),
-            retired: count("retired"),
-            incomplete,
-            reviews_due,
-            today,
-        })
+    let cache = state.cache.clone();
+    let summary = db(&state, move |c| {
+        cache.summary(c, today + chrono::Days::new(30))
     })
     .await?;
+    let count = |s: &str| {
+        summary
+            .statuses
+            .iter()
+            .find(|(k, _)| k == s)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    let page = HomePage {
+        layout: Layout::default(),
+        organisations: summary.organisations,
+        draft: count("draft"),
+        active: count("active"),
+        retired: count("retired"),
+        incomplete: summary.incomplete,
+        reviews_due: summary.reviews_due.clone(),
+        today,
+    };
     ok(&HomePage { layout, ..page })
 }
 

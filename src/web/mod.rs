@@ -34,8 +34,8 @@ pub struct AppState {
     pub pool: Pool,
     /// Session and cookie settings.
     pub settings: crate::config::WebSettings,
-    /// The list's counts and choices, kept while the register is unchanged.
-    pub list_cache: std::sync::Arc<crate::store::list_cache::ListCache>,
+    /// What the list and the start page read, kept while the register is unchanged.
+    pub cache: std::sync::Arc<crate::store::revision_cache::RevisionCache>,
 }
 
 /// Every route of the application.
@@ -181,7 +181,7 @@ pub fn server(
     let state = web::Data::new(AppState {
         pool,
         settings,
-        list_cache: Default::default(),
+        cache: Default::default(),
     });
     let mut server = HttpServer::new(move || {
         App::new()

@@ -1,5 +1,6 @@
-//! What the activities list reads on every request and that changes only when the register
-//! does: the number of activities matching a filter and the choices of the filter form.
+//! What the activities list and the start page read on every request and that changes only
+//! when the register does: the number of activities matching a filter, the choices of the
+//! filter form, and the start page's figures.
 //!
 //! Every change to the register is written with an audit entry in the same transaction
 //! (`audit::write`), so the audit trail's sequence number is the register's revision: one
@@ -11,19 +12,20 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::activities::{self, ActivityFilter, ActivitySummary, Page};
 use super::schema::audit_head;
-use super::{DbConnection, StoreResult};
+use super::{organisations, DbConnection, StoreResult};
 use crate::domain::activity::Choices;
 
 /// Distinct filters whose counts are kept at once; more clear the map.
 const MAX_COUNTS: usize = 1_000;
 
-/// Counts and choices kept for one revision of the register.
+/// Counts, choices and the start page's figures kept for one revision of the register.
 #[derive(Default)]
-pub struct ListCache {
+pub struct RevisionCache {
     state: Mutex<State>,
 }
 
@@ -32,6 +34,22 @@ struct State {
     revision: Option<i64>,
     counts: HashMap<String, i64>,
     choices: Option<Choices>,
+    summary: Option<Summary>,
+}
+
+/// The start page's figures.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Number of organisations.
+    pub organisations: usize,
+    /// Number of activities per status code.
+    pub statuses: Vec<(String, i64)>,
+    /// Current activities with mandatory elements missing.
+    pub incomplete: usize,
+    /// Activities due for review by `due_by` (not retired), soonest first, at most ten.
+    pub reviews_due: Vec<(i64, String, String, NaiveDate)>,
+    /// The date the reviews were selected for.
+    pub due_by: NaiveDate,
 }
 
 /// The register's revision: the sequence number of its last audit entry.
@@ -58,7 +76,7 @@ fn count_key(f: &ActivityFilter) -> String {
     )
 }
 
-impl ListCache {
+impl RevisionCache {
     /// An empty cache.
     pub fn new() -> Self {
         Self::default()
@@ -77,6 +95,7 @@ impl ListCache {
             state.revision = Some(revision);
             state.counts.clear();
             state.choices = None;
+            state.summary = None;
         }
     }
 
@@ -121,5 +140,29 @@ impl ListCache {
         };
         let page = activities::search_counted(conn, f, total)?;
         Ok((page, choices))
+    }
+
+    /// The start page's figures, with the reviews due by `due_by`; read again only if the
+    /// register changed (or the date moved on) since they were kept.
+    pub fn summary(&self, conn: &mut DbConnection, due_by: NaiveDate) -> StoreResult<Summary> {
+        let revision = revision(conn)?;
+        self.at(revision);
+        if let Some(kept) = self.state().summary.clone() {
+            if kept.due_by == due_by {
+                return Ok(kept);
+            }
+        }
+        let summary = Summary {
+            organisations: organisations::list(conn)?.len(),
+            statuses: activities::status_counts(conn)?,
+            incomplete: activities::incomplete_count(conn)?,
+            reviews_due: activities::reviews_due(conn, due_by, 10)?,
+            due_by,
+        };
+        let mut state = self.state();
+        if state.revision == Some(revision) {
+            state.summary = Some(summary.clone());
+        }
+        Ok(summary)
     }
 }
