@@ -2072,24 +2072,16 @@ where
         .collect())
 }
 
-/// Grouped counts per activity of one child table: only for `ids`, or over the whole table.
+/// Grouped counts per activity of one child table, for the activities `ids`.
 macro_rules! counts {
     ($conn:expr, $table:ident, $ids:expr) => {
-        match $ids {
-            Some(ids) => count_by_activity(
-                $conn,
-                $table::table
-                    .filter($table::activity_id.eq_any(ids.to_vec()))
-                    .group_by($table::activity_id)
-                    .select(($table::activity_id, diesel::dsl::count_star())),
-            )?,
-            None => count_by_activity(
-                $conn,
-                $table::table
-                    .group_by($table::activity_id)
-                    .select(($table::activity_id, diesel::dsl::count_star())),
-            )?,
-        }
+        count_by_activity(
+            $conn,
+            $table::table
+                .filter($table::activity_id.eq_any($ids.to_vec()))
+                .group_by($table::activity_id)
+                .select(($table::activity_id, diesel::dsl::count_star())),
+        )?
     };
 }
 
@@ -2135,7 +2127,7 @@ pub fn refresh_gaps(conn: &mut DbConnection, scope: GapScope<'_>) -> StoreResult
                 activities::criminal_basis.is_not_null(),
             ))
             .load(conn)?;
-        let mut facts = facts_for(conn, chunk, true)?;
+        let mut facts = facts_for(conn, chunk)?;
         // One UPDATE per distinct set of gaps, not one per activity.
         let mut groups: BTreeMap<String, Vec<i64>> = BTreeMap::new();
         for (id, role, security, criminal) in rows {
@@ -2154,21 +2146,18 @@ pub fn refresh_gaps(conn: &mut DbConnection, scope: GapScope<'_>) -> StoreResult
     Ok(ids.len())
 }
 
-/// Completeness counts for a set of activities, with one grouped query per list. With `only`
-/// false the queries read the whole register instead of naming the ids, which is cheaper when
-/// `ids` is most of it (the start page).
-fn facts_for(conn: &mut DbConnection, ids: &[i64], only: bool) -> StoreResult<HashMap<i64, Facts>> {
+/// Completeness counts for a set of activities, with one grouped query per list.
+fn facts_for(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, Facts>> {
     let mut out: HashMap<i64, Facts> = ids.iter().map(|id| (*id, Facts::default())).collect();
     if ids.is_empty() {
         return Ok(out);
     }
-    let scope = only.then_some(ids);
-    let purposes_n = counts!(conn, purposes, scope);
-    let subjects_n = counts!(conn, activity_subjects, scope);
-    let recipients_n = counts!(conn, recipients, scope);
-    let measures_n = counts!(conn, activity_measures, scope);
-    let conditions_n = counts!(conn, activity_special_conditions, scope);
-    let controllers_n = counts!(conn, represented_controllers, scope);
+    let purposes_n = counts!(conn, purposes, ids);
+    let subjects_n = counts!(conn, activity_subjects, ids);
+    let recipients_n = counts!(conn, recipients, ids);
+    let measures_n = counts!(conn, activity_measures, ids);
+    let conditions_n = counts!(conn, activity_special_conditions, ids);
+    let controllers_n = counts!(conn, represented_controllers, ids);
     let categories = activity_data_categories::table
         .inner_join(data_categories::table)
         .select((
@@ -2176,24 +2165,18 @@ fn facts_for(conn: &mut DbConnection, ids: &[i64], only: bool) -> StoreResult<Ha
             data_categories::id,
             data_categories::sensitivity,
         ));
-    let categories: Vec<(i64, i64, String)> = match scope {
-        Some(ids) => categories
-            .filter(activity_data_categories::activity_id.eq_any(ids.to_vec()))
-            .load(conn)?,
-        None => categories.load(conn)?,
-    };
+    let categories: Vec<(i64, i64, String)> = categories
+        .filter(activity_data_categories::activity_id.eq_any(ids))
+        .load(conn)?;
     let retained = retention_rules::table.select((
         retention_rules::activity_id,
         retention_rules::data_category_id,
     ));
-    let retained: std::collections::HashSet<(i64, i64)> = match scope {
-        Some(ids) => retained
-            .filter(retention_rules::activity_id.eq_any(ids.to_vec()))
-            .load::<(i64, i64)>(conn)?,
-        None => retained.load::<(i64, i64)>(conn)?,
-    }
-    .into_iter()
-    .collect();
+    let retained: std::collections::HashSet<(i64, i64)> = retained
+        .filter(retention_rules::activity_id.eq_any(ids))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
     for (id, f) in out.iter_mut() {
         f.purposes = purposes_n.get(id).copied().unwrap_or(0);
         f.subjects = subjects_n.get(id).copied().unwrap_or(0);

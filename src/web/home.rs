@@ -56,7 +56,7 @@ pub async fn index(
         active: count("active"),
         retired: count("retired"),
         incomplete: summary.incomplete,
-        reviews_due: summary.reviews_due.clone(),
+        reviews_due: summary.reviews_due,
         today,
     };
     ok(&HomePage { layout, ..page })

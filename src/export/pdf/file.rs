@@ -510,8 +510,6 @@ pub(super) struct Layers {
     pub strokes: Content,
     /// Text.
     pub text: Content,
-    /// Whether anything was stroked.
-    pub stroked: bool,
 }
 
 impl Layers {
@@ -521,12 +519,12 @@ impl Layers {
             fills: Content::new(),
             strokes: Content::new(),
             text: Content::new(),
-            stroked: false,
         }
     }
 
     /// The page's content stream: the layers in order, with the stroke style set once.
     pub(super) fn into_content(self, rule: (f32, f32, f32)) -> Vec<u8> {
+        let stroked = self.strokes.len() > 0;
         let fills = self.fills.finish();
         let strokes = self.strokes.finish();
         let text = self.text.finish();
@@ -534,7 +532,7 @@ impl Layers {
         // Each layer's last operator has no line break after it: one is added between them.
         out.extend_from_slice(b"q\n");
         out.extend_from_slice(&fills);
-        if self.stroked {
+        if stroked {
             let mut style = Content::new();
             style
                 .set_stroke_rgb(rule.0, rule.1, rule.2)

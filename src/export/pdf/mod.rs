@@ -134,7 +134,6 @@ const FOOT: Style = Style::new(Face::Regular, 7.2, MUTED);
 
 /// Glyph ids and advance widths by code point (Basic Multilingual Plane), in font units.
 struct Metrics {
-    advances: Vec<u16>,
     glyphs: Vec<u16>,
     widths: Vec<u16>,
     notdef: u16,
@@ -144,14 +143,10 @@ struct Metrics {
 impl Metrics {
     fn of(font: &ParsedFont) -> Self {
         let notdef = font.get_glyph_width(0).unwrap_or(0);
-        let mut advances = vec![notdef; 0x1_0000];
         let mut glyphs = vec![0u16; 0x1_0000];
         let mut widths = Vec::new();
         for (&cp, &gid) in &font.codepoint_to_glyph {
             let width = font.get_glyph_width(gid).unwrap_or(notdef);
-            if let Some(slot) = advances.get_mut(cp as usize) {
-                *slot = width;
-            }
             if let Some(slot) = glyphs.get_mut(cp as usize) {
                 *slot = gid;
             }
@@ -162,7 +157,6 @@ impl Metrics {
             widths[g] = width;
         }
         Self {
-            advances,
             glyphs,
             widths,
             notdef,
@@ -186,12 +180,7 @@ impl Metrics {
     }
 
     fn units(&self, c: char) -> u32 {
-        u32::from(
-            self.advances
-                .get(c as usize)
-                .copied()
-                .unwrap_or(self.notdef),
-        )
+        u32::from(self.glyph_width(usize::from(self.glyph(c))))
     }
 
     fn str_units(&self, s: &str) -> u32 {
@@ -450,7 +439,6 @@ impl PageBuf {
         if self.dry {
             return;
         }
-        self.layers.stroked = true;
         self.layers.strokes.rect(x, y, w, h).stroke();
     }
 
