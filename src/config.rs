@@ -40,7 +40,13 @@ pub struct ServeConfig {
         default_value_t = false
     )]
     pub trust_proxy: bool,
+    /// Memory for rendered pages kept while the register is unchanged, in MB (0: none kept).
+    #[arg(long = "page-cache-mb", env = "ROPA_PAGE_CACHE_MB", default_value_t = 32, value_parser = clap::value_parser!(u32).range(0..=4096))]
+    pub page_cache_mb: u32,
 }
+
+/// The default memory for kept pages (`--page-cache-mb 32`).
+pub const DEFAULT_PAGE_CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// The web settings handlers need, resolved from [`ServeConfig`].
 #[derive(Debug, Clone)]
@@ -51,6 +57,8 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// Whether to believe forwarding headers for the client address.
     pub trust_proxy: bool,
+    /// Bytes of rendered pages kept per register revision (0: none kept).
+    pub page_cache_bytes: usize,
 }
 
 impl WebSettings {
@@ -65,6 +73,7 @@ impl WebSettings {
             session_idle: chrono::Duration::minutes(config.session_idle_minutes),
             secure_cookies,
             trust_proxy: config.trust_proxy,
+            page_cache_bytes: config.page_cache_mb as usize * 1024 * 1024,
         }
     }
 
@@ -74,6 +83,7 @@ impl WebSettings {
             session_idle: chrono::Duration::minutes(60),
             secure_cookies: false,
             trust_proxy: false,
+            page_cache_bytes: DEFAULT_PAGE_CACHE_BYTES,
         }
     }
 }

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::audit::{self, Actor, Change};
-use super::schema::{login_throttle, sessions, users};
+use super::schema::{audit_head, login_throttle, sessions, users};
 use super::{is_unique_violation, now, DbConnection, StoreError, StoreResult};
 use crate::domain::user::{Role as UserRole, UserDraft};
 
@@ -405,22 +405,34 @@ pub fn login(
     Ok(LoginOutcome::Success { user_id, token })
 }
 
-/// The active user of a session token, if the session exists and has not been idle too long.
-/// Refreshes the session's last-seen time at most once a minute.
+/// A live session: its user and the register's revision read with it.
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    /// The session's active user.
+    pub user: User,
+    /// The register's revision (sequence number of the last audit entry) when the session was
+    /// read: pages kept for this revision may be served without reading the register again.
+    pub revision: i64,
+}
+
+/// The active user of a session token, if the session exists and has not been idle too long,
+/// with the register's revision. Refreshes the session's last-seen time at most once a minute.
 pub fn session_user(
     conn: &mut DbConnection,
     token: &str,
     idle: Duration,
-) -> StoreResult<Option<User>> {
+) -> StoreResult<Option<LiveSession>> {
     let hash = token_hash(token);
-    // The session and its user in one statement: this runs before every page.
-    let row: Option<(NaiveDateTime, UserRow)> = sessions::table
+    // The session, its user and the register's revision in one statement: this runs before
+    // every page, and a page kept for the revision needs nothing more from the database.
+    let revision = audit_head::table.select(audit_head::seq).single_value();
+    let row: Option<(NaiveDateTime, UserRow, Option<i64>)> = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(&hash))
-        .select((sessions::last_seen_at, user_cols!()))
+        .select((sessions::last_seen_at, user_cols!(), revision))
         .first(conn)
         .optional()?;
-    let Some((last_seen, user)) = row else {
+    let Some((last_seen, user, revision)) = row else {
         return Ok(None);
     };
     let at = now();
@@ -434,7 +446,10 @@ pub fn session_user(
             .execute(conn)?;
     }
     let user = from_row(user);
-    Ok(user.active.then_some(user))
+    Ok(user.active.then_some(LiveSession {
+        user,
+        revision: revision.unwrap_or(0),
+    }))
 }
 
 /// Ends a session.

@@ -2,7 +2,7 @@
 //! nested lists, clone, retire and reactivate.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::auth::CurrentUser;
@@ -10,6 +10,7 @@ use super::errors::AppError;
 use super::page::{
     db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
 };
+use super::page_cache::kept_page;
 use super::AppState;
 use crate::domain::activity::{
     ActivityForm, Choices, DataCategoryChoice, MeasureChoice, PartyChoice, PurposeRow, RowList,
@@ -27,7 +28,7 @@ use crate::store::activities::{
     self as store, ActivityDetail, ActivityFilter, ActivitySummary, Page, SortKey, StatusFilter,
 };
 use crate::store::organisations::{self as org_store, Organisation};
-use crate::store::StoreError;
+use crate::store::{DbConnection, StoreError};
 
 const PER_PAGE: i64 = 50;
 
@@ -228,6 +229,7 @@ pub(crate) fn parse_filter(query: &[(String, String)]) -> Result<ActivityFilter,
 
 /// `GET /activities`.
 pub async fn list(
+    req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
@@ -238,22 +240,25 @@ pub async fn list(
     let filter = parse_filter(&query)?;
     let f = filter.clone();
     let cache = state.cache.clone();
-    let (page, choices) = db(&state, move |c| cache.search_with_choices(c, &f)).await?;
-    let status_value = query
-        .iter()
-        .find(|(k, _)| k == "status")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    ok(&ListPage {
-        layout: layout.at("activities"),
-        page,
-        query,
-        filter,
-        status_value,
-        choices,
-        countries: Country::third_countries(),
-        bases: LawfulBasis::ALL,
+    let load = move |c: &mut DbConnection| cache.search_with_choices(c, &f);
+    kept_page(&req, &state, layout, load, |(page, choices), layout| {
+        let status_value = query
+            .iter()
+            .find(|(k, _)| k == "status")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        ListPage {
+            layout: layout.at("activities"),
+            page,
+            query,
+            filter,
+            status_value,
+            choices,
+            countries: Country::third_countries(),
+            bases: LawfulBasis::ALL,
+        }
     })
+    .await
 }
 
 #[derive(Template)]
@@ -295,6 +300,7 @@ impl ShowPage {
 
 /// `GET /activities/{id}`.
 pub async fn show(
+    req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
@@ -303,7 +309,7 @@ pub async fn show(
     user.require(Permission::Read)?;
     let id = ActivityId(path_id(&id)?);
     let can_audit = user.0.role.allows(Permission::ReadAudit);
-    let (a, org, history) = db(&state, move |c| {
+    let load = move |c: &mut DbConnection| {
         let a = store::get(c, id)?;
         let org = org_store::get(c, OrganisationId(a.organisation_id))?;
         let history = if can_audit {
@@ -318,18 +324,20 @@ pub async fn show(
             Vec::new()
         };
         Ok((a, org, history))
+    };
+    kept_page(&req, &state, layout, load, |(a, org, history), layout| {
+        let gaps = a.gaps();
+        let rights = rights_for(&a.lawful_bases(), a.automated_decision);
+        ShowPage {
+            layout: layout.at("activities"),
+            history,
+            a,
+            org,
+            gaps,
+            rights,
+        }
     })
-    .await?;
-    let gaps = a.gaps();
-    let rights = rights_for(&a.lawful_bases(), a.automated_decision);
-    ok(&ShowPage {
-        layout: layout.at("activities"),
-        history,
-        a,
-        org,
-        gaps,
-        rights,
-    })
+    .await
 }
 
 #[derive(Template)]

@@ -26,6 +26,10 @@ pub const SESSION_COOKIE: &str = "ropa_session";
 #[derive(Debug, Clone)]
 pub struct SessionUser(pub Option<User>);
 
+/// The register's revision, read in the same statement as the session (signed-in requests only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeenRevision(pub i64);
+
 /// Resolves the session cookie to a user (shared by every instance through the database).
 pub async fn authenticate(
     req: ServiceRequest,
@@ -37,7 +41,7 @@ pub async fn authenticate(
         .cookie(SESSION_COOKIE)
         .map(|c| c.value().to_owned())
         .filter(|t| !t.is_empty());
-    let mut user = None;
+    let mut live = None;
     if let (false, Some(token), Some(state)) = (
         public,
         token,
@@ -45,7 +49,7 @@ pub async fn authenticate(
     ) {
         let idle = state.settings.session_idle;
         let pool = state.pool.clone();
-        user = web::block(move || -> Result<Option<User>, crate::store::StoreError> {
+        live = web::block(move || -> Result<_, crate::store::StoreError> {
             let mut conn = pool.get()?;
             users::session_user(&mut conn, &token, idle)
         })
@@ -53,7 +57,15 @@ pub async fn authenticate(
         .map_err(actix_web::error::ErrorInternalServerError)?
         .map_err(|e| actix_web::error::ErrorInternalServerError(AppError::from(e)))?;
     }
-    req.extensions_mut().insert(SessionUser(user));
+    match live {
+        Some(users::LiveSession { user, revision }) => {
+            req.extensions_mut().insert(SeenRevision(revision));
+            req.extensions_mut().insert(SessionUser(Some(user)));
+        }
+        None => {
+            req.extensions_mut().insert(SessionUser(None));
+        }
+    }
     next.call(req).await
 }
 

@@ -1,13 +1,15 @@
 //! The start page: the state of the register at a glance.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::auth::CurrentUser;
 use super::errors::AppError;
-use super::page::{db, ok, Layout};
+use super::page::{db, Layout};
+use super::page_cache::kept_page;
 use super::AppState;
 use crate::domain::user::Permission;
+use crate::store::DbConnection;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -30,6 +32,7 @@ impl HomePage {
 
 /// `GET /`.
 pub async fn index(
+    req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
@@ -37,29 +40,28 @@ pub async fn index(
     user.require(Permission::Read)?;
     let today = chrono::Utc::now().date_naive();
     let cache = state.cache.clone();
-    let summary = db(&state, move |c| {
-        cache.summary(c, today + chrono::Days::new(30))
+    let load = move |c: &mut DbConnection| cache.summary(c, today + chrono::Days::new(30));
+    kept_page(&req, &state, layout, load, |summary, layout| {
+        let count = |s: &str| {
+            summary
+                .statuses
+                .iter()
+                .find(|(k, _)| k == s)
+                .map(|(_, n)| *n)
+                .unwrap_or(0)
+        };
+        HomePage {
+            layout,
+            organisations: summary.organisations,
+            draft: count("draft"),
+            active: count("active"),
+            retired: count("retired"),
+            incomplete: summary.incomplete,
+            reviews_due: summary.reviews_due,
+            today,
+        }
     })
-    .await?;
-    let count = |s: &str| {
-        summary
-            .statuses
-            .iter()
-            .find(|(k, _)| k == s)
-            .map(|(_, n)| *n)
-            .unwrap_or(0)
-    };
-    let page = HomePage {
-        layout: Layout::default(),
-        organisations: summary.organisations,
-        draft: count("draft"),
-        active: count("active"),
-        retired: count("retired"),
-        incomplete: summary.incomplete,
-        reviews_due: summary.reviews_due,
-        today,
-    };
-    ok(&HomePage { layout, ..page })
+    .await
 }
 
 /// `GET /health`: answers when the server and the database are up.

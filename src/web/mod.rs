@@ -12,6 +12,7 @@ pub mod exports;
 pub mod home;
 pub mod organisations;
 pub mod page;
+pub mod page_cache;
 pub mod parties;
 pub mod users;
 
@@ -36,6 +37,8 @@ pub struct AppState {
     pub settings: crate::config::WebSettings,
     /// What the list and the start page read, kept while the register is unchanged.
     pub cache: std::sync::Arc<crate::store::revision_cache::RevisionCache>,
+    /// Rendered pages of the current revision (`page_cache`).
+    pub pages: page_cache::PageCache,
 }
 
 /// Every route of the application.
@@ -180,6 +183,7 @@ pub fn server(
 ) -> std::io::Result<Server> {
     let state = web::Data::new(AppState {
         pool,
+        pages: page_cache::PageCache::new(settings.page_cache_bytes),
         settings,
         cache: Default::default(),
     });

@@ -600,7 +600,7 @@ async fn every_change_is_in_the_trail_with_values_before_and_after() {
 async fn two_servers_on_one_database_keep_one_unbroken_chain() {
     let app = spawn_app().await;
     let org = seed(&app).await;
-    let second = second_server(&app).await;
+    let second = app.another_server(ropa::config::WebSettings::local());
     let other = new_client();
     let r = login_at(&second, &other).await;
     assert_eq!(
@@ -652,16 +652,6 @@ async fn two_servers_on_one_database_keep_one_unbroken_chain() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(app.activity_count(), 13);
-}
-
-async fn second_server(app: &TestApp) -> String {
-    let pool = ropa::store::open(&app.database_url, 4).expect("open");
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let server =
-        ropa::web::server(listener, pool, ropa::config::WebSettings::local(), 2).expect("server");
-    tokio::spawn(server);
-    format!("http://127.0.0.1:{port}")
 }
 
 async fn login_at(address: &str, client: &reqwest::Client) -> reqwest::Response {

@@ -126,6 +126,7 @@ fn help_lists_every_setting() {
         "ROPA_DB_POOL_SIZE",
         "ROPA_BIND",
         "ROPA_WORKERS",
+        "ROPA_PAGE_CACHE_MB",
     ] {
         assert!(help.contains(setting), "{setting} in --help");
     }

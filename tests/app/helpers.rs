@@ -189,6 +189,16 @@ impl TestApp {
         .expect("insert user");
     }
 
+    /// Starts another instance of the app on the same database, with `settings`; its address.
+    pub fn another_server(&self, settings: ropa::config::WebSettings) -> String {
+        let pool = store::open(&self.database_url, 4).expect("open");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let server = ropa::web::server(listener, pool, settings, 2).expect("server");
+        tokio::spawn(server);
+        format!("http://127.0.0.1:{port}")
+    }
+
     /// Signs `client` in through the log-in form.
     pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
         let (_, html) = self.get_with(client, "/login").await;

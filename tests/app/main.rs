@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod exports;
 mod helpers;
+mod pages;
 mod queries;
 mod register;
 mod security;

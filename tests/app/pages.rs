@@ -1,0 +1,159 @@
+//! Kept pages (`web::page_cache`): a page served from memory is byte for byte the page
+//! rendered afresh, for each reader and role, and the next change anywhere on the database,
+//! by this instance or another, replaces it.
+
+use diesel::RunQueryDsl;
+use reqwest::{Client, StatusCode};
+
+use crate::helpers::*;
+use ropa::config::WebSettings;
+
+async fn body(client: &Client, address: &str, path: &str) -> String {
+    let r = client
+        .get(format!("{address}{path}"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(r.status(), StatusCode::OK, "GET {path} at {address}");
+    r.text().await.expect("body")
+}
+
+fn first_activity(list: &str) -> i64 {
+    list.split("href=\"/activities/")
+        .skip(1)
+        .find_map(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            rest[digits.len()..]
+                .starts_with('"')
+                .then(|| digits.parse().ok())
+                .flatten()
+        })
+        .expect("a link to an activity")
+}
+
+#[tokio::test]
+async fn kept_pages_are_the_pages_rendered_afresh_for_every_reader() {
+    let app = spawn_app().await;
+    {
+        let mut conn = app.pool.get().expect("conn");
+        ropa::demo::load(&mut conn).expect("demo");
+    }
+    let editor = app.client_as("editor@example.eu", "editor").await;
+    let auditor = app.client_as("auditor@example.eu", "auditor").await;
+    let afresh = app.another_server(WebSettings {
+        page_cache_bytes: 0,
+        ..WebSettings::local()
+    });
+    let id = first_activity(&body(&app.client, &app.address, "/activities").await);
+    let paths = [
+        "/".to_owned(),
+        "/activities".to_owned(),
+        "/activities?status=all&sort=name&dir=desc".to_owned(),
+        "/activities?q=payroll".to_owned(),
+        format!("/activities/{id}"),
+    ];
+    let readers = [
+        (ADMIN, &app.client),
+        ("editor@example.eu", &editor),
+        ("auditor@example.eu", &auditor),
+    ];
+    for (_, client) in readers {
+        // The "Signed in." message is shown once, on the next page.
+        body(client, &app.address, "/account").await;
+    }
+    let mut seen = Vec::new();
+    for (email, client) in readers {
+        for path in &paths {
+            let first = body(client, &app.address, path).await;
+            let kept = body(client, &app.address, path).await;
+            let fresh = body(client, &afresh, path).await;
+            assert_eq!(first, fresh, "{email} {path}: first answer");
+            assert_eq!(kept, fresh, "{email} {path}: kept answer");
+            assert!(kept.contains(email), "{email} {path}: own email");
+            let token = csrf_token(&kept);
+            assert_eq!(token.len(), 64, "{email} {path}: a CSRF token");
+            seen.push((email, path.clone(), token, kept));
+        }
+    }
+    // Each reader gets their own token and email in the same page, and roles differ.
+    let page_of = |email: &str, path: &str| {
+        seen.iter()
+            .find(|(e, p, _, _)| *e == email && p == path)
+            .expect("seen")
+            .clone()
+    };
+    let show = format!("/activities/{id}");
+    let (_, _, admin_token, _) = page_of(ADMIN, &show);
+    let (_, _, editor_token, editor_page) = page_of("editor@example.eu", &show);
+    let (_, _, _, auditor_page) = page_of("auditor@example.eu", &show);
+    assert_ne!(admin_token, editor_token);
+    let edit_link = format!("href=\"/activities/{id}/edit\"");
+    assert!(editor_page.contains(&edit_link), "an editor may edit");
+    assert!(!auditor_page.contains(&edit_link), "an auditor may not");
+}
+
+#[tokio::test]
+async fn a_change_on_any_instance_replaces_the_kept_pages() {
+    let app = spawn_app().await;
+    {
+        let mut conn = app.pool.get().expect("conn");
+        ropa::demo::load(&mut conn).expect("demo");
+    }
+    let other = app.another_server(WebSettings::local());
+    let id = first_activity(&body(&app.client, &app.address, "/activities").await);
+    let path = format!("/activities/{id}");
+    let before = body(&app.client, &app.address, &path).await;
+    assert!(!before.contains("Renamed behind the register"));
+
+    // A write that bypasses the register (no audit entry, so no new revision) is not seen:
+    // the page is served as kept, which is what proves it was kept.
+    {
+        let mut conn = app.pool.get().expect("conn");
+        diesel::sql_query(format!(
+            "UPDATE activities SET name = 'Renamed behind the register' WHERE id = {id}"
+        ))
+        .execute(&mut conn)
+        .expect("update");
+    }
+    assert_eq!(body(&app.client, &app.address, &path).await, before);
+
+    // Any change through the register, here an organisation added on the other instance,
+    // moves the revision: the next request renders the page again.
+    let token = csrf_token(&body(&app.client, &other, "/organisations/new").await);
+    let r = app
+        .client
+        .post(format!("{other}/organisations"))
+        .form(&[
+            ("name", "Nordlicht GmbH"),
+            ("legal_address", "Hafenstraße 1, Hamburg"),
+            ("email", "dpo@nordlicht.example"),
+            ("country", "DE"),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let after = body(&app.client, &app.address, &path).await;
+    assert!(after.contains("Renamed behind the register"), "{after}");
+
+    // A page with a flash message is rendered for it and not kept.
+    let token = csrf_token(&after);
+    let version = input_value(&after, "version").expect("the status form's version");
+    let r = app
+        .client
+        .post(format!("{}/activities/{id}/status", app.address))
+        .form(&[
+            ("status", "retired"),
+            ("version", version.as_str()),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let with_flash = body(&app.client, &app.address, &path).await;
+    assert!(with_flash.contains("class=\"flash\""), "{with_flash}");
+    let next = body(&app.client, &app.address, &path).await;
+    assert!(!next.contains("class=\"flash\""), "the flash is shown once");
+}
