@@ -111,12 +111,37 @@ pub struct Manager {
     url: DatabaseUrl,
 }
 
+/// How long a PostgreSQL connection that answered is trusted without asking again: checking
+/// out a connection checked less than this ago costs no round trip (SQLite connections, a file
+/// in this process, are never checked).
+const TRUSTED_FOR: Duration = Duration::from_secs(1);
+
+/// A pooled connection and when it was last known to answer (derefs to [`DbConnection`]).
+pub struct Pooled {
+    conn: DbConnection,
+    checked_at: std::time::Instant,
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
 impl ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = Pooled;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        match &self.url {
+    fn connect(&self) -> Result<Pooled, r2d2::Error> {
+        let conn = match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())
                     .map_err(r2d2::Error::ConnectionError)?;
@@ -127,26 +152,54 @@ impl ManageConnection for Manager {
                     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456; PRAGMA cache_size = -8000;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
-                Ok(DbConnection::Sqlite(conn))
+                DbConnection::Sqlite(conn)
             }
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Pg)
-                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Postgres(url) => DbConnection::Pg(
+                PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?,
+            ),
+        };
+        Ok(Pooled {
+            conn,
+            checked_at: std::time::Instant::now(),
+        })
+    }
+
+    /// Runs on every check-out: a PostgreSQL connection not checked within [`TRUSTED_FOR`] is
+    /// asked `SELECT 1` (a server restart is then met by a new connection, not an error page).
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), r2d2::Error> {
+        if matches!(pooled.conn, DbConnection::Sqlite(_))
+            || pooled.checked_at.elapsed() < TRUSTED_FOR
+        {
+            return Ok(());
         }
+        pooled
+            .conn
+            .batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)?;
+        pooled.checked_at = std::time::Instant::now();
+        Ok(())
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// Runs when a connection comes back: one left in a broken transaction is dropped.
+    fn has_broken(&self, pooled: &mut Pooled) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        match &mut pooled.conn {
+            DbConnection::Sqlite(c) => c.is_broken(),
+            DbConnection::Pg(c) => c.is_broken(),
+        }
     }
 }
 
 /// The pool every request borrows a connection from.
 pub type Pool = r2d2::Pool<Manager>;
+
+/// Whether the pool's database is an SQLite file in this process (a read is then a few
+/// microseconds and never waits on the network).
+pub fn is_embedded(pool: &Pool) -> bool {
+    pool.get()
+        .map(|c| matches!(c.conn, DbConnection::Sqlite(_)))
+        .unwrap_or(false)
+}
 
 /// Errors of store operations that a user can act on, and the rest.
 #[derive(Debug, thiserror::Error)]

@@ -415,6 +415,29 @@ pub struct LiveSession {
     pub revision: i64,
 }
 
+/// The session, its user and the register's revision, in one statement (it runs before every
+/// page, and a page kept for the revision needs nothing more from the database).
+fn read_session(
+    conn: &mut DbConnection,
+    hash: &str,
+) -> StoreResult<Option<(NaiveDateTime, UserRow, Option<i64>)>> {
+    let revision = audit_head::table.select(audit_head::seq).single_value();
+    Ok(sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(hash))
+        .select((sessions::last_seen_at, user_cols!(), revision))
+        .first(conn)
+        .optional()?)
+}
+
+fn live(user: UserRow, revision: Option<i64>) -> Option<LiveSession> {
+    let user = from_row(user);
+    user.active.then_some(LiveSession {
+        user,
+        revision: revision.unwrap_or(0),
+    })
+}
+
 /// The active user of a session token, if the session exists and has not been idle too long,
 /// with the register's revision. Refreshes the session's last-seen time at most once a minute.
 pub fn session_user(
@@ -423,16 +446,7 @@ pub fn session_user(
     idle: Duration,
 ) -> StoreResult<Option<LiveSession>> {
     let hash = token_hash(token);
-    // The session, its user and the register's revision in one statement: this runs before
-    // every page, and a page kept for the revision needs nothing more from the database.
-    let revision = audit_head::table.select(audit_head::seq).single_value();
-    let row: Option<(NaiveDateTime, UserRow, Option<i64>)> = sessions::table
-        .inner_join(users::table)
-        .filter(sessions::token_hash.eq(&hash))
-        .select((sessions::last_seen_at, user_cols!(), revision))
-        .first(conn)
-        .optional()?;
-    let Some((last_seen, user, revision)) = row else {
+    let Some((last_seen, user, revision)) = read_session(conn, &hash)? else {
         return Ok(None);
     };
     let at = now();
@@ -445,11 +459,30 @@ pub fn session_user(
             .set(sessions::last_seen_at.eq(at))
             .execute(conn)?;
     }
-    let user = from_row(user);
-    Ok(user.active.then_some(LiveSession {
-        user,
-        revision: revision.unwrap_or(0),
-    }))
+    Ok(live(user, revision))
+}
+
+/// What a session token shows when only read.
+#[derive(Debug)]
+pub enum SessionPeek {
+    /// No such session, or its account is disabled.
+    None,
+    /// A live session seen within the last minute: nothing to write.
+    Live(LiveSession),
+    /// The session has expired or its last-seen time is due a refresh: [`session_user`] writes.
+    NeedsWrite,
+}
+
+/// Reads a session without writing: the fast path of every request on an embedded database.
+pub fn peek_session(conn: &mut DbConnection, token: &str) -> StoreResult<SessionPeek> {
+    let Some((last_seen, user, revision)) = read_session(conn, &token_hash(token))? else {
+        return Ok(SessionPeek::None);
+    };
+    // Sessions idle for at least a minute (the shortest idle limit) need a write either way.
+    if now() - last_seen > Duration::minutes(1) {
+        return Ok(SessionPeek::NeedsWrite);
+    }
+    Ok(live(user, revision).map_or(SessionPeek::None, SessionPeek::Live))
 }
 
 /// Ends a session.

@@ -37,6 +37,8 @@ pub struct AppState {
     pub settings: crate::config::WebSettings,
     /// What the list and the start page read, kept while the register is unchanged.
     pub cache: std::sync::Arc<crate::store::revision_cache::RevisionCache>,
+    /// Whether the database is an SQLite file in this process (`store::is_embedded`).
+    pub embedded: bool,
     /// Rendered pages of the current revision (`page_cache`).
     pub pages: page_cache::PageCache,
 }
@@ -182,6 +184,7 @@ pub fn server(
     workers: usize,
 ) -> std::io::Result<Server> {
     let state = web::Data::new(AppState {
+        embedded: crate::store::is_embedded(&pool),
         pool,
         pages: page_cache::PageCache::new(settings.page_cache_bytes),
         settings,

@@ -395,7 +395,7 @@ async fn logging_out_ends_the_session_and_idle_sessions_expire() {
         let old = chrono::Utc::now().naive_utc() - chrono::Duration::hours(3);
         diesel::update(ropa::store::schema::sessions::table)
             .set(ropa::store::schema::sessions::last_seen_at.eq(old))
-            .execute(&mut conn)
+            .execute(&mut **conn)
             .expect("age sessions");
     }
     let (status, _) = app.get_with(&client, "/").await;
@@ -505,7 +505,7 @@ async fn passwords_never_appear_in_clear_in_the_database_logs_or_trail() {
         password_hash: String,
     }
     let hashes: Vec<Hash> = diesel::sql_query("SELECT password_hash FROM users")
-        .load(&mut conn)
+        .load(&mut **conn)
         .expect("hashes");
     for h in hashes {
         assert!(h.password_hash.starts_with("$argon2id$"), "argon2id");
@@ -527,7 +527,7 @@ async fn tampering_with_the_audit_trail_is_detected_and_named() {
     assert!(page.contains("Chain intact"));
     let run = |sql: &str| {
         let mut conn = app.pool.get().expect("conn");
-        diesel::sql_query(sql).execute(&mut conn).expect("tamper");
+        diesel::sql_query(sql).execute(&mut **conn).expect("tamper");
     };
     let verify = || {
         let out = ropa_env(&app.database_url, &["audit", "verify"], &[]);

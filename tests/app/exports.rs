@@ -373,7 +373,7 @@ async fn json_export_import_export_is_exact() {
              FROM activities LIMIT 1",
         ] {
             let err = diesel::sql_query(sql)
-                .execute(&mut conn)
+                .execute(&mut **conn)
                 .expect_err("a row that points nowhere is refused");
             assert!(
                 err.to_string().to_lowercase().contains("foreign key"),

@@ -340,7 +340,7 @@ impl TestApp {
         let mut conn = self.pool.get().expect("conn");
         ropa::store::schema::activities::table
             .count()
-            .get_result(&mut conn)
+            .get_result(&mut **conn)
             .expect("count")
     }
 }

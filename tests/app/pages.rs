@@ -112,7 +112,7 @@ async fn a_change_on_any_instance_replaces_the_kept_pages() {
         diesel::sql_query(format!(
             "UPDATE activities SET name = 'Renamed behind the register' WHERE id = {id}"
         ))
-        .execute(&mut conn)
+        .execute(&mut **conn)
         .expect("update");
     }
     assert_eq!(body(&app.client, &app.address, &path).await, before);
@@ -156,4 +156,49 @@ async fn a_change_on_any_instance_replaces_the_kept_pages() {
     assert!(with_flash.contains("class=\"flash\""), "{with_flash}");
     let next = body(&app.client, &app.address, &path).await;
     assert!(!next.contains("class=\"flash\""), "the flash is shown once");
+}
+
+/// PostgreSQL only: connections the server dropped (a restart, a failover) are replaced at
+/// check-out once they have gone unchecked for a second; the reader never sees an error page.
+#[tokio::test]
+async fn connections_the_database_dropped_are_replaced_without_an_error_page() {
+    let app = spawn_app().await;
+    if !app.database_url.starts_with("postgres") {
+        return;
+    }
+    for _ in 0..6 {
+        assert_eq!(app.get("/activities").await.0, StatusCode::OK);
+    }
+    {
+        let mut conn = app.pool.get().expect("conn");
+        diesel::sql_query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .execute(&mut **conn)
+        .expect("terminate the other connections");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    // At once, so that every pooled connection is taken, the dropped ones included.
+    let mut answers = Vec::new();
+    for path in [
+        "/activities",
+        "/",
+        "/organisations",
+        "/activities?status=all",
+    ]
+    .into_iter()
+    .cycle()
+    .take(12)
+    {
+        let (client, url) = (app.client.clone(), format!("{}{path}", app.address));
+        answers.push(tokio::spawn(async move {
+            let r = client.get(&url).send().await.expect("GET");
+            (url, r.status(), r.text().await.expect("body"))
+        }));
+    }
+    for answer in answers {
+        let (url, status, html) = answer.await.expect("task");
+        assert_eq!(status, StatusCode::OK, "{url}: {html}");
+    }
 }
