@@ -426,6 +426,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_bundled_sqlite_plans_without_bound_values() {
+        use diesel::prelude::*;
+        #[derive(QueryableByName)]
+        struct Used {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            used: i32,
+        }
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let row: Used =
+            diesel::sql_query("SELECT sqlite_compileoption_used('ENABLE_QPSG') AS used")
+                .get_result(&mut conn)
+                .unwrap();
+        assert_eq!(row.used, 1, "see .cargo/config.toml");
+    }
+
+    #[test]
     fn urls_choose_the_backend_and_refuse_unknown_schemes() {
         assert_eq!(
             DatabaseUrl::parse("postgres://localhost/x").ok(),

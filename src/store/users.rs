@@ -416,18 +416,24 @@ pub struct LiveSession {
 }
 
 /// The session, its user and the register's revision, in one statement (it runs before every
-/// page, and a page kept for the revision needs nothing more from the database).
+/// page, and a page kept for the revision needs nothing more from the database). Run on the
+/// backend's own connection: the multi-backend wrapper would write the SQL out again each time.
 fn read_session(
     conn: &mut DbConnection,
     hash: &str,
 ) -> StoreResult<Option<(NaiveDateTime, UserRow, Option<i64>)>> {
-    let revision = audit_head::table.select(audit_head::seq).single_value();
-    Ok(sessions::table
+    let query = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(hash))
-        .select((sessions::last_seen_at, user_cols!(), revision))
-        .first(conn)
-        .optional()?)
+        .select((
+            sessions::last_seen_at,
+            user_cols!(),
+            audit_head::table.select(audit_head::seq).single_value(),
+        ));
+    Ok(match conn {
+        DbConnection::Sqlite(c) => query.first(c).optional()?,
+        DbConnection::Pg(c) => query.first(c).optional()?,
+    })
 }
 
 fn live(user: UserRow, revision: Option<i64>) -> Option<LiveSession> {
