@@ -164,28 +164,53 @@ pub fn register_document(
     })
 }
 
+/// The catalogue codes an activity's snapshot names its entries by (read once per change).
+pub struct SnapshotCodes {
+    data: HashMap<i64, String>,
+    subjects: HashMap<i64, String>,
+    measures: HashMap<i64, String>,
+}
+
+impl SnapshotCodes {
+    /// Reads the codes of the three catalogues.
+    pub fn load(conn: &mut DbConnection) -> StoreResult<Self> {
+        let mut codes = |kind| -> StoreResult<HashMap<i64, String>> {
+            Ok(catalogues::list(conn, kind)?
+                .into_iter()
+                .map(|e| (e.id, e.code))
+                .collect())
+        };
+        Ok(SnapshotCodes {
+            data: codes(CatalogueKind::DataCategories)?,
+            subjects: codes(CatalogueKind::SubjectCategories)?,
+            measures: codes(CatalogueKind::SecurityMeasures)?,
+        })
+    }
+
+    /// An activity as the JSON document shows it: the values the audit trail keeps before and
+    /// after a change.
+    pub fn snapshot(
+        &self,
+        conn: &mut DbConnection,
+        id: i64,
+    ) -> StoreResult<crate::export::json::ActivityDoc> {
+        let a = load_details(conn, &[id])?
+            .pop()
+            .ok_or(super::StoreError::NotFound)?;
+        let lookup = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
+        Ok(activity_doc(
+            &a,
+            &|id| lookup(&self.data, id),
+            &|id| lookup(&self.subjects, id),
+            &|id| lookup(&self.measures, id),
+        ))
+    }
+}
+
 /// An activity as the JSON document shows it: the values the audit trail keeps before and after.
 pub fn activity_snapshot(
     conn: &mut DbConnection,
     id: i64,
 ) -> StoreResult<crate::export::json::ActivityDoc> {
-    let a = load_details(conn, &[id])?
-        .pop()
-        .ok_or(super::StoreError::NotFound)?;
-    let mut codes = |kind| -> StoreResult<HashMap<i64, String>> {
-        Ok(catalogues::list(conn, kind)?
-            .into_iter()
-            .map(|e| (e.id, e.code))
-            .collect())
-    };
-    let data = codes(CatalogueKind::DataCategories)?;
-    let subjects = codes(CatalogueKind::SubjectCategories)?;
-    let measures = codes(CatalogueKind::SecurityMeasures)?;
-    let lookup = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
-    Ok(activity_doc(
-        &a,
-        &|id| lookup(&data, id),
-        &|id| lookup(&subjects, id),
-        &|id| lookup(&measures, id),
-    ))
+    SnapshotCodes::load(conn)?.snapshot(conn, id)
 }

@@ -269,6 +269,53 @@ async fn editing_replaces_the_nested_lists_in_one_save() {
         text.contains("Managing employment contracts"),
         "kept purpose shown"
     );
+
+    // Saving the same form again replaces every list with itself: no child row is left behind
+    // or doubled in any table.
+    let before = child_rows(&app, id);
+    assert!(before.iter().all(|(_, n)| *n > 0), "{before:?}");
+    let (_, form) = app.get(&format!("/activities/{id}/edit")).await;
+    let version = input_value(&form, "version").expect("version");
+    let mut again: Vec<(&'static str, String)> =
+        pairs.into_iter().filter(|(k, _)| *k != "version").collect();
+    again.push(("version", version));
+    let r = app
+        .post(&format!("/activities/{id}"), &borrow(&again))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(child_rows(&app, id), before);
+}
+
+/// Rows per child table of an activity, straight from the database.
+fn child_rows(app: &TestApp, id: i64) -> Vec<(&'static str, i64)> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = app.pool.get().expect("conn");
+    [
+        "purposes",
+        "purpose_bases",
+        "activity_special_conditions",
+        "activity_subjects",
+        "activity_data_categories",
+        "activity_measures",
+        "joint_controllers",
+        "recipients",
+        "transfers",
+        "retention_rules",
+    ]
+    .into_iter()
+    .map(|table| {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE activity_id = {id}");
+        let row: Count = diesel::sql_query(sql)
+            .get_result(&mut **conn)
+            .expect("count");
+        (table, row.n)
+    })
+    .collect()
 }
 
 #[tokio::test]
