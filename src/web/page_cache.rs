@@ -4,14 +4,15 @@
 //!
 //! A page of the register depends on the register (its revision: every change writes an audit
 //! entry in the same transaction), the date (reviews due, overdue marks), the address with its
-//! query, and the reader's role (edit controls, the audit history). The only per-person parts
-//! of a page are the signed-in email and the CSRF token, so a page is rendered once with two
-//! random marks in their place, kept in parts, and the reader's own values (escaped exactly as
-//! the templates escape them) are put back on every answer. Pages with a flash message are
-//! never kept. Revisions live in the database, so instances sharing a PostgreSQL database see
-//! each other's changes at their next request; older pages are dropped as soon as a request
-//! reads a newer revision. The memory used is bounded (`--page-cache-mb`; 0 turns keeping off),
-//! the oldest pages leaving first.
+//! query, and the reader's role (edit controls, the audit history); should access ever depend
+//! on more than the role (say, accounts limited to some organisations), the key must hold that
+//! too. The only per-person parts of a page are the signed-in email and the CSRF token, so a
+//! page is rendered once with two random marks in their place, kept in parts, and the reader's
+//! own values (escaped exactly as the templates escape them) are put back on every answer.
+//! Pages with a flash message are never kept. Revisions live in the database, so instances
+//! sharing a PostgreSQL database see each other's changes at their next request; older pages
+//! are dropped as soon as a request reads a newer revision. The memory used is bounded
+//! (`--page-cache-mb`; 0 turns keeping off), the oldest pages leaving first.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
