@@ -38,10 +38,14 @@ pub async fn index(
     layout: Layout,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::Read)?;
-    let today = chrono::Utc::now().date_naive();
     let cache = state.cache.clone();
-    let load = move |c: &mut DbConnection| cache.summary(c, today + chrono::Days::new(30));
-    kept_page(&req, &state, layout, load, |summary, layout| {
+    // The date is taken after the kept page's stamp (in `kept_page`), so a page rendered
+    // across midnight is kept under the earlier day, never the later one.
+    let load = move |c: &mut DbConnection| {
+        let today = chrono::Utc::now().date_naive();
+        Ok((cache.summary(c, today + chrono::Days::new(30))?, today))
+    };
+    kept_page(&req, &state, layout, load, |(summary, today), layout| {
         let count = |s: &str| {
             summary
                 .statuses
