@@ -10,6 +10,7 @@ pub mod connection;
 pub mod import;
 pub mod organisations;
 pub mod parties;
+pub mod pg_sessions;
 pub mod records;
 pub mod revision_cache;
 pub mod schema;
@@ -120,6 +121,7 @@ const TRUSTED_FOR: Duration = Duration::from_secs(1);
 pub struct Pooled {
     conn: DbConnection,
     checked_at: std::time::Instant,
+    postgres_url: Option<String>,
 }
 
 impl std::ops::Deref for Pooled {
@@ -161,6 +163,10 @@ impl ManageConnection for Manager {
         Ok(Pooled {
             conn,
             checked_at: std::time::Instant::now(),
+            postgres_url: match &self.url {
+                DatabaseUrl::Postgres(url) => Some(url.clone()),
+                DatabaseUrl::Sqlite(_) => None,
+            },
         })
     }
 
@@ -199,6 +205,11 @@ pub fn is_embedded(pool: &Pool) -> bool {
     pool.get()
         .map(|c| matches!(c.conn, DbConnection::Sqlite(_)))
         .unwrap_or(false)
+}
+
+/// The PostgreSQL connection string the pool connects with, if it is PostgreSQL.
+pub fn postgres_url(pool: &Pool) -> Option<String> {
+    pool.get().ok()?.postgres_url.clone()
 }
 
 /// Errors of store operations that a user can act on, and the rest.

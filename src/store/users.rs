@@ -29,7 +29,8 @@ pub struct User {
     pub version: i64,
 }
 
-type UserRow = (i64, String, String, String, bool, i64);
+/// An account's columns as read: id, email, name, role, active, version.
+pub type UserRow = (i64, String, String, String, bool, i64);
 
 fn from_row((id, email, name, role, active, version): UserRow) -> User {
     User {
@@ -415,21 +416,39 @@ pub struct LiveSession {
     pub revision: i64,
 }
 
-/// The session, its user and the register's revision, in one statement (it runs before every
-/// page, and a page kept for the revision needs nothing more from the database). Run on the
-/// backend's own connection: the multi-backend wrapper would write the SQL out again each time.
-fn read_session(
-    conn: &mut DbConnection,
-    hash: &str,
-) -> StoreResult<Option<(NaiveDateTime, UserRow, Option<i64>)>> {
-    let query = sessions::table
-        .inner_join(users::table)
-        .filter(sessions::token_hash.eq(hash))
-        .select((
-            sessions::last_seen_at,
-            user_cols!(),
-            audit_head::table.select(audit_head::seq).single_value(),
-        ));
+/// What the session statement reads: last seen, the user, the register's revision.
+pub type SessionRow = (NaiveDateTime, UserRow, Option<i64>);
+
+/// The session statement for a token hash: the session, its user and the register's revision
+/// in one statement (it runs before every page, and a page kept for the revision needs nothing
+/// more from the database). Also written out for the asynchronous reader.
+macro_rules! session_query {
+    ($hash:expr) => {
+        sessions::table
+            .inner_join(users::table)
+            .filter(sessions::token_hash.eq($hash))
+            .select((
+                sessions::last_seen_at,
+                user_cols!(),
+                audit_head::table.select(audit_head::seq).single_value(),
+            ))
+    };
+}
+
+/// The session statement in PostgreSQL's dialect for the asynchronous reader (`pg_sessions`),
+/// built from the same query so that the two cannot drift: `$1` is the revision sub-select's
+/// `LIMIT 1`, `$2` the token hash.
+pub fn session_statement_pg() -> diesel::QueryResult<String> {
+    use diesel::query_builder::{QueryBuilder, QueryFragment};
+    let mut builder = diesel::pg::PgQueryBuilder::default();
+    QueryFragment::<diesel::pg::Pg>::to_sql(&session_query!(""), &mut builder, &diesel::pg::Pg)?;
+    Ok(builder.finish())
+}
+
+/// Runs the session statement on the backend's own connection: the multi-backend wrapper
+/// would write the SQL out again each time.
+fn read_session(conn: &mut DbConnection, hash: &str) -> StoreResult<Option<SessionRow>> {
+    let query = session_query!(hash);
     Ok(match conn {
         DbConnection::Sqlite(c) => query.first(c).optional()?,
         DbConnection::Pg(c) => query.first(c).optional()?,
@@ -481,14 +500,16 @@ pub enum SessionPeek {
 
 /// Reads a session without writing: the fast path of every request on an embedded database.
 pub fn peek_session(conn: &mut DbConnection, token: &str) -> StoreResult<SessionPeek> {
-    let Some((last_seen, user, revision)) = read_session(conn, &token_hash(token))? else {
-        return Ok(SessionPeek::None);
-    };
+    Ok(read_session(conn, &token_hash(token))?.map_or(SessionPeek::None, judge_session))
+}
+
+/// What a session row read without writing allows.
+pub fn judge_session((last_seen, user, revision): SessionRow) -> SessionPeek {
     // Sessions idle for at least a minute (the shortest idle limit) need a write either way.
     if now() - last_seen > Duration::minutes(1) {
-        return Ok(SessionPeek::NeedsWrite);
+        return SessionPeek::NeedsWrite;
     }
-    Ok(live(user, revision).map_or(SessionPeek::None, SessionPeek::Live))
+    live(user, revision).map_or(SessionPeek::None, SessionPeek::Live)
 }
 
 /// Ends a session.

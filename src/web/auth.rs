@@ -2,6 +2,7 @@
 //! one-time set-up of the first administrator.
 
 use std::future::{ready, Ready};
+use std::rc::Rc;
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite};
@@ -17,6 +18,7 @@ use super::AppState;
 use crate::domain::errors::FieldErrors;
 use crate::domain::user::{check_password, Permission, Role, UserForm};
 use crate::store::audit::Actor;
+use crate::store::pg_sessions::PgSessions;
 use crate::store::users::{self, LoginOutcome, User};
 
 /// Cookie holding the session token.
@@ -47,7 +49,11 @@ pub async fn authenticate(
         token,
         req.app_data::<web::Data<AppState>>().cloned(),
     ) {
-        live = match peek_inline(&state, &token) {
+        let peeked = match peek_inline(&state, &token) {
+            Some(found) => Some(found),
+            None => peek_async(&req, &token).await,
+        };
+        live = match peeked {
             Some(found) => found,
             None => {
                 let idle = state.settings.session_idle;
@@ -84,6 +90,17 @@ fn peek_inline(state: &AppState, token: &str) -> Option<Option<users::LiveSessio
     }
     let mut conn = state.pool.try_get()?;
     match users::peek_session(&mut conn, token).ok()? {
+        users::SessionPeek::None => Some(None),
+        users::SessionPeek::Live(live) => Some(Some(live)),
+        users::SessionPeek::NeedsWrite => None,
+    }
+}
+
+/// On PostgreSQL, reads the session over the worker's asynchronous connection
+/// (`store::pg_sessions`). `None`: go the blocking way.
+async fn peek_async(req: &ServiceRequest, token: &str) -> Option<Option<users::LiveSession>> {
+    let sessions = req.app_data::<Option<Rc<PgSessions>>>()?.clone()?;
+    match sessions.peek(token).await? {
         users::SessionPeek::None => Some(None),
         users::SessionPeek::Live(live) => Some(Some(live)),
         users::SessionPeek::NeedsWrite => None,

@@ -190,9 +190,16 @@ pub fn server(
         settings,
         cache: Default::default(),
     });
+    let postgres = crate::store::postgres_url(&state.pool);
     let mut server = HttpServer::new(move || {
+        // Each worker reads sessions over its own asynchronous PostgreSQL connection.
+        let sessions = postgres
+            .as_deref()
+            .and_then(crate::store::pg_sessions::PgSessions::new)
+            .map(std::rc::Rc::new);
         App::new()
             .app_data(state.clone())
+            .app_data(sessions)
             .app_data(web::FormConfig::default().limit(1 << 20))
             .app_data(web::PayloadConfig::default().limit(1 << 20))
             .app_data(web::QueryConfig::default().error_handler(|e, _| {

@@ -202,3 +202,84 @@ async fn connections_the_database_dropped_are_replaced_without_an_error_page() {
         assert_eq!(status, StatusCode::OK, "{url}: {html}");
     }
 }
+
+/// PostgreSQL only: each worker reads sessions over its own asynchronous connection, and that
+/// reader answers exactly what the pooled way does: the live session with its user and the
+/// register's revision, nothing for an unknown or ended session, and "take the pooled way"
+/// when it cannot connect.
+#[tokio::test]
+async fn on_postgresql_sessions_are_read_asynchronously_as_through_the_pool() {
+    use ropa::store::pg_sessions::{PgSessions, APPLICATION_NAME};
+    use ropa::store::users::{self, SessionPeek};
+
+    let app = spawn_empty_app().await;
+    if !app.database_url.starts_with("postgres") {
+        return;
+    }
+    app.add_user(ADMIN, "admin");
+    let client = new_client();
+    let r = app.login(&client, ADMIN, PASSWORD).await;
+    let token = r
+        .cookies()
+        .find(|c| c.name() == ropa::web::auth::SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .expect("session cookie");
+    for _ in 0..4 {
+        assert_eq!(app.get_with(&client, "/activities").await.0, StatusCode::OK);
+    }
+    // The server's workers read through their own connections.
+    let readers: i64 = {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = app.pool.get().expect("conn");
+        diesel::sql_query(format!(
+            "SELECT count(*) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND application_name = '{APPLICATION_NAME}'"
+        ))
+        .get_result::<Count>(&mut **conn)
+        .expect("count readers")
+        .n
+    };
+    assert!(readers >= 1, "no asynchronous session reader is connected");
+
+    let reader = PgSessions::new(&app.database_url).expect("reader");
+    let pooled = {
+        let mut conn = app.pool.get().expect("conn");
+        users::peek_session(&mut conn, &token).expect("pooled read")
+    };
+    let (SessionPeek::Live(pooled), Some(SessionPeek::Live(read))) =
+        (pooled, reader.peek(&token).await)
+    else {
+        panic!("the session is live both ways");
+    };
+    assert_eq!(read.user.email, ADMIN);
+    assert_eq!(
+        (
+            read.user.id,
+            read.user.role,
+            read.user.version,
+            read.revision
+        ),
+        (
+            pooled.user.id,
+            pooled.user.role,
+            pooled.user.version,
+            pooled.revision
+        )
+    );
+    assert!(read.revision > 0, "the log-in is in the trail");
+    assert!(matches!(
+        reader.peek("no-such-token").await,
+        Some(SessionPeek::None)
+    ));
+
+    let r = app.post_with(&client, "/logout", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(matches!(reader.peek(&token).await, Some(SessionPeek::None)));
+
+    let unreachable = PgSessions::new("postgres://postgres@127.0.0.1:1/none").expect("reader");
+    assert!(unreachable.peek(&token).await.is_none());
+}
