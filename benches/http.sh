@@ -2,7 +2,8 @@
 # HTTP benchmark: wrk from a second process on loopback, 32 connections, against a release
 # server on a synthetic register of 10,000 activities.
 #   BACKEND=sqlite benches/http.sh        BACKEND=postgres benches/http.sh
-# Env: DURATION (default 15s), CONNECTIONS (32), THREADS (2), ACTIVITIES (10000).
+# Env: DURATION (default 15s), CONNECTIONS (32), THREADS (2), ACTIVITIES (10000),
+# ONLY (an extended regex on the labels: run only those pages; the ceiling always runs).
 source "$(dirname "$0")/common.sh"
 DURATION="${DURATION:-15s}"
 CONNECTIONS="${CONNECTIONS:-32}"
@@ -38,6 +39,7 @@ CATEGORY=$(curl -fsS -b "$JAR" "$BASE/activities" | sed -n '/name="category"/,/<
 
 run() { # label path [lua]
     local label="$1" path="$2" script="${3:-$(dirname "$0")/wrk/session.lua}"
+    if [ -n "${ONLY:-}" ] && [[ "$label" != ceiling* ]] && ! [[ "$label" =~ $ONLY ]]; then return; fi
     local size status
     size=$(curl -sS -b "$JAR" -o /dev/null -w '%{size_download}' "$BASE$path")
     status=$(curl -sS -b "$JAR" -o /dev/null -w '%{http_code}' "$BASE$path")

@@ -283,3 +283,42 @@ async fn on_postgresql_sessions_are_read_asynchronously_as_through_the_pool() {
     let unreachable = PgSessions::new("postgres://postgres@127.0.0.1:1/none").expect("reader");
     assert!(unreachable.peek(&token).await.is_none());
 }
+
+/// Every pooled connection is set up as `store::Manager` promises: on SQLite a confirmed save
+/// survives a power cut (WAL, synchronous FULL) and foreign keys are enforced; on PostgreSQL
+/// prepared statements keep one generic plan.
+#[tokio::test]
+async fn pooled_connections_are_durable_and_keep_their_plans() {
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+    let app = spawn_empty_app().await;
+    let mut conn = app.pool.get().expect("conn");
+    let mut read = |sql: &str| -> String {
+        diesel::sql_query(sql)
+            .get_result::<Setting>(&mut **conn)
+            .expect(sql)
+            .value
+    };
+    if app.database_url.starts_with("postgres") {
+        assert_eq!(
+            read("SELECT current_setting('plan_cache_mode') AS value"),
+            "force_generic_plan"
+        );
+    } else {
+        assert_eq!(
+            read("SELECT CAST(synchronous AS TEXT) AS value FROM pragma_synchronous"),
+            "2"
+        );
+        assert_eq!(
+            read("SELECT journal_mode AS value FROM pragma_journal_mode"),
+            "wal"
+        );
+        assert_eq!(
+            read("SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys"),
+            "1"
+        );
+    }
+}
