@@ -323,10 +323,14 @@ fn duplicate_reference() -> StoreError {
 /// well within SQLite's 32,766 and PostgreSQL's 65,535.
 const BATCH_ROWS: usize = 500;
 
+/// More rows than this go to PostgreSQL by binary `COPY` (a bulk load); fewer (a save) in one
+/// INSERT, as `COPY` costs more to set up than it saves on a few rows.
+const COPY_FROM_ROWS: usize = 64;
+
 /// Writes `$rows` into `$table` on either backend (diesel's batch insert is written per
 /// backend, not for the multi-backend connection): on SQLite one multi-row INSERT per
-/// [`BATCH_ROWS`] rows, on PostgreSQL one binary `COPY`, which skips parsing and planning a
-/// statement with thousands of parameters.
+/// [`BATCH_ROWS`] rows, on PostgreSQL one INSERT for a few rows or else one binary `COPY`, which
+/// skips parsing and planning a statement with thousands of parameters.
 macro_rules! insert_rows {
     ($conn:expr, $table:expr, $rows:expr) => {
         match &mut *$conn {
@@ -335,12 +339,15 @@ macro_rules! insert_rows {
                     diesel::insert_into($table).values(chunk).execute(c)?;
                 }
             }
-            DbConnection::Pg(c) => {
+            DbConnection::Pg(c) if $rows.len() <= COPY_FROM_ROWS => {
                 if !$rows.is_empty() {
-                    diesel::copy_from($table)
-                        .from_insertable(&$rows)
-                        .execute(c)?;
+                    diesel::insert_into($table).values(&$rows).execute(c)?;
                 }
+            }
+            DbConnection::Pg(c) => {
+                diesel::copy_from($table)
+                    .from_insertable(&$rows)
+                    .execute(c)?;
             }
         }
     };

@@ -118,18 +118,26 @@ where
     E: From<diesel::result::Error>,
 {
     conn.transaction(|conn| {
-        // First statement: take the head (write lock on SQLite, row lock on PostgreSQL).
-        diesel::update(audit_head::table.find(1i64))
-            .set(audit_head::seq.eq(audit_head::seq))
-            .execute(conn)?;
+        // First statement: the head, so that on SQLite the write lock is taken before anything
+        // is read.
+        let head = take_head(conn)?;
         let mut audit = Audit {
             actor: actor.clone(),
             changes: Vec::new(),
         };
         let out = f(conn, &mut audit)?;
-        append(conn, &audit.actor, &audit.changes)?;
+        append(conn, head, &audit.actor, &audit.changes)?;
         Ok(out)
     })
+}
+
+/// Takes the head (write lock on SQLite, row lock on PostgreSQL) and reads it: it cannot change
+/// until the transaction ends.
+fn take_head(conn: &mut DbConnection) -> Result<(i64, String), diesel::result::Error> {
+    diesel::update(audit_head::table.find(1i64))
+        .set(audit_head::seq.eq(audit_head::seq))
+        .returning((audit_head::seq, audit_head::last_hash))
+        .get_result(conn)
 }
 
 /// Records security events (log-in, failed log-in, download) in their own transaction.
@@ -180,16 +188,13 @@ fn entry_hash(e: &AuditRow) -> String {
 
 fn append(
     conn: &mut DbConnection,
+    (mut seq, mut prev): (i64, String),
     actor: &Actor,
     changes: &[Change],
 ) -> Result<(), diesel::result::Error> {
     if changes.is_empty() {
         return Ok(());
     }
-    let (mut seq, mut prev): (i64, String) = audit_head::table
-        .find(1i64)
-        .select((audit_head::seq, audit_head::last_hash))
-        .first(conn)?;
     let at = now();
     for c in changes {
         seq += 1;
