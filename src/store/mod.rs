@@ -271,6 +271,9 @@ pub fn open(url: &str, pool_size: u32) -> Result<Pool, OpenError> {
     }
     let pool = r2d2::Pool::builder()
         .max_size(pool_size.max(1))
+        // Start-up waits for two connections (a PostgreSQL one costs a server process); the
+        // rest are opened in the background as requests need them, and then kept.
+        .min_idle(Some(pool_size.clamp(1, 2)))
         .connection_timeout(Duration::from_secs(10))
         .build(Manager { url })?;
     let mut conn = pool.get()?;
