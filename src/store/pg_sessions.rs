@@ -18,6 +18,9 @@ use super::users::{self, SessionPeek, SessionRow};
 /// How long after a failed connection attempt the worker stays on the pooled way.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
 
+/// How long a connection attempt may take before the pooled way is taken instead.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// How the readers' connections are named in `pg_stat_activity`.
 pub const APPLICATION_NAME: &str = "ropa sessions";
 
@@ -33,6 +36,17 @@ pub struct PgSessions {
     live: RefCell<Option<Rc<Live>>>,
     connecting: Cell<bool>,
     retry_at: Cell<Option<Instant>>,
+    warned: Cell<bool>,
+}
+
+/// Marks a connection attempt under way, until dropped (also when the request that made the
+/// attempt is abandoned half-way).
+struct Connecting<'a>(&'a Cell<bool>);
+
+impl Drop for Connecting<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
 }
 
 impl PgSessions {
@@ -41,11 +55,13 @@ impl PgSessions {
     pub fn new(url: &str) -> Option<Self> {
         let mut config = url.parse::<tokio_postgres::Config>().ok()?;
         config.application_name(APPLICATION_NAME);
+        config.connect_timeout(CONNECT_TIMEOUT);
         Some(Self {
             config,
             live: RefCell::new(None),
             connecting: Cell::new(false),
             retry_at: Cell::new(None),
+            warned: Cell::new(false),
         })
     }
 
@@ -90,8 +106,9 @@ impl PgSessions {
             return None;
         }
         self.connecting.set(true);
+        let attempt = Connecting(&self.connecting);
         let opened = self.open().await;
-        self.connecting.set(false);
+        drop(attempt);
         match opened {
             Ok(live) => {
                 let live = Rc::new(live);
@@ -100,9 +117,15 @@ impl PgSessions {
                 Some(live)
             }
             Err(e) => {
-                tracing::warn!(
-                    "sessions are read through the pool: asynchronous connection failed: {e}"
-                );
+                // Once per worker at warning level (a server that insists on TLS refuses every
+                // attempt); later failures at debug level.
+                if self.warned.replace(true) {
+                    tracing::debug!("asynchronous session connection failed again: {e}");
+                } else {
+                    tracing::warn!(
+                        "sessions are read through the pool: asynchronous connection failed: {e}"
+                    );
+                }
                 *self.live.borrow_mut() = None;
                 self.retry_at.set(Some(Instant::now() + RETRY_AFTER));
                 None
