@@ -149,11 +149,11 @@ impl ManageConnection for Manager {
                     .map_err(r2d2::Error::ConnectionError)?;
                 // One batch so that every pragma runs (a multi-statement sql_query runs only the first).
                 conn.batch_execute(
-                    // mmap and a page cache of up to 64 MB (filled only as pages are read): with
-                    // less, an export of a big register read its pages again and again
-                    // (docs/benchmarks.md). synchronous FULL:
-                    // a save the user saw confirmed survives a power cut (in WAL mode NORMAL may
-                    // roll back the last commits), as PostgreSQL's default does.
+                    // synchronous FULL: a save the user saw confirmed survives a power cut (in
+                    // WAL mode NORMAL may roll back the last commits), as on PostgreSQL. mmap and
+                    // a page cache of up to 64 MB (filled only as pages are read): with less, an
+                    // export of a big register read its pages again and again
+                    // (docs/benchmarks.md).
                     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA mmap_size = 268435456; PRAGMA cache_size = -65536;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
