@@ -272,9 +272,13 @@ pub fn open(url: &str, pool_size: u32) -> Result<Pool, OpenError> {
     }
     let pool = r2d2::Pool::builder()
         .max_size(pool_size.max(1))
-        // Start-up waits for two connections (a PostgreSQL one costs a server process); the
-        // rest are opened in the background as requests need them, and then kept.
-        .min_idle(Some(pool_size.clamp(1, 2)))
+        // PostgreSQL: start-up waits for two connections (each costs a server process), the rest
+        // are opened in the background as requests need them. SQLite: all at once, before
+        // anything writes (opening one sets the journal mode, which waits for no writer).
+        .min_idle(match &url {
+            DatabaseUrl::Postgres(_) => Some(pool_size.clamp(1, 2)),
+            DatabaseUrl::Sqlite(_) => None,
+        })
         .connection_timeout(Duration::from_secs(10))
         .build(Manager { url })?;
     let mut conn = pool.get()?;
