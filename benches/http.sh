@@ -3,7 +3,8 @@
 # server on a synthetic register of 10,000 activities.
 #   BACKEND=sqlite benches/http.sh        BACKEND=postgres benches/http.sh
 # Env: DURATION (default 15s), CONNECTIONS (32), THREADS (2), ACTIVITIES (10000),
-# ONLY (an extended regex on the labels: run only those pages; the ceiling always runs).
+# ONLY (an extended regex on the labels: run only those pages; the ceiling always runs),
+# SESSIONS (32: signed-in sessions the requests take in turn).
 source "$(dirname "$0")/common.sh"
 DURATION="${DURATION:-15s}"
 CONNECTIONS="${CONNECTIONS:-32}"
@@ -23,15 +24,29 @@ trap 'kill $SERVER 2>/dev/null || true' EXIT
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 1 100); do curl -fsS "$BASE/health" >/dev/null 2>&1 && break; sleep 0.1; done
 
-# Sign in once: the log-in form gives the CSRF cookie and field.
-JAR="$WORK/cookies.txt"; rm -f "$JAR"
-TOKEN=$(curl -fsS -c "$JAR" "$BASE/login" | sed -n 's/.*name="csrf_token" value="\([0-9a-f]*\)".*/\1/p' | head -1)
-curl -fsS -b "$JAR" -c "$JAR" -o /dev/null -w '%{http_code}' \
-    --data-urlencode "email=bench@example.eu" --data-urlencode "password=bench-password-123" \
-    --data-urlencode "csrf_token=$TOKEN" "$BASE/login" | grep -q 303 || { echo "log-in failed" >&2; exit 1; }
-# The session and CSRF cookies (HttpOnly lines start with #HttpOnly_; the flash is left out).
-export COOKIE=$(sed 's/^#HttpOnly_//' "$JAR" | awk '!/^#/ && NF >= 7 && $6 != "ropa_flash" {printf "%s%s=%s", sep, $6, $7; sep="; "}')
-rm -f "$JAR.flashless"; grep -v ropa_flash "$JAR" > "$JAR.flashless"; JAR="$JAR.flashless"
+# Sign in: the log-in form gives the CSRF cookie and field; $1 is the cookie jar.
+sign_in() {
+    local jar="$1" token
+    rm -f "$jar"
+    token=$(curl -fsS -c "$jar" "$BASE/login" | sed -n 's/.*name="csrf_token" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+    curl -fsS -b "$jar" -c "$jar" -o /dev/null -w '%{http_code}' \
+        --data-urlencode "email=bench@example.eu" --data-urlencode "password=bench-password-123" \
+        --data-urlencode "csrf_token=$token" "$BASE/login" | grep -q 303 || { echo "log-in failed" >&2; exit 1; }
+    # Without the one-time flash cookie (HttpOnly lines start with #HttpOnly_).
+    sed 's/^#HttpOnly_//' "$jar" | awk '!/^#/ && NF >= 7 && $6 != "ropa_flash"' > "$jar.flashless"
+}
+JAR="$WORK/cookies.txt"; sign_in "$JAR"; JAR="$JAR.flashless"
+CSRF=$(awk '$6 == "ropa_csrf" {print $7}' "$JAR")
+# SESSIONS sign-ins, one cookie line each, which wrk's requests take in turn: concurrent
+# requests carry different sessions, as different users' would. The CSRF cookie is the first
+# sign-in's, whose token the saved form carries (double submit: any session may send it).
+SESSIONS="${SESSIONS:-32}"
+export COOKIES_FILE="$WORK/cookies.list"; : > "$COOKIES_FILE"
+for i in $(seq 1 "$SESSIONS"); do
+    sign_in "$WORK/cookies.$i.txt"
+    awk -v csrf="$CSRF" '$6 != "ropa_csrf" {printf "%s=%s; ", $6, $7} END {print "ropa_csrf=" csrf}' \
+        "$WORK/cookies.$i.txt.flashless" >> "$COOKIES_FILE"
+done
 
 FIRST_ID="${FIRST_ID:-1}" # a fresh synthetic register numbers its activities from 1
 DEEP=$(( (ACTIVITIES * 95 / 100) / 50 ))
@@ -65,7 +80,6 @@ run "home page" "/"
 
 # Saving the form: the edit page of one activity, re-sent to other activities at version 1.
 curl -fsS -b "$JAR" "$BASE/activities/$FIRST_ID/edit" | python3 "$(dirname "$0")/form_body.py" > "$WORK/form.body"
-CSRF=$(sed 's/^#HttpOnly_//' "$JAR" | awk '$6 == "ropa_csrf" {print $7}')
 printf '&csrf_token=%s' "$CSRF" >> "$WORK/form.body"
 export BODY_FILE="$WORK/form.body" FIRST_ID ACTIVITIES
 run "save activity form" "/activities/$FIRST_ID" "$(dirname "$0")/wrk/save.lua"

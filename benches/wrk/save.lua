@@ -1,7 +1,8 @@
 -- Saves activity forms: each request writes the form body (BODY_FILE, taken from one activity's
 -- edit page) to a different activity at version 1, so every save is a real write (303) until the
--- activities run out; then 409s. Responses other than 303 are counted and reported.
-local cookie = os.getenv("COOKIE")
+-- activities run out; then 409s. Responses other than 303 are counted and reported. Requests
+-- take the signed-in sessions in turn (benches/wrk/cookies.lua).
+dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "cookies.lua")
 local first = tonumber(os.getenv("FIRST_ID") or "1")
 local count = tonumber(os.getenv("ACTIVITIES") or "10000")
 local f = assert(io.open(os.getenv("BODY_FILE"), "r"))
@@ -29,7 +30,7 @@ function request()
     n = n + 1
     if id >= first + count then id = first end
     return wrk.format("POST", "/activities/" .. id, {
-        ["Cookie"] = cookie,
+        ["Cookie"] = next_cookie(),
         ["Content-Type"] = "application/x-www-form-urlencoded",
     }, body)
 end

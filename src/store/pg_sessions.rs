@@ -2,16 +2,23 @@
 //!
 //! Every signed-in request reads its session, its user and the register's revision before
 //! anything else; a kept page needs nothing more. Through the pool that read is a hand-off to
-//! the blocking threads and back; here it is one pipelined round trip on the worker's own
-//! thread, many requests sharing one connection. Anything out of the ordinary (no connection
-//! yet, a broken one, a session due a write) is answered `None`, and the caller takes the
-//! pooled way, which writes what must be written and reports errors.
+//! the blocking threads and back; here it runs on the worker's own thread, and the requests
+//! that arrive while one read is under way are read together by the next, in one statement
+//! (`token_hash = ANY($2)`): under load the database answers one statement per batch rather
+//! than one per request, and alone a request waits for no one. Anything out of the ordinary
+//! (no connection yet, a broken one, a session due a write) is answered `None`, and the caller
+//! takes the pooled way, which writes what must be written and reports errors.
+//!
+//! The reader spawns its batches on the worker's local task set, so it is used from a server
+//! worker (or another `tokio::task::LocalSet`).
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
+use tokio::sync::oneshot;
 
 use super::users::{self, SessionPeek, SessionRow};
 
@@ -20,6 +27,9 @@ const RETRY_AFTER: Duration = Duration::from_secs(5);
 
 /// How long a connection attempt may take before the pooled way is taken instead.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The most tokens read by one statement; more waiting are read by the next.
+const BATCH_LIMIT: usize = 256;
 
 /// How the readers' connections are named in `pg_stat_activity`.
 pub const APPLICATION_NAME: &str = "ropa sessions";
@@ -30,6 +40,12 @@ struct Live {
     statement: tokio_postgres::Statement,
 }
 
+/// A request waiting for its session: the token's hash and where to send the answer.
+struct Waiting {
+    hash: String,
+    answer: oneshot::Sender<Option<SessionPeek>>,
+}
+
 /// One worker's asynchronous session reader (not shared between threads).
 pub struct PgSessions {
     config: tokio_postgres::Config,
@@ -37,6 +53,10 @@ pub struct PgSessions {
     connecting: Cell<bool>,
     retry_at: Cell<Option<Instant>>,
     warned: Cell<bool>,
+    /// Requests waiting for the next batch.
+    waiting: RefCell<Vec<Waiting>>,
+    /// Whether a batch task is running (it reads until no request waits).
+    reading: Cell<bool>,
 }
 
 /// Marks a connection attempt under way, until dropped (also when the request that made the
@@ -62,31 +82,80 @@ impl PgSessions {
             connecting: Cell::new(false),
             retry_at: Cell::new(None),
             warned: Cell::new(false),
+            waiting: RefCell::new(Vec::new()),
+            reading: Cell::new(false),
         })
     }
 
     /// Reads a session token without writing. `None`: take the pooled way.
-    pub async fn peek(&self, token: &str) -> Option<SessionPeek> {
-        let live = self.live().await?;
-        let hash = users::token_hash(token);
-        match live
-            .client
-            .query_opt(&live.statement, &[&1_i64, &hash])
-            .await
-        {
-            Ok(None) => Some(SessionPeek::None),
-            Ok(Some(row)) => match decode(&row) {
-                Ok(row) => Some(users::judge_session(row)),
-                Err(e) => {
-                    tracing::warn!("session row not understood: {e}");
-                    None
-                }
-            },
+    pub async fn peek(self: &Rc<Self>, token: &str) -> Option<SessionPeek> {
+        self.live().await?;
+        let (answer, answered) = oneshot::channel();
+        self.waiting.borrow_mut().push(Waiting {
+            hash: users::token_hash(token),
+            answer,
+        });
+        if !self.reading.replace(true) {
+            tokio::task::spawn_local(self.clone().read_batches());
+        }
+        // A batch task that ended without answering (it cannot, but) means the pooled way.
+        answered.await.ok().flatten()
+    }
+
+    /// Reads the waiting requests' sessions, one statement per batch, until none waits.
+    async fn read_batches(self: Rc<Self>) {
+        loop {
+            let batch: Vec<Waiting> = {
+                let mut waiting = self.waiting.borrow_mut();
+                let take = waiting.len().min(BATCH_LIMIT);
+                waiting.drain(..take).collect()
+            };
+            if batch.is_empty() {
+                self.reading.set(false);
+                return;
+            }
+            let live = self.live.borrow().clone();
+            let found = match live {
+                Some(live) => self.read(&live, &batch).await,
+                None => None,
+            };
+            for Waiting { hash, answer } in batch {
+                let peek = found.as_ref().and_then(|found| match found.get(&hash) {
+                    Some(row) => row.clone(),
+                    None => Some(SessionPeek::None),
+                });
+                // The request may have been abandoned meanwhile: nobody to answer then.
+                let _ = answer.send(peek);
+            }
+        }
+    }
+
+    /// One statement for a batch: what each token found (`None` for a row not understood);
+    /// `None` if the statement failed, and then the connection is dropped.
+    async fn read(
+        &self,
+        live: &Rc<Live>,
+        batch: &[Waiting],
+    ) -> Option<HashMap<String, Option<SessionPeek>>> {
+        let hashes: Vec<&str> = batch.iter().map(|w| w.hash.as_str()).collect();
+        match live.client.query(&live.statement, &[&1_i64, &hashes]).await {
+            Ok(rows) => Some(
+                rows.iter()
+                    .filter_map(|row| match decode(row) {
+                        Ok((hash, row)) => Some((hash, Some(users::judge_session(row)))),
+                        Err(e) => {
+                            tracing::warn!("session row not understood: {e}");
+                            let hash = row.try_get::<_, String>(0).ok()?;
+                            Some((hash, None))
+                        }
+                    })
+                    .collect(),
+            ),
             Err(e) => {
                 // A broken connection is dropped; the next request connects again.
                 tracing::debug!("asynchronous session read failed: {e}");
                 let mut slot = self.live.borrow_mut();
-                if slot.as_ref().is_some_and(|l| Rc::ptr_eq(l, &live)) {
+                if slot.as_ref().is_some_and(|l| Rc::ptr_eq(l, live)) {
                     *slot = None;
                 }
                 None
@@ -144,24 +213,28 @@ impl PgSessions {
                 tracing::debug!("asynchronous session connection ended: {e}");
             }
         });
-        let sql = users::session_statement_pg().map_err(|e| e.to_string())?;
+        let sql = users::sessions_statement_pg().map_err(|e| e.to_string())?;
         let statement = client.prepare(&sql).await.map_err(|e| e.to_string())?;
         Ok(Live { client, statement })
     }
 }
 
-fn decode(row: &tokio_postgres::Row) -> Result<SessionRow, tokio_postgres::Error> {
+/// A row of the sessions statement: the token hash, then the session row.
+fn decode(row: &tokio_postgres::Row) -> Result<(String, SessionRow), tokio_postgres::Error> {
     Ok((
-        row.try_get::<_, NaiveDateTime>(0)?,
+        row.try_get(0)?,
         (
-            row.try_get(1)?,
-            row.try_get(2)?,
-            row.try_get(3)?,
-            row.try_get(4)?,
-            row.try_get(5)?,
-            row.try_get(6)?,
+            row.try_get::<_, NaiveDateTime>(1)?,
+            (
+                row.try_get(2)?,
+                row.try_get(3)?,
+                row.try_get(4)?,
+                row.try_get(5)?,
+                row.try_get(6)?,
+                row.try_get(7)?,
+            ),
+            row.try_get(8)?,
         ),
-        row.try_get(7)?,
     ))
 }
 
@@ -170,11 +243,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_statement_takes_the_limit_then_the_token_hash() {
-        let sql = users::session_statement_pg().unwrap();
-        assert!(sql.starts_with("SELECT"), "{sql}");
+    fn the_statement_takes_the_limit_then_the_token_hashes() {
+        let sql = users::sessions_statement_pg().unwrap();
+        assert!(
+            sql.starts_with("SELECT \"sessions\".\"token_hash\","),
+            "{sql}"
+        );
         assert!(sql.contains("LIMIT $1"), "{sql}");
-        assert!(sql.contains("\"sessions\".\"token_hash\" = $2"), "{sql}");
+        assert!(
+            sql.contains("\"sessions\".\"token_hash\" = ANY($2)"),
+            "{sql}"
+        );
         assert!(!sql.contains("$3"), "{sql}");
         assert!(sql.contains("\"audit_head\""), "{sql}");
     }

@@ -421,13 +421,15 @@ pub type SessionRow = (NaiveDateTime, UserRow, Option<i64>);
 
 /// The session statement for a token hash: the session, its user and the register's revision
 /// in one statement (it runs before every page, and a page kept for the revision needs nothing
-/// more from the database). Also written out for the asynchronous reader.
+/// more from the database). Also written out for the asynchronous reader, which reads many
+/// tokens at once and so also selects each row's token hash first.
 macro_rules! session_query {
-    ($hash:expr) => {
+    ($filter:expr $(, $first:expr)?) => {
         sessions::table
             .inner_join(users::table)
-            .filter(sessions::token_hash.eq($hash))
+            .filter($filter)
             .select((
+                $($first,)?
                 sessions::last_seen_at,
                 user_cols!(),
                 audit_head::table.select(audit_head::seq).single_value(),
@@ -436,19 +438,24 @@ macro_rules! session_query {
 }
 
 /// The session statement in PostgreSQL's dialect for the asynchronous reader (`pg_sessions`),
-/// built from the same query so that the two cannot drift: `$1` is the revision sub-select's
-/// `LIMIT 1`, `$2` the token hash.
-pub fn session_statement_pg() -> diesel::QueryResult<String> {
+/// built from the same query so that the two cannot drift. It reads any number of sessions:
+/// `$1` is the revision sub-select's `LIMIT 1`, `$2` the array of token hashes; each row starts
+/// with its token hash, then a [`SessionRow`].
+pub fn sessions_statement_pg() -> diesel::QueryResult<String> {
     use diesel::query_builder::{QueryBuilder, QueryFragment};
     let mut builder = diesel::pg::PgQueryBuilder::default();
-    QueryFragment::<diesel::pg::Pg>::to_sql(&session_query!(""), &mut builder, &diesel::pg::Pg)?;
+    let query = session_query!(
+        sessions::token_hash.eq_any(Vec::<String>::new()),
+        sessions::token_hash
+    );
+    QueryFragment::<diesel::pg::Pg>::to_sql(&query, &mut builder, &diesel::pg::Pg)?;
     Ok(builder.finish())
 }
 
 /// Runs the session statement on the backend's own connection: the multi-backend wrapper
 /// would write the SQL out again each time.
 fn read_session(conn: &mut DbConnection, hash: &str) -> StoreResult<Option<SessionRow>> {
-    let query = session_query!(hash);
+    let query = session_query!(sessions::token_hash.eq(hash));
     Ok(match conn {
         DbConnection::Sqlite(c) => query.first(c).optional()?,
         DbConnection::Pg(c) => query.first(c).optional()?,
@@ -488,7 +495,7 @@ pub fn session_user(
 }
 
 /// What a session token shows when only read.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum SessionPeek {
     /// No such session, or its account is disabled.
     None,

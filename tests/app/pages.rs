@@ -2,6 +2,8 @@
 //! rendered afresh, for each reader and role, and the next change anywhere on the database,
 //! by this instance or another, replaces it.
 
+use std::rc::Rc;
+
 use diesel::RunQueryDsl;
 use reqwest::{Client, StatusCode};
 
@@ -245,43 +247,69 @@ async fn on_postgresql_sessions_are_read_asynchronously_as_through_the_pool() {
     };
     assert!(readers >= 1, "no asynchronous session reader is connected");
 
-    let reader = PgSessions::new(&app.database_url).expect("reader");
-    let pooled = {
-        let mut conn = app.pool.get().expect("conn");
-        users::peek_session(&mut conn, &token).expect("pooled read")
-    };
-    let (SessionPeek::Live(pooled), Some(SessionPeek::Live(read))) =
-        (pooled, reader.peek(&token).await)
-    else {
-        panic!("the session is live both ways");
-    };
-    assert_eq!(read.user.email, ADMIN);
-    assert_eq!(
-        (
-            read.user.id,
-            read.user.role,
-            read.user.version,
-            read.revision
-        ),
-        (
-            pooled.user.id,
-            pooled.user.role,
-            pooled.user.version,
-            pooled.revision
-        )
-    );
-    assert!(read.revision > 0, "the log-in is in the trail");
-    assert!(matches!(
-        reader.peek("no-such-token").await,
-        Some(SessionPeek::None)
-    ));
+    // The reader runs its batches on the local task set, as on a server worker.
+    tokio::task::LocalSet::new()
+        .run_until(async {
+            let reader = Rc::new(PgSessions::new(&app.database_url).expect("reader"));
+            let pooled = {
+                let mut conn = app.pool.get().expect("conn");
+                users::peek_session(&mut conn, &token).expect("pooled read")
+            };
+            let (SessionPeek::Live(pooled), Some(SessionPeek::Live(read))) =
+                (pooled, reader.peek(&token).await)
+            else {
+                panic!("the session is live both ways");
+            };
+            assert_eq!(read.user.email, ADMIN);
+            assert_eq!(
+                (
+                    read.user.id,
+                    read.user.role,
+                    read.user.version,
+                    read.revision
+                ),
+                (
+                    pooled.user.id,
+                    pooled.user.role,
+                    pooled.user.version,
+                    pooled.revision
+                )
+            );
+            assert!(read.revision > 0, "the log-in is in the trail");
+            assert!(matches!(
+                reader.peek("no-such-token").await,
+                Some(SessionPeek::None)
+            ));
 
-    let r = app.post_with(&client, "/logout", &[]).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(matches!(reader.peek(&token).await, Some(SessionPeek::None)));
+            // Many requests at once are read in batches; each gets its own token's answer,
+            // whether its token is live, unknown, or the same as another's.
+            let tokens: Vec<String> = (0..40)
+                .map(|i| match i % 3 {
+                    0 => token.clone(),
+                    _ => format!("unknown-{i}"),
+                })
+                .collect();
+            let answers =
+                futures_util::future::join_all(tokens.iter().map(|t| reader.peek(t))).await;
+            for (t, answer) in tokens.iter().zip(answers) {
+                match answer {
+                    Some(SessionPeek::Live(live)) if *t == token => {
+                        assert_eq!(live.user.id, pooled.user.id)
+                    }
+                    Some(SessionPeek::None) if *t != token => {}
+                    other => panic!("{t}: {other:?}"),
+                }
+            }
 
-    let unreachable = PgSessions::new("postgres://postgres@127.0.0.1:1/none").expect("reader");
-    assert!(unreachable.peek(&token).await.is_none());
+            let r = app.post_with(&client, "/logout", &[]).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            assert!(matches!(reader.peek(&token).await, Some(SessionPeek::None)));
+
+            let unreachable =
+                Rc::new(PgSessions::new("postgres://postgres@127.0.0.1:1/none").expect("reader"));
+            assert!(unreachable.peek(&token).await.is_none());
+        })
+        .await;
 }
 
 /// Every pooled connection is set up as `store::Manager` promises: on SQLite a confirmed save
