@@ -16,7 +16,7 @@ export RUST_LOG="${RUST_LOG:-warn}"
 db_url() {
     case "$BACKEND" in
         sqlite) echo "$WORK/$1.sqlite3" ;;
-        postgres) echo "$PG_BASE/$1" ;;
+        postgres) echo "$PG_BASE/$1${PG_PARAMS:-}" ;;
         *) echo "BACKEND must be sqlite or postgres" >&2; exit 1 ;;
     esac
 }

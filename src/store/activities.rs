@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::audit::{self, Actor, Change};
+use super::prepared;
 use super::records::{activity_snapshot, SnapshotCodes};
 use super::schema::{
     activities, activity_data_categories, activity_measures, activity_special_conditions,
@@ -571,54 +572,40 @@ fn insert_children(conn: &mut DbConnection, items: &[(i64, &ActivityDraft)]) -> 
 }
 
 fn delete_children(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
-    if let DbConnection::Pg(c) = conn {
+    match conn {
         // One round trip instead of eleven: the save holds the audit trail's head meanwhile.
-        diesel::sql_query(DELETE_CHILDREN_PG)
-            .bind::<diesel::sql_types::BigInt, _>(id)
+        DbConnection::Pg(c) => {
+            prepared::DeleteByActivity {
+                tables: LIST_TABLES,
+                id,
+            }
             .execute(c)?;
-        return Ok(());
+        }
+        // In-process statements cost little; SQLite has no deleting CTEs.
+        DbConnection::Sqlite(c) => {
+            for table in LIST_TABLES.chunks(1) {
+                prepared::DeleteByActivity { tables: table, id }.execute(c)?;
+            }
+        }
     }
-    diesel::delete(purpose_bases::table.filter(purpose_bases::activity_id.eq(id))).execute(conn)?;
-    diesel::delete(purposes::table.filter(purposes::activity_id.eq(id))).execute(conn)?;
-    diesel::delete(
-        activity_special_conditions::table.filter(activity_special_conditions::activity_id.eq(id)),
-    )
-    .execute(conn)?;
-    diesel::delete(activity_subjects::table.filter(activity_subjects::activity_id.eq(id)))
-        .execute(conn)?;
-    diesel::delete(
-        activity_data_categories::table.filter(activity_data_categories::activity_id.eq(id)),
-    )
-    .execute(conn)?;
-    diesel::delete(activity_measures::table.filter(activity_measures::activity_id.eq(id)))
-        .execute(conn)?;
-    diesel::delete(joint_controllers::table.filter(joint_controllers::activity_id.eq(id)))
-        .execute(conn)?;
-    diesel::delete(
-        represented_controllers::table.filter(represented_controllers::activity_id.eq(id)),
-    )
-    .execute(conn)?;
-    diesel::delete(recipients::table.filter(recipients::activity_id.eq(id))).execute(conn)?;
-    diesel::delete(transfers::table.filter(transfers::activity_id.eq(id))).execute(conn)?;
-    diesel::delete(retention_rules::table.filter(retention_rules::activity_id.eq(id)))
-        .execute(conn)?;
     Ok(())
 }
 
-/// Every child row of activity `$1` in one PostgreSQL statement (data-modifying CTEs); the
-/// same tables as the per-table deletes above.
-const DELETE_CHILDREN_PG: &str = "WITH \
-    b AS (DELETE FROM purpose_bases WHERE activity_id = $1), \
-    p AS (DELETE FROM purposes WHERE activity_id = $1), \
-    c AS (DELETE FROM activity_special_conditions WHERE activity_id = $1), \
-    s AS (DELETE FROM activity_subjects WHERE activity_id = $1), \
-    d AS (DELETE FROM activity_data_categories WHERE activity_id = $1), \
-    m AS (DELETE FROM activity_measures WHERE activity_id = $1), \
-    j AS (DELETE FROM joint_controllers WHERE activity_id = $1), \
-    r AS (DELETE FROM represented_controllers WHERE activity_id = $1), \
-    e AS (DELETE FROM recipients WHERE activity_id = $1), \
-    t AS (DELETE FROM transfers WHERE activity_id = $1) \
-    DELETE FROM retention_rules WHERE activity_id = $1";
+/// The tables of an activity's lists, each with its `activity_id` (purposes' lawful bases
+/// before the purposes).
+pub(crate) const LIST_TABLES: &[&str] = &[
+    "purpose_bases",
+    "purposes",
+    "activity_special_conditions",
+    "activity_subjects",
+    "activity_data_categories",
+    "activity_measures",
+    "joint_controllers",
+    "represented_controllers",
+    "recipients",
+    "transfers",
+    "retention_rules",
+];
 
 /// Creates an activity with all its lists in one transaction; generates the reference when blank.
 pub fn insert(
@@ -844,16 +831,16 @@ pub fn update(
             None => next_reference(conn, draft.organisation_id)?,
         };
         let sensitivity = sensitivities(conn)?;
-        let changed = diesel::update(
-            activities::table
-                .filter(activities::id.eq(id.0))
-                .filter(activities::version.eq(version)),
+        // Every field is written (`treat_none_as_null`): one statement, kept prepared.
+        let changed = prepared::update(
+            activities::table,
+            activities::id.eq(id.0).and(activities::version.eq(version)),
+            (
+                values(draft, &reference, &sensitivity),
+                activities::version.eq(version + 1),
+                activities::updated_at.eq(now()),
+            ),
         )
-        .set((
-            values(draft, &reference, &sensitivity),
-            activities::version.eq(version + 1),
-            activities::updated_at.eq(now()),
-        ))
         .execute(conn)
         .map_err(|e| {
             if super::is_unique_violation(&e) {
@@ -2328,4 +2315,39 @@ pub fn usual_measures(
         .filter(|(_, n)| *n >= half)
         .map(|(m, _)| m)
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+    use diesel::sqlite::SqliteConnection;
+
+    use super::*;
+
+    #[test]
+    fn the_list_tables_deleted_on_a_save_are_every_table_that_holds_an_activity_id() {
+        #[derive(QueryableByName)]
+        struct Name {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            name: String,
+        }
+        let mut conn = DbConnection::Sqlite(SqliteConnection::establish(":memory:").unwrap());
+        crate::store::migrate(&mut conn).unwrap();
+        let DbConnection::Sqlite(c) = &mut conn else {
+            unreachable!()
+        };
+        let mut holding: Vec<String> = diesel::sql_query(
+            "SELECT m.name AS name FROM sqlite_master m, pragma_table_info(m.name) c \
+             WHERE m.type = 'table' AND c.name = 'activity_id' ORDER BY m.name",
+        )
+        .load::<Name>(c)
+        .unwrap()
+        .into_iter()
+        .map(|n| n.name)
+        .collect();
+        let mut listed: Vec<String> = LIST_TABLES.iter().map(|t| t.to_string()).collect();
+        listed.sort();
+        holding.sort();
+        assert_eq!(listed, holding);
+    }
 }

@@ -12,6 +12,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::prepared;
 use super::schema::{audit_head, audit_log};
 use super::{now, DbConnection, StoreResult};
 
@@ -134,10 +135,13 @@ where
 /// Takes the head (write lock on SQLite, row lock on PostgreSQL) and reads it: it cannot change
 /// until the transaction ends.
 fn take_head(conn: &mut DbConnection) -> Result<(i64, String), diesel::result::Error> {
-    diesel::update(audit_head::table.find(1i64))
-        .set(audit_head::seq.eq(audit_head::seq))
-        .returning((audit_head::seq, audit_head::last_hash))
-        .get_result(conn)
+    prepared::update(
+        audit_head::table,
+        audit_head::id.eq(1i64),
+        audit_head::seq.eq(audit_head::seq),
+    )
+    .returning((audit_head::seq, audit_head::last_hash))
+    .get_result(conn)
 }
 
 /// Records security events (log-in, failed log-in, download) in their own transaction.
@@ -220,9 +224,12 @@ fn append(
             .execute(conn)?;
         prev = row.hash;
     }
-    diesel::update(audit_head::table.find(1i64))
-        .set((audit_head::seq.eq(seq), audit_head::last_hash.eq(&prev)))
-        .execute(conn)?;
+    prepared::update(
+        audit_head::table,
+        audit_head::id.eq(1i64),
+        (audit_head::seq.eq(seq), audit_head::last_hash.eq(&prev)),
+    )
+    .execute(conn)?;
     Ok(())
 }
 

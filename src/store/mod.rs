@@ -11,6 +11,7 @@ pub mod import;
 pub mod organisations;
 pub mod parties;
 pub mod pg_sessions;
+pub mod prepared;
 pub mod records;
 pub mod revision_cache;
 pub mod schema;
@@ -336,7 +337,8 @@ fn analyze_sqlite(conn: &mut DbConnection) -> StoreResult<()> {
     Ok(())
 }
 
-/// The tables a bulk load (import, synthetic register) writes.
+/// The tables a bulk load (import, synthetic register) writes, besides the activities' lists
+/// ([`activities::LIST_TABLES`]).
 const BULK_TABLES: &[&str] = &[
     "organisations",
     "parties",
@@ -344,17 +346,6 @@ const BULK_TABLES: &[&str] = &[
     "subject_categories",
     "security_measures",
     "activities",
-    "purposes",
-    "purpose_bases",
-    "activity_special_conditions",
-    "activity_subjects",
-    "activity_data_categories",
-    "activity_measures",
-    "joint_controllers",
-    "represented_controllers",
-    "recipients",
-    "transfers",
-    "retention_rules",
 ];
 
 /// A foreign key taken off for a bulk load, to be put back as it was.
@@ -393,7 +384,13 @@ where
          WHERE c.contype = 'f' AND t.relname = ANY($1) AND pg_table_is_visible(t.oid) \
          ORDER BY 1, 2",
     )
-    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(BULK_TABLES)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(
+        BULK_TABLES
+            .iter()
+            .chain(activities::LIST_TABLES)
+            .copied()
+            .collect::<Vec<_>>(),
+    )
     .load(pg)?;
     for k in &keys {
         conn.batch_execute(&format!(
