@@ -59,11 +59,12 @@ pub struct PgSessions {
     reading: Cell<bool>,
 }
 
-/// Marks a connection attempt under way, until dropped (also when the request that made the
-/// attempt is abandoned half-way).
-struct Connecting<'a>(&'a Cell<bool>);
+/// Keeps a flag raised until dropped: a connection attempt under way (also when the request
+/// that made it is abandoned half-way), a batch task running (also if it panicked, so that the
+/// next request starts another rather than waiting for one that is gone).
+struct Raised<'a>(&'a Cell<bool>);
 
-impl Drop for Connecting<'_> {
+impl Drop for Raised<'_> {
     fn drop(&mut self) {
         self.0.set(false);
     }
@@ -104,6 +105,7 @@ impl PgSessions {
 
     /// Reads the waiting requests' sessions, one statement per batch, until none waits.
     async fn read_batches(self: Rc<Self>) {
+        let _running = Raised(&self.reading);
         loop {
             let batch: Vec<Waiting> = {
                 let mut waiting = self.waiting.borrow_mut();
@@ -111,7 +113,6 @@ impl PgSessions {
                 waiting.drain(..take).collect()
             };
             if batch.is_empty() {
-                self.reading.set(false);
                 return;
             }
             let live = self.live.borrow().clone();
@@ -175,7 +176,7 @@ impl PgSessions {
             return None;
         }
         self.connecting.set(true);
-        let attempt = Connecting(&self.connecting);
+        let attempt = Raised(&self.connecting);
         let opened = self.open().await;
         drop(attempt);
         match opened {
