@@ -99,7 +99,7 @@ impl PgSessions {
         if !self.reading.replace(true) {
             tokio::task::spawn_local(self.clone().read_batches());
         }
-        // A batch task that ended without answering (it cannot, but) means the pooled way.
+        // A batch task that ended without answering (it panicked) means the pooled way.
         answered.await.ok().flatten()
     }
 

@@ -111,8 +111,9 @@ impl<T, V, W, R: Expression> Query for Update<T, V, W, Returning<R>> {
 
 impl<T, V, W, R, Conn> RunQueryDsl<Conn> for Update<T, V, W, R> {}
 
-/// One statement that deletes the rows of `tables` whose `activity_id` is `id`, with
-/// data-modifying CTEs (PostgreSQL): `WITH t0 AS (DELETE FROM a WHERE activity_id = $1), ...
+/// One statement that deletes the rows of `tables` whose `activity_id` is `id`: for one table
+/// `DELETE FROM a WHERE activity_id = $1` (either backend); for more, data-modifying CTEs,
+/// which only PostgreSQL has: `WITH t0 AS (DELETE FROM a WHERE activity_id = $1), ...
 /// DELETE FROM z WHERE activity_id = $n`.
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteByActivity {
