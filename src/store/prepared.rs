@@ -142,7 +142,11 @@ where
             out.push_bind_param::<BigInt, _>(&self.id)?;
             out.push_sql(")");
         }
-        out.push_sql(" DELETE FROM ");
+        out.push_sql(if with.is_empty() {
+            "DELETE FROM "
+        } else {
+            " DELETE FROM "
+        });
         out.push_identifier(last)?;
         out.push_sql(" WHERE activity_id = ");
         out.push_bind_param::<BigInt, _>(&self.id)
@@ -242,6 +246,15 @@ mod tests {
                  t1 AS (DELETE FROM \"b\" WHERE activity_id = $2) \
                  DELETE FROM \"c\" WHERE activity_id = $3"
             ),
+            "{sql}"
+        );
+        let one = DeleteByActivity {
+            tables: &["a"],
+            id: 7,
+        };
+        let sql = diesel::debug_query::<diesel::pg::Pg, _>(&one).to_string();
+        assert!(
+            sql.starts_with("DELETE FROM \"a\" WHERE activity_id = $1"),
             "{sql}"
         );
         let none = DeleteByActivity { tables: &[], id: 7 };
