@@ -8,8 +8,8 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ropa::demo::synthetic::{generate, Size};
 use ropa::domain::vocab::Role;
-use ropa::export::Record;
 use ropa::store::activities::{ActivityFilter, StatusFilter};
+use ropa::store::records::Record;
 use ropa::store::records::{load_record, Selection};
 
 /// A controller record of a synthetic register with `n` activities, in memory.

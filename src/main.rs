@@ -273,7 +273,7 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
                 organisation.as_ref().map(|o| o.id()),
                 generated_at,
             )?;
-            serde_json::to_writer_pretty(&mut out, &doc)?;
+            ropa::export::json::write(&doc, &mut out)?;
             out.write_all(b"\n")?;
         }
         ExportFormat::Csv => {

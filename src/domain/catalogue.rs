@@ -4,6 +4,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
+use super::reference::VOCABULARIES;
 use super::vocab::{MeasureFamily, MeasureKind, Sensitivity};
 
 /// Which catalogue an entry belongs to; also the URL segment `/catalogues/{kind}`.
@@ -109,24 +110,6 @@ pub struct SeedMeasure {
     pub article: String,
 }
 
-/// An adequacy decision of the Commission (Art. 45(3)).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Adequacy {
-    /// ISO code, absent for an international organisation.
-    pub iso2: Option<String>,
-    /// Name of the country or organisation.
-    pub name: String,
-    /// `full` or `partial`.
-    pub scope: String,
-    /// The decision.
-    pub decision: String,
-    /// Date of the decision.
-    pub decision_date: String,
-    /// Limits of the decision.
-    #[serde(default)]
-    pub note: String,
-}
-
 /// Everything seeded from the vocabularies.
 #[derive(Debug, Default)]
 pub struct Seed {
@@ -136,8 +119,6 @@ pub struct Seed {
     pub subject_categories: Vec<SeedSubjectCategory>,
     /// Security measures.
     pub measures: Vec<SeedMeasure>,
-    /// Adequacy decisions.
-    pub adequacy: Vec<Adequacy>,
 }
 
 #[derive(Deserialize)]
@@ -168,10 +149,7 @@ struct RawVocabularies {
     criminal_offence_data: RawCriminal,
     data_subject_categories: Vec<RawEntry>,
     security_measure_categories: Vec<RawEntry>,
-    adequacy: Vec<Adequacy>,
 }
-
-const VOCABULARIES: &str = include_str!("vocabularies.json");
 
 static SEED: LazyLock<Result<Seed, String>> = LazyLock::new(|| parse(VOCABULARIES));
 
@@ -290,7 +268,6 @@ fn parse(json: &str) -> Result<Seed, String> {
         data_categories,
         subject_categories,
         measures,
-        adequacy: raw.adequacy,
     })
 }
 
@@ -320,10 +297,7 @@ mod tests {
             .measures
             .iter()
             .any(|m| m.code == "encryption" && m.family == MeasureFamily::Encryption));
-        assert!(seed
-            .adequacy
-            .iter()
-            .any(|a| a.iso2.as_deref() == Some("JP")));
+        assert!(crate::domain::reference::adequacy_for("JP").is_some());
     }
 }
 

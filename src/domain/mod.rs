@@ -6,9 +6,11 @@
 pub mod activity;
 pub mod catalogue;
 pub mod completeness;
+pub mod document;
 pub mod errors;
 pub mod organisation;
 pub mod party;
+pub mod reference;
 pub mod user;
 pub mod vocab;
 

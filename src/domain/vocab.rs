@@ -354,11 +354,8 @@ impl Country {
     }
 
     /// The Commission's adequacy decision for this country, if there is one.
-    pub fn adequacy(self) -> Option<&'static super::catalogue::Adequacy> {
-        super::catalogue::seed()
-            .adequacy
-            .iter()
-            .find(|a| a.iso2.as_deref() == Some(self.code()))
+    pub fn adequacy(self) -> Option<&'static super::reference::Adequacy> {
+        super::reference::adequacy_for(self.code())
     }
 
     /// Every country, sorted by name, for choices.

@@ -9,6 +9,7 @@ use super::schema::{
 };
 use super::{is_unique_violation, DbConnection, StoreError, StoreResult};
 use crate::domain::catalogue::{seed as seed_data, CatalogueDraft, CatalogueForm, CatalogueKind};
+use crate::domain::document::{CataloguesDoc, DataCategoryDoc, MeasureDoc, SubjectCategoryDoc};
 use crate::domain::vocab::{MeasureFamily, MeasureKind, Sensitivity};
 use crate::domain::CatalogueEntryId;
 
@@ -172,6 +173,57 @@ macro_rules! measure_cols {
             security_measures::version,
         )
     };
+}
+
+/// The three catalogues as the register document shows them.
+pub fn document(
+    data: &[CatalogueEntry],
+    subjects: &[CatalogueEntry],
+    measures: &[CatalogueEntry],
+) -> CataloguesDoc {
+    CataloguesDoc {
+        data_categories: data
+            .iter()
+            .map(|e| DataCategoryDoc {
+                code: e.code.clone(),
+                label: e.label.clone(),
+                sensitivity: e
+                    .sensitivity
+                    .map(|s| s.code())
+                    .unwrap_or("standard")
+                    .to_owned(),
+                article: e.article.clone(),
+                description: e.description.clone(),
+                seeded: e.seeded,
+            })
+            .collect(),
+        subject_categories: subjects
+            .iter()
+            .map(|e| SubjectCategoryDoc {
+                code: e.code.clone(),
+                label: e.label.clone(),
+                vulnerable: e.vulnerable,
+                description: e.description.clone(),
+                seeded: e.seeded,
+            })
+            .collect(),
+        security_measures: measures
+            .iter()
+            .map(|e| MeasureDoc {
+                code: e.code.clone(),
+                label: e.label.clone(),
+                kind: e
+                    .kind
+                    .map(|k| k.code())
+                    .unwrap_or("organisational")
+                    .to_owned(),
+                family: e.family.map(|f| f.code()).unwrap_or("other").to_owned(),
+                article: e.article.clone(),
+                description: e.description.clone(),
+                seeded: e.seeded,
+            })
+            .collect(),
+    }
 }
 
 /// Every entry of a catalogue, in a stable order for choices (sensitivity or family, then label).
@@ -413,7 +465,7 @@ pub fn update(
                 .filter(activity_data_categories::data_category_id.eq(id.0))
                 .select(activity_data_categories::activity_id)
                 .load(conn)?;
-            super::activities::refresh_gaps(conn, super::activities::GapScope::Ids(&using))?;
+            super::gaps::refresh_gaps(conn, super::gaps::GapScope::Ids(&using))?;
         }
         audit.record(Change::values(
             "update",

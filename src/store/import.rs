@@ -15,11 +15,11 @@ use super::schema::{
 use super::{activities as activity_store, catalogues, DbConnection, StoreError};
 use crate::domain::activity::ActivityForm;
 use crate::domain::catalogue::{CatalogueDraft, CatalogueKind};
+use crate::domain::document::{RegisterDocument, FORMAT, FORMAT_VERSION};
 use crate::domain::errors::FieldErrors;
 use crate::domain::organisation::OrganisationForm;
 use crate::domain::party::PartyForm;
 use crate::domain::vocab::{MeasureFamily, MeasureKind, Sensitivity};
-use crate::export::json::{RegisterDocument, FORMAT, FORMAT_VERSION};
 
 /// Why an import was refused; nothing was written.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@ pub mod activities;
 pub mod audit;
 pub mod catalogues;
 pub mod connection;
+pub mod gaps;
 pub mod import;
 pub mod organisations;
 pub mod parties;
@@ -285,7 +286,7 @@ pub fn open(url: &str, pool_size: u32) -> Result<Pool, OpenError> {
     let mut conn = pool.get()?;
     migrate(&mut conn)?;
     catalogues::seed(&mut conn)?;
-    conn.transaction(|c| activities::refresh_gaps(c, activities::GapScope::Missing))
+    conn.transaction(|c| gaps::refresh_gaps(c, gaps::GapScope::Missing))
         .map_err(OpenError::Gaps)?;
     refresh_statistics(&mut conn).map_err(OpenError::Statistics)?;
     Ok(pool)
@@ -439,6 +440,20 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
         e,
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
+}
+
+/// A stored code parsed by `parse`, or a deserialization error naming what it is (a row written
+/// by a newer version, or edited by hand).
+pub(crate) fn code<T>(
+    what: &str,
+    raw: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, diesel::result::Error> {
+    parse(raw).ok_or_else(|| {
+        diesel::result::Error::DeserializationError(
+            format!("unknown {what} code `{raw}` in the database").into(),
+        )
+    })
 }
 
 /// Lower-cases for the search column; Unicode-aware where SQLite's `lower()` is not.

@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use super::audit::{self, Actor, Change};
 use super::schema::{activities, organisations};
 use super::{is_unique_violation, now, DbConnection, StoreError, StoreResult};
+use crate::domain::document::OrganisationDoc;
 use crate::domain::organisation::{OrganisationDraft, OrganisationForm};
 use crate::domain::OrganisationId;
-use crate::export::json::organisation_doc;
 
 /// An organisation as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -63,6 +63,24 @@ impl Organisation {
             supervisory_authority: self.supervisory_authority.clone(),
             review_interval_months: self.review_interval_months.to_string(),
             version: self.version.to_string(),
+        }
+    }
+
+    /// The organisation as the register document shows it (its export, and its audit snapshot).
+    pub fn to_doc(&self) -> OrganisationDoc {
+        OrganisationDoc {
+            name: self.name.clone(),
+            legal_address: self.legal_address.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            registration_number: self.registration_number.clone(),
+            country: self.country.clone(),
+            representative: self.representative.clone(),
+            dpo: self.dpo.clone(),
+            supervisory_authority: self.supervisory_authority.clone(),
+            review_interval_months: self.review_interval_months,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
         }
     }
 }
@@ -144,7 +162,7 @@ pub fn insert(
 ) -> StoreResult<OrganisationId> {
     audit::write(conn, actor, |conn, audit| {
         let id = insert_unaudited(conn, draft)?;
-        let after = organisation_doc(&get(conn, id)?);
+        let after = get(conn, id)?.to_doc();
         audit.record(Change::values::<(), _>(
             "create",
             "organisation",
@@ -214,8 +232,8 @@ pub fn update(
             "organisation",
             Some(id.0),
             &after.name,
-            Some(&organisation_doc(&current)),
-            Some(&organisation_doc(&after)),
+            Some(&current.to_doc()),
+            Some(&after.to_doc()),
         ));
         Ok(())
     })
@@ -241,7 +259,7 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: OrganisationId) -> Sto
             "organisation",
             Some(id.0),
             &before.name,
-            Some(&organisation_doc(&before)),
+            Some(&before.to_doc()),
             None,
         ));
         Ok(())

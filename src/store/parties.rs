@@ -7,10 +7,10 @@ use super::schema::{
     activities, joint_controllers, parties, recipients, represented_controllers, transfers,
 };
 use super::{is_unique_violation, now, DbConnection, StoreError, StoreResult};
+use crate::domain::document::PartyDoc;
 use crate::domain::party::{PartyDraft, PartyForm};
 use crate::domain::vocab::{Country, PartyKind};
 use crate::domain::PartyId;
-use crate::export::json::party_doc;
 
 /// A party as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -80,6 +80,22 @@ impl Party {
             version: self.version.to_string(),
         }
     }
+
+    /// The party as the register document shows it (its export, and its audit snapshot).
+    pub fn to_doc(&self) -> PartyDoc {
+        PartyDoc {
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            country: self.country.clone(),
+            contact: self.contact.clone(),
+            address: self.address.clone(),
+            contract_reference: self.contract_reference.clone(),
+            contract_date: self.contract_date,
+            notes: self.notes.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
 }
 
 #[derive(AsChangeset, Insertable)]
@@ -143,7 +159,7 @@ pub fn get(conn: &mut DbConnection, id: PartyId) -> StoreResult<Party> {
 pub fn insert(conn: &mut DbConnection, actor: &Actor, draft: &PartyDraft) -> StoreResult<PartyId> {
     audit::write(conn, actor, |conn, audit| {
         let id = insert_unaudited(conn, draft)?;
-        let after = party_doc(&get(conn, id)?);
+        let after = get(conn, id)?.to_doc();
         audit.record(Change::values::<(), _>(
             "create",
             "party",
@@ -213,8 +229,8 @@ pub fn update(
             "party",
             Some(id.0),
             &after.name,
-            Some(&party_doc(&current)),
-            Some(&party_doc(&after)),
+            Some(&current.to_doc()),
+            Some(&after.to_doc()),
         ));
         Ok(())
     })
@@ -272,7 +288,7 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: PartyId) -> StoreResul
             "party",
             Some(id.0),
             &before.name,
-            Some(&party_doc(&before)),
+            Some(&before.to_doc()),
             None,
         ));
         Ok(())

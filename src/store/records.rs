@@ -1,21 +1,37 @@
-//! Loading what the exports need: a record for the PDF, chunks of activities for streaming
-//! CSV, and the complete register for JSON.
+//! Storage's read model for the exports: a [`Record`] for the PDF, chunks of activities for
+//! streaming CSV, and the complete register as its document for JSON.
+//!
+//! Uses the activities, catalogues, organisations and parties of the store; the exports take
+//! what this loads and never touch the database.
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::activities::{load_details, matching_ids, ActivityDetail, ActivityFilter};
 use super::{catalogues, organisations, parties, DbConnection, StoreResult};
 use crate::domain::catalogue::CatalogueKind;
+use crate::domain::document::{RegisterDocument, FORMAT, FORMAT_VERSION};
 use crate::domain::vocab::Role;
 use crate::domain::{ActivityId, OrganisationId};
-use crate::export::json::{
-    activity_doc, catalogues_doc, organisation_doc, party_doc, RegisterDocument, FORMAT,
-    FORMAT_VERSION,
-};
-use crate::export::Record;
 use crate::store::organisations::Organisation;
+
+/// What an export covers: the organisations, and their activities in one role.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// Controller record (Art. 30(1)) or processor record (Art. 30(2)).
+    pub role: Role,
+    /// The organisations whose activities are included (at least one), by name.
+    pub organisations: Vec<Organisation>,
+    /// The activities, all of `role`, ordered by organisation then reference.
+    pub activities: Vec<ActivityDetail>,
+    /// What was selected, in words: "Whole register", "Activity HR-001", "Filtered list: ...".
+    pub scope: String,
+    /// The date the record speaks for.
+    pub as_of: NaiveDate,
+    /// When the export was generated (UTC).
+    pub generated_at: NaiveDateTime,
+}
 
 /// Activities loaded per query when streaming.
 pub const CHUNK: usize = 200;
@@ -145,8 +161,7 @@ pub fn register_document(
     let lookup = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
     for chunk in ids.chunks(CHUNK) {
         for a in load_details(conn, chunk)? {
-            activities.push(activity_doc(
-                &a,
+            activities.push(a.to_doc(
                 &|id| lookup(&data_codes, id),
                 &|id| lookup(&subject_codes, id),
                 &|id| lookup(&measure_codes, id),
@@ -157,60 +172,9 @@ pub fn register_document(
         format: FORMAT.into(),
         format_version: FORMAT_VERSION,
         generated_at,
-        organisations: orgs.iter().map(organisation_doc).collect(),
-        catalogues: catalogues_doc(&data, &subjects, &measures),
-        parties: parties::list(conn)?.iter().map(party_doc).collect(),
+        organisations: orgs.iter().map(Organisation::to_doc).collect(),
+        catalogues: catalogues::document(&data, &subjects, &measures),
+        parties: parties::list(conn)?.iter().map(|p| p.to_doc()).collect(),
         activities,
     })
-}
-
-/// The catalogue codes an activity's snapshot names its entries by (read once per change).
-pub struct SnapshotCodes {
-    data: HashMap<i64, String>,
-    subjects: HashMap<i64, String>,
-    measures: HashMap<i64, String>,
-}
-
-impl SnapshotCodes {
-    /// Reads the codes of the three catalogues.
-    pub fn load(conn: &mut DbConnection) -> StoreResult<Self> {
-        let mut codes = |kind| -> StoreResult<HashMap<i64, String>> {
-            Ok(catalogues::list(conn, kind)?
-                .into_iter()
-                .map(|e| (e.id, e.code))
-                .collect())
-        };
-        Ok(SnapshotCodes {
-            data: codes(CatalogueKind::DataCategories)?,
-            subjects: codes(CatalogueKind::SubjectCategories)?,
-            measures: codes(CatalogueKind::SecurityMeasures)?,
-        })
-    }
-
-    /// An activity as the JSON document shows it: the values the audit trail keeps before and
-    /// after a change.
-    pub fn snapshot(
-        &self,
-        conn: &mut DbConnection,
-        id: i64,
-    ) -> StoreResult<crate::export::json::ActivityDoc> {
-        let a = load_details(conn, &[id])?
-            .pop()
-            .ok_or(super::StoreError::NotFound)?;
-        let lookup = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
-        Ok(activity_doc(
-            &a,
-            &|id| lookup(&self.data, id),
-            &|id| lookup(&self.subjects, id),
-            &|id| lookup(&self.measures, id),
-        ))
-    }
-}
-
-/// An activity as the JSON document shows it: the values the audit trail keeps before and after.
-pub fn activity_snapshot(
-    conn: &mut DbConnection,
-    id: i64,
-) -> StoreResult<crate::export::json::ActivityDoc> {
-    SnapshotCodes::load(conn)?.snapshot(conn, id)
 }

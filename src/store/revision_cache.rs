@@ -155,7 +155,7 @@ impl RevisionCache {
         let summary = Summary {
             organisations: organisations::list(conn)?.len(),
             statuses: activities::status_counts(conn)?,
-            incomplete: activities::incomplete_count(conn)?,
+            incomplete: super::gaps::incomplete_count(conn)?,
             reviews_due: activities::reviews_due(conn, due_by, 10)?,
             due_by,
         };

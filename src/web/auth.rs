@@ -14,6 +14,7 @@ use askama::Template;
 
 use super::errors::AppError;
 use super::page::{db, ok, redirect_with, render, CheckedForm, Layout};
+use super::session::SessionUser;
 use super::AppState;
 use crate::domain::errors::FieldErrors;
 use crate::domain::user::{check_password, Permission, Role, UserForm};
@@ -23,10 +24,6 @@ use crate::store::users::{self, LoginOutcome, User};
 
 /// Cookie holding the session token.
 pub const SESSION_COOKIE: &str = "ropa_session";
-
-/// The session's user, resolved once per request by [`authenticate`].
-#[derive(Debug, Clone)]
-pub struct SessionUser(pub Option<User>);
 
 /// The register's revision, read in the same statement as the session (signed-in requests only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -419,9 +416,4 @@ pub async fn change_password(
         "/account",
         "Password changed. Your other sessions were signed out.",
     ))
-}
-
-/// Whether the user may perform `p` (for templates, computed here so roles stay in one place).
-pub fn can(user: &Option<User>, p: Permission) -> bool {
-    user.as_ref().is_some_and(|u| u.role.allows(p))
 }

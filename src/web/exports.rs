@@ -135,7 +135,7 @@ pub async fn download(
             records::register_document(c, organisation, generated_at)
         })
         .await?;
-        let body = serde_json::to_vec_pretty(&doc).map_err(|e| AppError::Internal(e.into()))?;
+        let body = crate::export::json::to_vec(&doc).map_err(|e| AppError::Internal(e.into()))?;
         return Ok(
             attachment("application/json", &format!("ropa-register-{stamp}.json")).body(body),
         );
@@ -246,7 +246,7 @@ impl std::io::Write for ChannelWriter {
 
 /// Writes a planned PDF on a blocking thread, handing it to the response 64 KB at a time.
 fn stream_pdf(
-    record: crate::export::Record,
+    record: crate::store::records::Record,
     plan: pdf::Plan,
 ) -> tokio::sync::mpsc::Receiver<Result<web::Bytes, std::io::Error>> {
     let (tx, rx) = tokio::sync::mpsc::channel(4);

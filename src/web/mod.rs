@@ -7,6 +7,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod catalogues;
+pub mod editable;
 pub mod errors;
 pub mod exports;
 pub mod home;
@@ -14,6 +15,7 @@ pub mod organisations;
 pub mod page;
 pub mod page_cache;
 pub mod parties;
+pub mod session;
 pub mod users;
 
 use std::net::TcpListener;
@@ -80,26 +82,44 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         // Organisations
         .route("/organisations", web::get().to(organisations::list))
-        .route("/organisations", web::post().to(organisations::create))
+        .route(
+            "/organisations",
+            web::post().to(editable::create::<organisations::Organisations>),
+        )
         .route("/organisations/new", web::get().to(organisations::new))
         .route("/organisations/{id}", web::get().to(organisations::show))
-        .route("/organisations/{id}", web::post().to(organisations::update))
+        .route(
+            "/organisations/{id}",
+            web::post().to(editable::update::<organisations::Organisations>),
+        )
         .route(
             "/organisations/{id}/edit",
-            web::get().to(organisations::edit),
+            web::get().to(editable::edit::<organisations::Organisations>),
         )
         .route(
             "/organisations/{id}/delete",
-            web::post().to(organisations::delete),
+            web::post().to(editable::delete::<organisations::Organisations>),
         )
         // Parties
         .route("/parties", web::get().to(parties::list))
-        .route("/parties", web::post().to(parties::create))
+        .route(
+            "/parties",
+            web::post().to(editable::create::<parties::Parties>),
+        )
         .route("/parties/new", web::get().to(parties::new))
         .route("/parties/{id}", web::get().to(parties::show))
-        .route("/parties/{id}", web::post().to(parties::update))
-        .route("/parties/{id}/edit", web::get().to(parties::edit))
-        .route("/parties/{id}/delete", web::post().to(parties::delete))
+        .route(
+            "/parties/{id}",
+            web::post().to(editable::update::<parties::Parties>),
+        )
+        .route(
+            "/parties/{id}/edit",
+            web::get().to(editable::edit::<parties::Parties>),
+        )
+        .route(
+            "/parties/{id}/delete",
+            web::post().to(editable::delete::<parties::Parties>),
+        )
         // Catalogues
         .route("/catalogues", web::get().to(catalogues::index))
         .route("/catalogues/{kind}", web::get().to(catalogues::list))

@@ -1,25 +1,24 @@
 //! Organisations: list, show, create, edit, delete.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::auth::CurrentUser;
+use super::editable::{Changes, Editable};
 use super::errors::AppError;
-use super::page::{
-    db, db_raw, differences, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
-};
+use super::page::{db, ok, path_id, Layout};
 use super::AppState;
 use crate::domain::errors::FieldErrors;
-use crate::domain::organisation::OrganisationForm;
+use crate::domain::organisation::{OrganisationDraft, OrganisationForm};
 use crate::domain::user::Permission;
 use crate::domain::vocab::Country;
 use crate::domain::OrganisationId;
 use crate::store::activities::{
     self as activity_store, ActivityFilter, ActivitySummary, StatusFilter,
 };
+use crate::store::audit::Actor;
 use crate::store::organisations::{self as store, Organisation};
-use crate::store::StoreError;
+use crate::store::{DbConnection, StoreResult};
 
 #[derive(Template)]
 #[template(path = "organisations/list.html")]
@@ -45,9 +44,10 @@ impl ShowPage {
     }
 }
 
+/// The organisation form, new or edit (a conflict shows the differences).
 #[derive(Template)]
 #[template(path = "organisations/form.html")]
-struct FormPage {
+pub struct FormPage {
     layout: Layout,
     id: Option<i64>,
     form: OrganisationForm,
@@ -142,126 +142,64 @@ pub async fn new(user: CurrentUser, layout: Layout) -> Result<HttpResponse, AppE
     ok(&FormPage::new(layout, None, form, FieldErrors::new()))
 }
 
-/// `POST /organisations`.
-pub async fn create(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    layout: Layout,
-    body: CheckedForm,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::Edit)?;
-    let form: OrganisationForm = body.parse()?;
-    let draft = match form.parse() {
-        Ok(d) => d,
-        Err(errors) => {
-            return render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage::new(layout, None, form, errors),
-            )
-        }
-    };
-    let actor = user.actor();
-    match db_raw(&state, move |c| store::insert(c, &actor, &draft)).await? {
-        Ok(id) => Ok(redirect_with(
-            &format!("/organisations/{id}"),
-            "Organisation created.",
-        )),
-        Err(StoreError::Duplicate { field, message }) => {
-            let errors = FieldErrors::single(field, message);
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage::new(layout, None, form, errors),
-            )
-        }
-        Err(e) => Err(e.into()),
+/// Organisations as an [`Editable`] kind: create, edit, save and delete are shared.
+pub struct Organisations;
+
+impl Editable for Organisations {
+    type Id = OrganisationId;
+    type Form = OrganisationForm;
+    type Draft = OrganisationDraft;
+    type Page = FormPage;
+    const BASE: &'static str = "/organisations";
+    const NOUN: &'static str = "Organisation";
+    const THIS: &'static str = "This organisation";
+
+    fn id(raw: i64) -> OrganisationId {
+        OrganisationId(raw)
     }
-}
-
-/// `GET /organisations/{id}/edit`.
-pub async fn edit(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    layout: Layout,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::Edit)?;
-    let id = OrganisationId(path_id(&id)?);
-    let org = db(&state, move |c| store::get(c, id)).await?;
-    ok(&FormPage::new(
-        layout,
-        Some(id.0),
-        org.to_form(),
-        FieldErrors::new(),
-    ))
-}
-
-/// `POST /organisations/{id}`.
-pub async fn update(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    layout: Layout,
-    id: web::Path<String>,
-    body: CheckedForm,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::Edit)?;
-    let id = OrganisationId(path_id(&id)?);
-    let mut form: OrganisationForm = body.parse()?;
-    let version = form_version(&form.version)?;
-    let draft = match form.parse() {
-        Ok(d) => d,
-        Err(errors) => {
-            return render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage::new(layout, Some(id.0), form, errors),
-            )
-        }
-    };
-    let actor = user.actor();
-    match db_raw(&state, move |c| {
-        store::update(c, &actor, id, version, &draft)
-    })
-    .await?
-    {
-        Ok(()) => Ok(redirect_with(
-            &format!("/organisations/{id}"),
-            "Organisation saved.",
-        )),
-        Err(StoreError::Duplicate { field, message }) => {
-            let errors = FieldErrors::single(field, message);
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage::new(layout, Some(id.0), form, errors),
-            )
-        }
-        Err(StoreError::Conflict { current }) => {
-            form.version = current.to_string();
-            let saved = db(&state, move |c| store::get(c, id)).await?;
-            let changes = differences(&saved.to_form().fields(), &form.fields());
-            let mut page = FormPage::new(layout, Some(id.0), form, FieldErrors::new());
+    fn parse(form: &OrganisationForm) -> Result<OrganisationDraft, FieldErrors> {
+        form.parse()
+    }
+    fn version(form: &mut OrganisationForm) -> &mut String {
+        &mut form.version
+    }
+    fn fields(form: &OrganisationForm) -> Vec<(&'static str, String)> {
+        form.fields()
+    }
+    fn saved(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<OrganisationForm> {
+        Ok(store::get(conn, id)?.to_form())
+    }
+    fn insert(
+        conn: &mut DbConnection,
+        actor: &Actor,
+        draft: &OrganisationDraft,
+    ) -> StoreResult<OrganisationId> {
+        store::insert(conn, actor, draft)
+    }
+    fn update(
+        conn: &mut DbConnection,
+        actor: &Actor,
+        id: OrganisationId,
+        version: i64,
+        draft: &OrganisationDraft,
+    ) -> StoreResult<()> {
+        store::update(conn, actor, id, version, draft)
+    }
+    fn delete(conn: &mut DbConnection, actor: &Actor, id: OrganisationId) -> StoreResult<()> {
+        store::delete(conn, actor, id)
+    }
+    fn page(
+        layout: Layout,
+        id: Option<i64>,
+        form: OrganisationForm,
+        errors: FieldErrors,
+        changes: Option<Changes>,
+    ) -> FormPage {
+        let mut page = FormPage::new(layout, id, form, errors);
+        if let Some(changes) = changes {
             page.conflict = true;
             page.changes = changes;
-            render(StatusCode::CONFLICT, &page)
         }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// `POST /organisations/{id}/delete`: refused while activities belong to it.
-pub async fn delete(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    _body: CheckedForm,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::Edit)?;
-    let id = OrganisationId(path_id(&id)?);
-    let actor = user.actor();
-    match db_raw(&state, move |c| store::delete(c, &actor, id)).await? {
-        Ok(()) => Ok(redirect_with("/organisations", "Organisation deleted.")),
-        Err(StoreError::InUse(users)) => Err(AppError::InUse {
-            what: "This organisation".into(),
-            users,
-        }),
-        Err(e) => Err(e.into()),
+        page
     }
 }

@@ -10,6 +10,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::errors::AppError;
+use super::session::{can, SessionUser};
 use super::AppState;
 use crate::store::{DbConnection, StoreResult};
 
@@ -68,10 +69,10 @@ impl FromRequest for Layout {
             .map(|v| urlencoding_decode(&v));
         let user = req
             .extensions()
-            .get::<super::auth::SessionUser>()
+            .get::<SessionUser>()
             .and_then(|s| s.0.clone());
         use crate::domain::user::Permission;
-        let can = |p| super::auth::can(&user, p);
+        let can = |p| can(&user, p);
         ready(Ok(Layout {
             csrf,
             flash,

@@ -1,22 +1,21 @@
 //! Parties (recipients and counterparts): list, show, create, edit, delete.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::auth::CurrentUser;
+use super::editable::{Changes, Editable};
 use super::errors::AppError;
-use super::page::{
-    db, db_raw, differences, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
-};
+use super::page::{db, ok, path_id, Layout};
 use super::AppState;
 use crate::domain::errors::FieldErrors;
-use crate::domain::party::PartyForm;
+use crate::domain::party::{PartyDraft, PartyForm};
 use crate::domain::user::Permission;
 use crate::domain::vocab::{Country, PartyKind};
 use crate::domain::PartyId;
+use crate::store::audit::Actor;
 use crate::store::parties::{self as store, Party};
-use crate::store::StoreError;
+use crate::store::{DbConnection, StoreResult};
 
 #[derive(Template)]
 #[template(path = "parties/list.html")]
@@ -33,9 +32,10 @@ struct ShowPage {
     users: Vec<(i64, String, String)>,
 }
 
+/// The party form, new or edit (a conflict shows the differences).
 #[derive(Template)]
 #[template(path = "parties/form.html")]
-struct FormPage {
+pub struct FormPage {
     layout: Layout,
     id: Option<i64>,
     form: PartyForm,
@@ -114,120 +114,60 @@ pub async fn new(
     ok(&FormPage::new(layout, None, form, FieldErrors::new()))
 }
 
-/// `POST /parties`.
-pub async fn create(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    layout: Layout,
-    body: CheckedForm,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::Edit)?;
-    let form: PartyForm = body.parse()?;
-    let draft = match form.parse() {
-        Ok(d) => d,
-        Err(errors) => {
-            return render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage::new(layout, None, form, errors),
-            )
-        }
-    };
-    let actor = user.actor();
-    match db_raw(&state, move |c| store::insert(c, &actor, &draft)).await? {
-        Ok(id) => Ok(redirect_with(&format!("/parties/{id}"), "Party created.")),
-        Err(StoreError::Duplicate { field, message }) => {
-            let errors = FieldErrors::single(field, message);
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage::new(layout, None, form, errors),
-            )
-        }
-        Err(e) => Err(e.into()),
+/// Parties as an [`Editable`] kind: create, edit, save and delete are shared.
+pub struct Parties;
+
+impl Editable for Parties {
+    type Id = PartyId;
+    type Form = PartyForm;
+    type Draft = PartyDraft;
+    type Page = FormPage;
+    const BASE: &'static str = "/parties";
+    const NOUN: &'static str = "Party";
+    const THIS: &'static str = "This party";
+
+    fn id(raw: i64) -> PartyId {
+        PartyId(raw)
     }
-}
-
-/// `GET /parties/{id}/edit`.
-pub async fn edit(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    layout: Layout,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::Edit)?;
-    let id = PartyId(path_id(&id)?);
-    let party = db(&state, move |c| store::get(c, id)).await?;
-    ok(&FormPage::new(
-        layout,
-        Some(id.0),
-        party.to_form(),
-        FieldErrors::new(),
-    ))
-}
-
-/// `POST /parties/{id}`.
-pub async fn update(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    layout: Layout,
-    id: web::Path<String>,
-    body: CheckedForm,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::Edit)?;
-    let id = PartyId(path_id(&id)?);
-    let mut form: PartyForm = body.parse()?;
-    let version = form_version(&form.version)?;
-    let draft = match form.parse() {
-        Ok(d) => d,
-        Err(errors) => {
-            return render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage::new(layout, Some(id.0), form, errors),
-            )
-        }
-    };
-    let actor = user.actor();
-    match db_raw(&state, move |c| {
-        store::update(c, &actor, id, version, &draft)
-    })
-    .await?
-    {
-        Ok(()) => Ok(redirect_with(&format!("/parties/{id}"), "Party saved.")),
-        Err(StoreError::Duplicate { field, message }) => {
-            let errors = FieldErrors::single(field, message);
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage::new(layout, Some(id.0), form, errors),
-            )
-        }
-        Err(StoreError::Conflict { current }) => {
-            form.version = current.to_string();
-            let saved = db(&state, move |c| store::get(c, id)).await?;
-            let changes = differences(&saved.to_form().fields(), &form.fields());
-            let mut page = FormPage::new(layout, Some(id.0), form, FieldErrors::new());
+    fn parse(form: &PartyForm) -> Result<PartyDraft, FieldErrors> {
+        form.parse()
+    }
+    fn version(form: &mut PartyForm) -> &mut String {
+        &mut form.version
+    }
+    fn fields(form: &PartyForm) -> Vec<(&'static str, String)> {
+        form.fields()
+    }
+    fn saved(conn: &mut DbConnection, id: PartyId) -> StoreResult<PartyForm> {
+        Ok(store::get(conn, id)?.to_form())
+    }
+    fn insert(conn: &mut DbConnection, actor: &Actor, draft: &PartyDraft) -> StoreResult<PartyId> {
+        store::insert(conn, actor, draft)
+    }
+    fn update(
+        conn: &mut DbConnection,
+        actor: &Actor,
+        id: PartyId,
+        version: i64,
+        draft: &PartyDraft,
+    ) -> StoreResult<()> {
+        store::update(conn, actor, id, version, draft)
+    }
+    fn delete(conn: &mut DbConnection, actor: &Actor, id: PartyId) -> StoreResult<()> {
+        store::delete(conn, actor, id)
+    }
+    fn page(
+        layout: Layout,
+        id: Option<i64>,
+        form: PartyForm,
+        errors: FieldErrors,
+        changes: Option<Changes>,
+    ) -> FormPage {
+        let mut page = FormPage::new(layout, id, form, errors);
+        if let Some(changes) = changes {
             page.conflict = true;
             page.changes = changes;
-            render(StatusCode::CONFLICT, &page)
         }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// `POST /parties/{id}/delete`: refused while an activity refers to the party.
-pub async fn delete(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    _body: CheckedForm,
-) -> Result<HttpResponse, AppError> {
-    user.require(Permission::Edit)?;
-    let id = PartyId(path_id(&id)?);
-    let actor = user.actor();
-    match db_raw(&state, move |c| store::delete(c, &actor, id)).await? {
-        Ok(()) => Ok(redirect_with("/parties", "Party deleted.")),
-        Err(StoreError::InUse(users)) => Err(AppError::InUse {
-            what: "This party".into(),
-            users,
-        }),
-        Err(e) => Err(e.into()),
+        page
     }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod activities;
+mod architecture;
 mod browser;
 mod cli;
 mod exports;

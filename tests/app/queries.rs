@@ -410,9 +410,8 @@ async fn the_missing_elements_stored_on_writing_match_a_count_of_the_stored_rows
             "recipients,retention",
         ]
     );
-    let n =
-        ropa::store::activities::refresh_gaps(&mut conn, ropa::store::activities::GapScope::All)
-            .expect("refresh");
+    let n = ropa::store::gaps::refresh_gaps(&mut conn, ropa::store::gaps::GapScope::All)
+        .expect("refresh");
     assert_eq!(n, 303);
     assert_eq!(before, stored(&mut conn));
 }

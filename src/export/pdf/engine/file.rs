@@ -5,7 +5,7 @@
 //! file is 150 MB. Here a finished page is serialised, compressed and written to the output at
 //! once; only the position of each object is kept, for the cross-reference table that follows
 //! the fonts, the outline and the page tree after the last page. The layout is run twice (see
-//! `plan` and `write_planned` in the parent module): a dry pass that only counts pages, so that
+//! `plan` and `write` in `document`): a dry pass that only counts pages, so that
 //! every page can be numbered "Page N of M" and every link can point at its page object as it
 //! is written.
 //!
@@ -15,6 +15,7 @@
 
 use std::cell::RefCell;
 use std::io::Write;
+use std::sync::OnceLock;
 
 use flate2::write::ZlibEncoder;
 use flate2::Compression;
@@ -23,18 +24,16 @@ use pdf_writer::types::{
 };
 use pdf_writer::{Chunk, Content, Date, Filter, Name, Rect, Ref, Str, TextStr};
 
-use super::{Face, Fonts};
+use super::fonts::Fonts;
+use super::style::{Face, A4};
 use crate::export::ExportError;
-
-/// Page size: A4 in points.
-pub(super) const A4: (f32, f32) = (595.276, 841.89);
 
 /// Deflate level for page content: the fastest. Compressing page content at the default level
 /// was 45% of the time of the renderer this replaced (`perf`); the file is somewhat larger.
 const PAGE_COMPRESSION: u32 = 1;
 
 /// Resource names of the two faces on every page.
-pub(super) fn font_resource(face: Face) -> Name<'static> {
+pub(crate) fn font_resource(face: Face) -> Name<'static> {
     match face {
         Face::Regular => Name(b"F1"),
         Face::Bold => Name(b"F2"),
@@ -43,14 +42,14 @@ pub(super) fn font_resource(face: Face) -> Name<'static> {
 
 /// The characters drawn with each face, by glyph id, for the widths and `ToUnicode` maps.
 #[derive(Default)]
-pub(super) struct GlyphUse {
+pub(crate) struct GlyphUse {
     regular: Vec<Option<char>>,
     bold: Vec<Option<char>>,
 }
 
 impl GlyphUse {
     /// Appends the glyph ids of `text` (big-endian, two bytes each) to `out` and records them.
-    pub(super) fn encode(&mut self, fonts: &Fonts, face: Face, text: &str, out: &mut Vec<u8>) {
+    pub(crate) fn encode(&mut self, fonts: &Fonts, face: Face, text: &str, out: &mut Vec<u8>) {
         let used = match face {
             Face::Regular => &mut self.regular,
             Face::Bold => &mut self.bold,
@@ -85,7 +84,7 @@ impl GlyphUse {
 
 /// A finished page: its content stream (uncompressed) and its links (rectangle as x, y, width,
 /// height; target page, 1-based).
-pub(super) struct FinishedPage {
+pub(crate) struct FinishedPage {
     /// The content stream.
     pub content: Vec<u8>,
     /// Link rectangles and the page each one leads to.
@@ -93,7 +92,7 @@ pub(super) struct FinishedPage {
 }
 
 /// One outline (bookmark) entry: title and page, 1-based.
-pub(super) struct Bookmark {
+pub(crate) struct Bookmark {
     /// Shown in the viewer's outline.
     pub title: String,
     /// The page it opens.
@@ -101,7 +100,7 @@ pub(super) struct Bookmark {
 }
 
 /// The document information dictionary.
-pub(super) struct Info {
+pub(crate) struct Info {
     /// /Title.
     pub title: String,
     /// /Author.
@@ -141,7 +140,7 @@ const FONT_OBJECTS: [[Ref; 5]; 2] = [
 const FIRST_PAGE: i32 = 16;
 
 /// A PDF file of a known number of pages being written to `out`.
-pub(super) struct PdfFile<'o> {
+pub(crate) struct PdfFile<'o> {
     out: &'o mut dyn Write,
     /// Bytes written so far.
     position: usize,
@@ -154,7 +153,7 @@ pub(super) struct PdfFile<'o> {
 
 impl<'o> PdfFile<'o> {
     /// A file that will hold `total` pages; writes the header.
-    pub(super) fn new(total: usize, out: &'o mut dyn Write) -> Result<Self, ExportError> {
+    pub(crate) fn new(total: usize, out: &'o mut dyn Write) -> Result<Self, ExportError> {
         let last = i32::try_from(total)
             .ok()
             .and_then(|t| t.checked_mul(2))
@@ -202,12 +201,12 @@ impl<'o> PdfFile<'o> {
     }
 
     /// Number of pages written so far.
-    pub(super) fn written(&self) -> usize {
+    pub(crate) fn written(&self) -> usize {
         self.written
     }
 
     /// Writes the next page.
-    pub(super) fn page(&mut self, page: FinishedPage) -> Result<(), ExportError> {
+    pub(crate) fn page(&mut self, page: FinishedPage) -> Result<(), ExportError> {
         if self.written >= self.total {
             return Err(ExportError::Pdf(
                 "the layout produced more pages than it counted".into(),
@@ -257,7 +256,7 @@ impl<'o> PdfFile<'o> {
 
     /// Writes the fonts, outline, page tree, catalog, information dictionary, cross-reference
     /// table and trailer.
-    pub(super) fn finish(
+    pub(crate) fn finish(
         mut self,
         fonts: &Fonts,
         glyphs: &RefCell<GlyphUse>,
@@ -375,7 +374,7 @@ fn write_font(
     used: &[Option<char>],
     [type0, cid, descriptor, program_ref, to_unicode]: [Ref; 5],
 ) -> Result<(), ExportError> {
-    let program = fonts.program(face)?;
+    let program = program(face)?;
     let parsed = fonts.parsed(face);
     let metrics = fonts.metrics(face);
     let scale = 1000.0 / f32::from(parsed.units_per_em.max(1));
@@ -462,7 +461,7 @@ fn write_font(
 }
 
 /// A font program ready to embed: compressed once per process.
-pub(super) struct Program {
+pub(crate) struct Program {
     /// Length of the uncompressed TrueType file.
     pub length: usize,
     /// The file, zlib-compressed.
@@ -471,12 +470,31 @@ pub(super) struct Program {
 
 impl Program {
     /// Compresses `bytes` at the best level (done once, so the size is worth the time).
-    pub(super) fn of(bytes: &[u8]) -> Result<Self, ExportError> {
+    pub(crate) fn of(bytes: &[u8]) -> Result<Self, ExportError> {
         Ok(Self {
             length: bytes.len(),
             compressed: deflate(bytes, 9)?,
         })
     }
+}
+
+/// The face's TrueType program, compressed for embedding (once per process).
+fn program(face: Face) -> Result<&'static Program, ExportError> {
+    static PROGRAMS: OnceLock<Result<[Program; 2], String>> = OnceLock::new();
+    let programs = PROGRAMS
+        .get_or_init(|| {
+            let compress = |bytes: &[u8]| Program::of(bytes).map_err(|e| e.to_string());
+            Ok([
+                compress(dejavu::sans::regular())?,
+                compress(dejavu::sans::bold())?,
+            ])
+        })
+        .as_ref()
+        .map_err(|e| ExportError::Pdf(e.clone()))?;
+    Ok(match face {
+        Face::Regular => &programs[0],
+        Face::Bold => &programs[1],
+    })
 }
 
 fn deflate(bytes: &[u8], level: u32) -> Result<Vec<u8>, ExportError> {
@@ -503,7 +521,7 @@ fn pdf_date(when: chrono::NaiveDateTime) -> Date {
 
 /// Three layers of one page's drawing: fills, then grid strokes, then text, so that text is
 /// never covered.
-pub(super) struct Layers {
+pub(crate) struct Layers {
     /// Shaded bands and rules.
     pub fills: Content,
     /// Grid lines.
@@ -514,7 +532,7 @@ pub(super) struct Layers {
 
 impl Layers {
     /// Empty layers.
-    pub(super) fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             fills: Content::new(),
             strokes: Content::new(),
@@ -523,7 +541,7 @@ impl Layers {
     }
 
     /// The page's content stream: the layers in order, with the stroke style set once.
-    pub(super) fn into_content(self, rule: (f32, f32, f32)) -> Vec<u8> {
+    pub(crate) fn into_content(self, rule: (f32, f32, f32)) -> Vec<u8> {
         let stroked = self.strokes.len() > 0;
         let fills = self.fills.finish();
         let strokes = self.strokes.finish();

@@ -1,0 +1,193 @@
+//! The activity draft: the always-valid value a form parses into, which storage and the exports
+//! take. Codes are vocabulary enums, references to other records are typed ids.
+
+use chrono::NaiveDate;
+
+use crate::domain::vocab::{
+    Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, RetentionUnit, Role,
+    SpecialCondition, Status, TransferMechanism,
+};
+use crate::domain::{DataCategoryId, MeasureId, OrganisationId, PartyId, SubjectCategoryId};
+
+/// A purpose with its lawful bases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purpose {
+    /// What the processing is for.
+    pub description: String,
+    /// One or more Art. 6(1) bases.
+    pub bases: Vec<LawfulBasis>,
+    /// Interest pursued (Art. 6(1)(f)).
+    pub legitimate_interest: String,
+    /// Reference to the balancing test.
+    pub balancing_test_ref: String,
+}
+
+/// A joint controller (Art. 26).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JointController {
+    /// Party.
+    pub party_id: PartyId,
+    /// The arrangement.
+    pub responsibilities: String,
+}
+
+/// A controller on whose behalf a processor activity is carried out (Art. 30(2)(a), (b)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepresentedController {
+    /// Party.
+    pub party_id: PartyId,
+    /// Categories of processing carried out for it.
+    pub processing_categories: String,
+}
+
+/// A recipient (Art. 30(1)(d)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    /// Party.
+    pub party_id: PartyId,
+    /// What it receives.
+    pub data_received: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Where a transfer goes: a third country or an international organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// A third country (outside the EEA).
+    Country(Country),
+    /// An international organisation.
+    Organisation(String),
+}
+
+/// A transfer to a third country or international organisation (Art. 30(1)(e)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    /// Destination.
+    pub destination: Destination,
+    /// Recipient party, if recorded.
+    pub party_id: Option<PartyId>,
+    /// Chapter V mechanism.
+    pub mechanism: TransferMechanism,
+    /// Documentation of the safeguards.
+    pub safeguards: String,
+}
+
+/// How long data are kept: a period, or a criterion in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetentionPeriod {
+    /// A number of units.
+    Fixed {
+        /// How many.
+        value: i32,
+        /// Of what.
+        unit: RetentionUnit,
+    },
+    /// A criterion in words.
+    Criterion(String),
+}
+
+/// A retention rule for one personal-data category (Art. 30(1)(f)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionRule {
+    /// The data category it governs.
+    pub data_category_id: DataCategoryId,
+    /// The period or criterion.
+    pub period: RetentionPeriod,
+    /// Extra criterion text kept alongside a fixed period.
+    pub criterion: String,
+    /// Event that starts the period.
+    pub start_event: String,
+    /// Legal reference that justifies it.
+    pub legal_reference: String,
+}
+
+/// A valid activity, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityDraft {
+    /// Organisation.
+    pub organisation_id: OrganisationId,
+    /// Controller or processor.
+    pub role: Role,
+    /// Reference; `None` to generate one.
+    pub reference: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Business function.
+    pub business_function: String,
+    /// Owner.
+    pub owner: String,
+    /// Status.
+    pub status: Status,
+    /// Art. 9(2) conditions.
+    pub special_conditions: Vec<SpecialCondition>,
+    /// Law relied on with them.
+    pub special_legal_reference: String,
+    /// Art. 10 basis.
+    pub criminal_basis: Option<CriminalBasis>,
+    /// Law relied on under Art. 10.
+    pub criminal_legal_reference: String,
+    /// Source of the data.
+    pub data_source: String,
+    /// Systems.
+    pub systems: String,
+    /// Location of the data.
+    pub data_location: String,
+    /// Automated decision-making or profiling.
+    pub automated_decision: bool,
+    /// Its description.
+    pub automated_decision_description: String,
+    /// DPIA required.
+    pub dpia_required: DpiaRequired,
+    /// DPIA progress.
+    pub dpia_status: DpiaStatus,
+    /// DPIA reference.
+    pub dpia_reference: String,
+    /// Privacy notice.
+    pub privacy_notice_ref: String,
+    /// Consent record.
+    pub consent_record_ref: String,
+    /// Processor contract.
+    pub processor_contract_ref: String,
+    /// Retention policy.
+    pub retention_policy_ref: String,
+    /// Has a breach occurred.
+    pub breach_occurred: bool,
+    /// Breach record.
+    pub breach_record_ref: String,
+    /// General description of the security measures.
+    pub security_description: String,
+    /// Last reviewed.
+    pub last_reviewed: Option<NaiveDate>,
+    /// Next review.
+    pub next_review: Option<NaiveDate>,
+    /// Data-subject categories.
+    pub subjects: Vec<SubjectCategoryId>,
+    /// Personal-data categories.
+    pub data_categories: Vec<DataCategoryId>,
+    /// Security measures.
+    pub measures: Vec<MeasureId>,
+    /// Purposes.
+    pub purposes: Vec<Purpose>,
+    /// Joint controllers.
+    pub joint_controllers: Vec<JointController>,
+    /// Controllers acted for.
+    pub controllers: Vec<RepresentedController>,
+    /// Recipients.
+    pub recipients: Vec<Recipient>,
+    /// Transfers.
+    pub transfers: Vec<Transfer>,
+    /// Retention rules.
+    pub retention: Vec<RetentionRule>,
+}
+
+/// Whether a reference is well formed: letters, digits, `-`, `_`, `.` and `/`, 1-32 characters.
+pub fn valid_reference(reference: &str) -> bool {
+    !reference.is_empty()
+        && reference.len() <= 32
+        && reference
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+}

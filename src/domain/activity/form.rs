@@ -1,0 +1,420 @@
+//! The activity form as typed: every field a string, nested lists as indexed rows read from
+//! plain `name=value` pairs, rows added and removed without losing what was typed.
+
+use std::collections::BTreeMap;
+
+use validator::Validate;
+
+/// One purpose row as typed.
+#[derive(Debug, Clone, Default, Validate)]
+pub struct PurposeRow {
+    /// What the processing is for.
+    #[validate(length(max = 2000, message = "Purpose is at most 2000 characters"))]
+    pub description: String,
+    /// Lawful basis codes.
+    pub bases: Vec<String>,
+    /// Interest pursued, for Art. 6(1)(f).
+    #[validate(length(max = 2000, message = "Legitimate interest is at most 2000 characters"))]
+    pub legitimate_interest: String,
+    /// Reference to the balancing test.
+    #[validate(length(
+        max = 500,
+        message = "Balancing test reference is at most 500 characters"
+    ))]
+    pub balancing_test_ref: String,
+}
+
+/// One joint-controller row as typed.
+#[derive(Debug, Clone, Default, Validate)]
+pub struct JointControllerRow {
+    /// Party id.
+    pub party_id: String,
+    /// The arrangement under Art. 26.
+    #[validate(length(max = 2000, message = "Responsibilities are at most 2000 characters"))]
+    pub responsibilities: String,
+}
+
+/// One row of a controller on whose behalf a processor activity is carried out.
+#[derive(Debug, Clone, Default, Validate)]
+pub struct ControllerRow {
+    /// Party id.
+    pub party_id: String,
+    /// Categories of processing carried out for this controller.
+    #[validate(length(
+        max = 2000,
+        message = "Categories of processing are at most 2000 characters"
+    ))]
+    pub processing_categories: String,
+}
+
+/// One recipient row as typed.
+#[derive(Debug, Clone, Default, Validate)]
+pub struct RecipientRow {
+    /// Party id.
+    pub party_id: String,
+    /// What the recipient receives.
+    #[validate(length(max = 2000, message = "Data received is at most 2000 characters"))]
+    pub data_received: String,
+    /// Why.
+    #[validate(length(max = 2000, message = "Reason is at most 2000 characters"))]
+    pub reason: String,
+}
+
+/// One transfer row as typed.
+#[derive(Debug, Clone, Default, Validate)]
+pub struct TransferRow {
+    /// Destination country code.
+    pub country: String,
+    /// Or an international organisation.
+    #[validate(length(
+        max = 300,
+        message = "International organisation is at most 300 characters"
+    ))]
+    pub organisation: String,
+    /// Recipient party id.
+    pub party_id: String,
+    /// Mechanism code.
+    pub mechanism: String,
+    /// Documentation of the safeguards.
+    #[validate(length(max = 4000, message = "Safeguards are at most 4000 characters"))]
+    pub safeguards: String,
+}
+
+/// One retention row as typed.
+#[derive(Debug, Clone, Default, Validate)]
+pub struct RetentionRow {
+    /// Personal-data category id.
+    pub data_category_id: String,
+    /// Number of units.
+    pub period_value: String,
+    /// Unit code.
+    pub period_unit: String,
+    /// Criterion in words, when no period.
+    #[validate(length(max = 1000, message = "Criterion is at most 1000 characters"))]
+    pub criterion: String,
+    /// Event that starts the period.
+    #[validate(length(max = 300, message = "Start event is at most 300 characters"))]
+    pub start_event: String,
+    /// Legal reference that justifies it.
+    #[validate(length(max = 500, message = "Legal reference is at most 500 characters"))]
+    pub legal_reference: String,
+}
+
+/// The nested lists of the activity form, for adding and removing rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowList {
+    /// Purposes.
+    Purposes,
+    /// Joint controllers.
+    JointControllers,
+    /// Controllers acted for.
+    Controllers,
+    /// Recipients.
+    Recipients,
+    /// Transfers.
+    Transfers,
+    /// Retention rules.
+    Retention,
+}
+
+impl RowList {
+    /// Parses the list name used in field names and buttons.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "purposes" => Self::Purposes,
+            "joint_controllers" => Self::JointControllers,
+            "controllers" => Self::Controllers,
+            "recipients" => Self::Recipients,
+            "transfers" => Self::Transfers,
+            "retention" => Self::Retention,
+            _ => return None,
+        })
+    }
+}
+
+/// Everything a user submits for an activity, exactly as typed.
+#[derive(Debug, Clone, Default, Validate)]
+pub struct ActivityForm {
+    /// Organisation id.
+    pub organisation_id: String,
+    /// Role code.
+    pub role: String,
+    /// Reference, generated when blank.
+    #[validate(length(max = 32, message = "Reference is at most 32 characters"))]
+    pub reference: String,
+    /// Name.
+    #[validate(length(
+        min = 1,
+        max = 200,
+        message = "Name is required (at most 200 characters)"
+    ))]
+    pub name: String,
+    /// Description.
+    #[validate(length(max = 4000, message = "Description is at most 4000 characters"))]
+    pub description: String,
+    /// Business function.
+    #[validate(length(max = 200, message = "Business function is at most 200 characters"))]
+    pub business_function: String,
+    /// Owner.
+    #[validate(length(max = 200, message = "Owner is at most 200 characters"))]
+    pub owner: String,
+    /// Status code.
+    pub status: String,
+    /// Art. 9(2) condition codes.
+    pub special_conditions: Vec<String>,
+    /// Law relied on for an Art. 9(2) condition.
+    #[validate(length(max = 1000, message = "Legal reference is at most 1000 characters"))]
+    pub special_legal_reference: String,
+    /// Art. 10 basis code.
+    pub criminal_basis: String,
+    /// Law relied on under Art. 10.
+    #[validate(length(max = 1000, message = "Legal reference is at most 1000 characters"))]
+    pub criminal_legal_reference: String,
+    /// Source of the data.
+    #[validate(length(max = 2000, message = "Source is at most 2000 characters"))]
+    pub data_source: String,
+    /// Systems and applications.
+    #[validate(length(max = 2000, message = "Systems are at most 2000 characters"))]
+    pub systems: String,
+    /// Where the data are kept.
+    #[validate(length(max = 2000, message = "Location is at most 2000 characters"))]
+    pub data_location: String,
+    /// Automated decision-making or profiling.
+    pub automated_decision: bool,
+    /// Its description.
+    #[validate(length(max = 2000, message = "Description is at most 2000 characters"))]
+    pub automated_decision_description: String,
+    /// DPIA required code.
+    pub dpia_required: String,
+    /// DPIA status code.
+    pub dpia_status: String,
+    /// DPIA reference.
+    #[validate(length(max = 500, message = "DPIA reference is at most 500 characters"))]
+    pub dpia_reference: String,
+    /// Privacy notice reference.
+    #[validate(length(
+        max = 500,
+        message = "Privacy notice reference is at most 500 characters"
+    ))]
+    pub privacy_notice_ref: String,
+    /// Consent record reference.
+    #[validate(length(
+        max = 500,
+        message = "Consent record reference is at most 500 characters"
+    ))]
+    pub consent_record_ref: String,
+    /// Processor contract reference.
+    #[validate(length(
+        max = 500,
+        message = "Processor contract reference is at most 500 characters"
+    ))]
+    pub processor_contract_ref: String,
+    /// Retention policy reference.
+    #[validate(length(
+        max = 500,
+        message = "Retention policy reference is at most 500 characters"
+    ))]
+    pub retention_policy_ref: String,
+    /// Has a breach occurred.
+    pub breach_occurred: bool,
+    /// Breach record reference.
+    #[validate(length(
+        max = 500,
+        message = "Breach record reference is at most 500 characters"
+    ))]
+    pub breach_record_ref: String,
+    /// General description of the security measures.
+    #[validate(length(
+        max = 4000,
+        message = "Security description is at most 4000 characters"
+    ))]
+    pub security_description: String,
+    /// Last reviewed date.
+    pub last_reviewed: String,
+    /// Next review date.
+    pub next_review: String,
+    /// Version the form was loaded at.
+    pub version: String,
+    /// Data-subject category ids.
+    pub subjects: Vec<String>,
+    /// Personal-data category ids.
+    pub data_categories: Vec<String>,
+    /// Security measure ids.
+    pub measures: Vec<String>,
+    /// Purposes.
+    #[validate(nested)]
+    pub purposes: Vec<PurposeRow>,
+    /// Joint controllers.
+    #[validate(nested)]
+    pub joint_controllers: Vec<JointControllerRow>,
+    /// Controllers acted for (processor activities).
+    #[validate(nested)]
+    pub controllers: Vec<ControllerRow>,
+    /// Recipients.
+    #[validate(nested)]
+    pub recipients: Vec<RecipientRow>,
+    /// Transfers.
+    #[validate(nested)]
+    pub transfers: Vec<TransferRow>,
+    /// Retention rules.
+    #[validate(nested)]
+    pub retention: Vec<RetentionRow>,
+}
+
+fn row_index(key: &str) -> Option<(&str, usize, &str)> {
+    let (list, rest) = key.split_once('[')?;
+    let (index, rest) = rest.split_once(']')?;
+    let field = rest.strip_prefix('.')?;
+    Some((list, index.parse().ok()?, field))
+}
+
+fn row<T: Default>(rows: &mut BTreeMap<usize, T>, index: usize) -> &mut T {
+    rows.entry(index).or_default()
+}
+
+impl ActivityForm {
+    /// Reads the form from `name=value` pairs; unknown names are ignored, rows are renumbered.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let mut form = ActivityForm::default();
+        let mut purposes = BTreeMap::<usize, PurposeRow>::new();
+        let mut joint = BTreeMap::<usize, JointControllerRow>::new();
+        let mut controllers = BTreeMap::<usize, ControllerRow>::new();
+        let mut recipients = BTreeMap::<usize, RecipientRow>::new();
+        let mut transfers = BTreeMap::<usize, TransferRow>::new();
+        let mut retention = BTreeMap::<usize, RetentionRow>::new();
+        for (key, value) in pairs {
+            let v = value.clone();
+            if let Some((list, i, field)) = row_index(key) {
+                // Bound the row index so a crafted form cannot allocate without limit.
+                if i > 500 {
+                    continue;
+                }
+                match (list, field) {
+                    ("purposes", "description") => row(&mut purposes, i).description = v,
+                    ("purposes", "bases") => row(&mut purposes, i).bases.push(v),
+                    ("purposes", "legitimate_interest") => {
+                        row(&mut purposes, i).legitimate_interest = v
+                    }
+                    ("purposes", "balancing_test_ref") => {
+                        row(&mut purposes, i).balancing_test_ref = v
+                    }
+                    ("joint_controllers", "party_id") => row(&mut joint, i).party_id = v,
+                    ("joint_controllers", "responsibilities") => {
+                        row(&mut joint, i).responsibilities = v
+                    }
+                    ("controllers", "party_id") => row(&mut controllers, i).party_id = v,
+                    ("controllers", "processing_categories") => {
+                        row(&mut controllers, i).processing_categories = v
+                    }
+                    ("recipients", "party_id") => row(&mut recipients, i).party_id = v,
+                    ("recipients", "data_received") => row(&mut recipients, i).data_received = v,
+                    ("recipients", "reason") => row(&mut recipients, i).reason = v,
+                    ("transfers", "country") => row(&mut transfers, i).country = v,
+                    ("transfers", "organisation") => row(&mut transfers, i).organisation = v,
+                    ("transfers", "party_id") => row(&mut transfers, i).party_id = v,
+                    ("transfers", "mechanism") => row(&mut transfers, i).mechanism = v,
+                    ("transfers", "safeguards") => row(&mut transfers, i).safeguards = v,
+                    ("retention", "data_category_id") => {
+                        row(&mut retention, i).data_category_id = v
+                    }
+                    ("retention", "period_value") => row(&mut retention, i).period_value = v,
+                    ("retention", "period_unit") => row(&mut retention, i).period_unit = v,
+                    ("retention", "criterion") => row(&mut retention, i).criterion = v,
+                    ("retention", "start_event") => row(&mut retention, i).start_event = v,
+                    ("retention", "legal_reference") => row(&mut retention, i).legal_reference = v,
+                    _ => {}
+                }
+                continue;
+            }
+            match key.as_str() {
+                "organisation_id" => form.organisation_id = v,
+                "role" => form.role = v,
+                "reference" => form.reference = v,
+                "name" => form.name = v,
+                "description" => form.description = v,
+                "business_function" => form.business_function = v,
+                "owner" => form.owner = v,
+                "status" => form.status = v,
+                "special_conditions" => form.special_conditions.push(v),
+                "special_legal_reference" => form.special_legal_reference = v,
+                "criminal_basis" => form.criminal_basis = v,
+                "criminal_legal_reference" => form.criminal_legal_reference = v,
+                "data_source" => form.data_source = v,
+                "systems" => form.systems = v,
+                "data_location" => form.data_location = v,
+                "automated_decision" => form.automated_decision = is_on(&v),
+                "automated_decision_description" => form.automated_decision_description = v,
+                "dpia_required" => form.dpia_required = v,
+                "dpia_status" => form.dpia_status = v,
+                "dpia_reference" => form.dpia_reference = v,
+                "privacy_notice_ref" => form.privacy_notice_ref = v,
+                "consent_record_ref" => form.consent_record_ref = v,
+                "processor_contract_ref" => form.processor_contract_ref = v,
+                "retention_policy_ref" => form.retention_policy_ref = v,
+                "breach_occurred" => form.breach_occurred = is_on(&v),
+                "breach_record_ref" => form.breach_record_ref = v,
+                "security_description" => form.security_description = v,
+                "last_reviewed" => form.last_reviewed = v,
+                "next_review" => form.next_review = v,
+                "version" => form.version = v,
+                "subjects" => form.subjects.push(v),
+                "data_categories" => form.data_categories.push(v),
+                "measures" => form.measures.push(v),
+                _ => {}
+            }
+        }
+        form.purposes = purposes.into_values().collect();
+        form.joint_controllers = joint.into_values().collect();
+        form.controllers = controllers.into_values().collect();
+        form.recipients = recipients.into_values().collect();
+        form.transfers = transfers.into_values().collect();
+        form.retention = retention.into_values().collect();
+        form
+    }
+
+    /// Appends an empty row to a list (the "Add" buttons).
+    pub fn add_row(&mut self, list: RowList) {
+        match list {
+            RowList::Purposes => self.purposes.push(PurposeRow::default()),
+            RowList::JointControllers => self.joint_controllers.push(Default::default()),
+            RowList::Controllers => self.controllers.push(Default::default()),
+            RowList::Recipients => self.recipients.push(Default::default()),
+            RowList::Transfers => self.transfers.push(Default::default()),
+            RowList::Retention => self.retention.push(Default::default()),
+        }
+    }
+
+    /// Number of rows in a list.
+    pub fn rows(&self, list: RowList) -> usize {
+        match list {
+            RowList::Purposes => self.purposes.len(),
+            RowList::JointControllers => self.joint_controllers.len(),
+            RowList::Controllers => self.controllers.len(),
+            RowList::Recipients => self.recipients.len(),
+            RowList::Transfers => self.transfers.len(),
+            RowList::Retention => self.retention.len(),
+        }
+    }
+
+    /// Removes a row from a list (the "Remove" buttons); an index out of range changes nothing.
+    pub fn remove_row(&mut self, list: RowList, index: usize) {
+        fn take<T>(rows: &mut Vec<T>, index: usize) {
+            if index < rows.len() {
+                rows.remove(index);
+            }
+        }
+        match list {
+            RowList::Purposes => take(&mut self.purposes, index),
+            RowList::JointControllers => take(&mut self.joint_controllers, index),
+            RowList::Controllers => take(&mut self.controllers, index),
+            RowList::Recipients => take(&mut self.recipients, index),
+            RowList::Transfers => take(&mut self.transfers, index),
+            RowList::Retention => take(&mut self.retention, index),
+        }
+    }
+}
+
+/// Whether a checkbox value means "ticked".
+pub(super) fn is_on(value: &str) -> bool {
+    matches!(value.trim(), "on" | "true" | "yes" | "1")
+}

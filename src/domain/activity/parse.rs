@@ -1,0 +1,542 @@
+//! Parsing an activity form into a draft, with the legal rules decided on codes: Art. 6(1)
+//! bases per purpose, Art. 9(2) and Art. 10 for special and criminal-offence data, Chapter V
+//! for transfers, Art. 30(1)(f) retention, Art. 30(2) for processor records. Every error is
+//! attached to its field.
+
+use std::collections::BTreeSet;
+
+use validator::Validate;
+
+use super::choices::*;
+use super::draft::*;
+use super::form::*;
+use crate::domain::errors::{clean, parse_date, FieldErrors};
+use crate::domain::vocab::{
+    Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, PartyKind, RetentionUnit, Role,
+    Sensitivity, SpecialCondition, Status, TransferMechanism,
+};
+use crate::domain::{DataCategoryId, MeasureId, OrganisationId, PartyId, SubjectCategoryId};
+
+impl ActivityForm {
+    /// Parses the form against what exists, into a valid draft or the errors of every field.
+    pub fn parse(&self, choices: &Choices) -> Result<ActivityDraft, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut form = self.clone();
+        form.name = clean(&form.name);
+        form.reference = clean(&form.reference);
+        if let Err(e) = form.validate() {
+            errors.extend_validator(&e);
+        }
+
+        let organisation_id = form
+            .organisation_id
+            .parse::<OrganisationId>()
+            .ok()
+            .filter(|id| choices.organisations.iter().any(|o| o.id == *id));
+        if organisation_id.is_none() {
+            errors.add(
+                "organisation_id",
+                "Organisation must be one of the registered organisations",
+            );
+        }
+        let role = Role::from_code(form.role.trim());
+        if role.is_none() {
+            errors.add(
+                "role",
+                "Role must be controller (Art. 30(1)) or processor (Art. 30(2))",
+            );
+        }
+        let status = Status::from_code(form.status.trim());
+        if status.is_none() {
+            errors.add("status", "Status must be draft, active or retired");
+        }
+        if !form.reference.is_empty() && !valid_reference(&form.reference) {
+            errors.add(
+                "reference",
+                "Reference may hold letters, digits, '-', '_', '.' and '/' (at most 32), or stay blank to generate one",
+            );
+        }
+
+        let subjects = ids::<SubjectCategoryId>(&form.subjects, |id| {
+            choices.subject_categories.iter().any(|c| c.id == id)
+        });
+        if subjects.is_none() {
+            errors.add(
+                "subjects",
+                "Data-subject categories must come from the catalogue",
+            );
+        }
+        let data_categories = ids::<DataCategoryId>(&form.data_categories, |id| {
+            choices.data_categories.iter().any(|c| c.id == id)
+        });
+        if data_categories.is_none() {
+            errors.add(
+                "data_categories",
+                "Personal-data categories must come from the catalogue",
+            );
+        }
+        let measures = ids::<MeasureId>(&form.measures, |id| {
+            choices.measures.iter().any(|c| c.id == id)
+        });
+        if measures.is_none() {
+            errors.add("measures", "Security measures must come from the catalogue");
+        }
+        let sensitivity_present = |s: Sensitivity| {
+            data_categories
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .any(|id| {
+                    choices
+                        .data_categories
+                        .iter()
+                        .any(|c| c.id == *id && c.sensitivity == s)
+                })
+        };
+
+        let mut special_conditions = Vec::new();
+        for code in form
+            .special_conditions
+            .iter()
+            .filter(|c| !c.trim().is_empty())
+        {
+            match SpecialCondition::from_code(code.trim()) {
+                Some(c) if !special_conditions.contains(&c) => special_conditions.push(c),
+                Some(_) => {}
+                None => errors.add(
+                    "special_conditions",
+                    "Art. 9(2) conditions must be chosen from the list",
+                ),
+            }
+        }
+        special_conditions.sort();
+        if sensitivity_present(Sensitivity::SpecialCategory) && special_conditions.is_empty() {
+            errors.add(
+                "special_conditions",
+                "Special-category data are processed: choose the Art. 9(2) condition that allows it",
+            );
+        }
+        let criminal_basis = match form.criminal_basis.trim() {
+            "" => None,
+            code => {
+                let basis = CriminalBasis::from_code(code);
+                if basis.is_none() {
+                    errors.add(
+                        "criminal_basis",
+                        "Art. 10 basis must be chosen from the list",
+                    );
+                }
+                basis
+            }
+        };
+        if sensitivity_present(Sensitivity::CriminalOffence) && criminal_basis.is_none() {
+            errors.add(
+                "criminal_basis",
+                "Criminal-offence data are processed: choose the Art. 10 basis that allows it",
+            );
+        }
+        if criminal_basis == Some(CriminalBasis::AuthorisedByLawWithSafeguards)
+            && clean(&form.criminal_legal_reference).is_empty()
+        {
+            errors.add(
+                "criminal_legal_reference",
+                "Name the Union or Member State law that authorises the processing (Art. 10)",
+            );
+        }
+
+        let dpia_required = match form.dpia_required.trim() {
+            "" => Some(DpiaRequired::NotAssessed),
+            c => DpiaRequired::from_code(c),
+        };
+        if dpia_required.is_none() {
+            errors.add(
+                "dpia_required",
+                "DPIA required must be chosen from the list",
+            );
+        }
+        let dpia_status = match form.dpia_status.trim() {
+            "" => Some(DpiaStatus::NotApplicable),
+            c => DpiaStatus::from_code(c),
+        };
+        if dpia_status.is_none() {
+            errors.add("dpia_status", "DPIA progress must be chosen from the list");
+        }
+        if form.automated_decision && clean(&form.automated_decision_description).is_empty() {
+            errors.add(
+                "automated_decision_description",
+                "Describe the automated decision-making or profiling (Art. 22)",
+            );
+        }
+        let last_reviewed = parse_date(
+            &mut errors,
+            "last_reviewed",
+            "Last reviewed",
+            &form.last_reviewed,
+        );
+        let next_review = parse_date(&mut errors, "next_review", "Next review", &form.next_review);
+        if let (Some(last), Some(next)) = (last_reviewed, next_review) {
+            if next < last {
+                errors.add(
+                    "next_review",
+                    "Next review must not be before the last review",
+                );
+            }
+        }
+
+        let party = |raw: &str| -> Option<&PartyChoice> {
+            let id = raw.parse::<PartyId>().ok()?;
+            choices.parties.iter().find(|p| p.id == id)
+        };
+
+        let mut purposes = Vec::new();
+        for (i, row) in form.purposes.iter().enumerate() {
+            let blank = row.description.trim().is_empty()
+                && row.bases.iter().all(|b| b.trim().is_empty())
+                && row.legitimate_interest.trim().is_empty()
+                && row.balancing_test_ref.trim().is_empty();
+            if blank {
+                continue;
+            }
+            let key = |f: &str| format!("purposes[{i}].{f}");
+            if row.description.trim().is_empty() {
+                errors.add(key("description"), "Describe the purpose (Art. 30(1)(b))");
+            }
+            let mut bases = Vec::new();
+            for code in row.bases.iter().filter(|c| !c.trim().is_empty()) {
+                match LawfulBasis::from_code(code.trim()) {
+                    Some(b) if !bases.contains(&b) => bases.push(b),
+                    Some(_) => {}
+                    None => errors.add(key("bases"), "Lawful bases must be chosen from Art. 6(1)"),
+                }
+            }
+            bases.sort();
+            if bases.is_empty() {
+                errors.add(
+                    key("bases"),
+                    "Choose at least one Art. 6(1) lawful basis for this purpose",
+                );
+            }
+            if bases.contains(&LawfulBasis::LegitimateInterests)
+                && row.legitimate_interest.trim().is_empty()
+            {
+                errors.add(
+                    key("legitimate_interest"),
+                    "Legitimate interests (Art. 6(1)(f)): state the interest pursued",
+                );
+            }
+            purposes.push(Purpose {
+                description: clean(&row.description),
+                bases,
+                legitimate_interest: clean(&row.legitimate_interest),
+                balancing_test_ref: clean(&row.balancing_test_ref),
+            });
+        }
+        if role == Some(Role::Controller) && status == Some(Status::Active) && purposes.is_empty() {
+            errors.add(
+                "purposes",
+                "An active controller activity needs at least one purpose (Art. 30(1)(b))",
+            );
+        }
+
+        let mut joint_controllers = Vec::new();
+        for (i, row) in form.joint_controllers.iter().enumerate() {
+            if row.party_id.trim().is_empty() && row.responsibilities.trim().is_empty() {
+                continue;
+            }
+            match party(&row.party_id) {
+                Some(p) if p.kind == PartyKind::JointController => {
+                    joint_controllers.push(JointController {
+                        party_id: p.id,
+                        responsibilities: clean(&row.responsibilities),
+                    })
+                }
+                Some(_) => errors.add(
+                    format!("joint_controllers[{i}].party_id"),
+                    "Choose a party recorded as a joint controller (Art. 26)",
+                ),
+                None => errors.add(
+                    format!("joint_controllers[{i}].party_id"),
+                    "Choose the joint controller",
+                ),
+            }
+        }
+
+        let mut controllers = Vec::new();
+        for (i, row) in form.controllers.iter().enumerate() {
+            if row.party_id.trim().is_empty() && row.processing_categories.trim().is_empty() {
+                continue;
+            }
+            let key = |f: &str| format!("controllers[{i}].{f}");
+            if role == Some(Role::Controller) {
+                errors.add(
+                    key("party_id"),
+                    "Controllers acted for belong to processor activities (Art. 30(2)); remove this row or change the role",
+                );
+                continue;
+            }
+            if row.processing_categories.trim().is_empty() {
+                errors.add(
+                    key("processing_categories"),
+                    "Describe the categories of processing carried out for this controller (Art. 30(2)(b))",
+                );
+            }
+            match party(&row.party_id) {
+                Some(p) => controllers.push(RepresentedController {
+                    party_id: p.id,
+                    processing_categories: clean(&row.processing_categories),
+                }),
+                None => errors.add(
+                    key("party_id"),
+                    "Choose the controller on whose behalf you act",
+                ),
+            }
+        }
+
+        let mut recipients = Vec::new();
+        for (i, row) in form.recipients.iter().enumerate() {
+            if row.party_id.trim().is_empty()
+                && row.data_received.trim().is_empty()
+                && row.reason.trim().is_empty()
+            {
+                continue;
+            }
+            match party(&row.party_id) {
+                Some(p) => recipients.push(Recipient {
+                    party_id: p.id,
+                    data_received: clean(&row.data_received),
+                    reason: clean(&row.reason),
+                }),
+                None => errors.add(format!("recipients[{i}].party_id"), "Choose the recipient"),
+            }
+        }
+
+        let mut transfers = Vec::new();
+        for (i, row) in form.transfers.iter().enumerate() {
+            let blank = row.country.trim().is_empty()
+                && row.organisation.trim().is_empty()
+                && row.party_id.trim().is_empty()
+                && row.mechanism.trim().is_empty()
+                && row.safeguards.trim().is_empty();
+            if blank {
+                continue;
+            }
+            let key = |f: &str| format!("transfers[{i}].{f}");
+            let destination = match (row.country.trim(), row.organisation.trim()) {
+                ("", "") => {
+                    errors.add(
+                        key("country"),
+                        "Name the third country or the international organisation",
+                    );
+                    None
+                }
+                ("", org) => Some(Destination::Organisation(org.to_owned())),
+                (code, "") => {
+                    match Country::parse(code) {
+                        Some(c) if c.in_eea() => {
+                            errors.add(
+                            key("country"),
+                            format!("{} is in the EEA: sending data there is not a Chapter V transfer", c.name()),
+                        );
+                            None
+                        }
+                        Some(c) => Some(Destination::Country(c)),
+                        None => {
+                            errors.add(
+                                key("country"),
+                                "Country must be an ISO 3166-1 alpha-2 code such as US",
+                            );
+                            None
+                        }
+                    }
+                }
+                _ => {
+                    errors.add(
+                        key("organisation"),
+                        "Give either a country or an international organisation, not both",
+                    );
+                    None
+                }
+            };
+            let party_id = match row.party_id.trim() {
+                "" => None,
+                raw => match party(raw) {
+                    Some(p) => Some(p.id),
+                    None => {
+                        errors.add(key("party_id"), "Choose the recipient from the parties");
+                        None
+                    }
+                },
+            };
+            let mechanism = TransferMechanism::from_code(row.mechanism.trim());
+            match mechanism {
+                None => errors.add(key("mechanism"), "Choose the Chapter V transfer mechanism"),
+                Some(m) if m.requires_documented_safeguards() && row.safeguards.trim().is_empty() => errors.add(
+                    key("safeguards"),
+                    "Art. 49(1) second subparagraph: document the assessment and the suitable safeguards (Art. 30(1)(e), 49(6))",
+                ),
+                Some(TransferMechanism::AdequacyDecision) => {
+                    if let Some(Destination::Country(c)) = &destination {
+                        if c.adequacy().is_none() {
+                            errors.add(
+                                key("mechanism"),
+                                format!("There is no adequacy decision for {}: choose another mechanism", c.name()),
+                            );
+                        }
+                    }
+                }
+                Some(_) => {}
+            }
+            if let (Some(destination), Some(mechanism)) = (destination, mechanism) {
+                transfers.push(Transfer {
+                    destination,
+                    party_id,
+                    mechanism,
+                    safeguards: clean(&row.safeguards),
+                });
+            }
+        }
+
+        let chosen: BTreeSet<DataCategoryId> = data_categories
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        let mut retention = Vec::new();
+        for (i, row) in form.retention.iter().enumerate() {
+            let blank = row.data_category_id.trim().is_empty()
+                && row.period_value.trim().is_empty()
+                && row.criterion.trim().is_empty()
+                && row.start_event.trim().is_empty()
+                && row.legal_reference.trim().is_empty();
+            if blank {
+                continue;
+            }
+            let key = |f: &str| format!("retention[{i}].{f}");
+            let category = row.data_category_id.parse::<DataCategoryId>().ok();
+            match category {
+                Some(id) if chosen.contains(&id) => {}
+                Some(id) if choices.data_categories.iter().any(|c| c.id == id) => errors.add(
+                    key("data_category_id"),
+                    "Tick this personal-data category above before giving its retention",
+                ),
+                _ => errors.add(
+                    key("data_category_id"),
+                    "Choose the personal-data category this rule governs",
+                ),
+            }
+            let criterion = clean(&row.criterion);
+            let period = match row.period_value.trim() {
+                "" if criterion.is_empty() => {
+                    errors.add(
+                        key("period_value"),
+                        "Give a period (number and unit) or the criterion used to set it (Art. 30(1)(f))",
+                    );
+                    None
+                }
+                "" => Some(RetentionPeriod::Criterion(criterion.clone())),
+                raw => match (
+                    raw.parse::<i32>().ok().filter(|v| (1..=1000).contains(v)),
+                    RetentionUnit::from_code(row.period_unit.trim()),
+                ) {
+                    (Some(value), Some(unit)) => Some(RetentionPeriod::Fixed { value, unit }),
+                    (None, _) => {
+                        errors.add(
+                            key("period_value"),
+                            "Period must be a whole number from 1 to 1000",
+                        );
+                        None
+                    }
+                    (_, None) => {
+                        errors.add(key("period_unit"), "Choose days, months or years");
+                        None
+                    }
+                },
+            };
+            if let (Some(data_category_id), Some(period)) = (category, period) {
+                retention.push(RetentionRule {
+                    data_category_id,
+                    period,
+                    criterion,
+                    start_event: clean(&row.start_event),
+                    legal_reference: clean(&row.legal_reference),
+                });
+            }
+        }
+
+        let draft = match (
+            organisation_id,
+            role,
+            status,
+            subjects,
+            data_categories,
+            measures,
+            dpia_required,
+            dpia_status,
+        ) {
+            (
+                Some(organisation_id),
+                Some(role),
+                Some(status),
+                Some(subjects),
+                Some(data_categories),
+                Some(measures),
+                Some(dpia_required),
+                Some(dpia_status),
+            ) => ActivityDraft {
+                organisation_id,
+                role,
+                reference: Some(form.reference.clone()).filter(|r| !r.is_empty()),
+                name: form.name.clone(),
+                description: clean(&form.description),
+                business_function: clean(&form.business_function),
+                owner: clean(&form.owner),
+                status,
+                special_conditions,
+                special_legal_reference: clean(&form.special_legal_reference),
+                criminal_basis,
+                criminal_legal_reference: clean(&form.criminal_legal_reference),
+                data_source: clean(&form.data_source),
+                systems: clean(&form.systems),
+                data_location: clean(&form.data_location),
+                automated_decision: form.automated_decision,
+                automated_decision_description: clean(&form.automated_decision_description),
+                dpia_required,
+                dpia_status,
+                dpia_reference: clean(&form.dpia_reference),
+                privacy_notice_ref: clean(&form.privacy_notice_ref),
+                consent_record_ref: clean(&form.consent_record_ref),
+                processor_contract_ref: clean(&form.processor_contract_ref),
+                retention_policy_ref: clean(&form.retention_policy_ref),
+                breach_occurred: form.breach_occurred,
+                breach_record_ref: clean(&form.breach_record_ref),
+                security_description: clean(&form.security_description),
+                last_reviewed,
+                next_review,
+                subjects,
+                data_categories,
+                measures,
+                purposes,
+                joint_controllers,
+                controllers,
+                recipients,
+                transfers,
+                retention,
+            },
+            _ => return Err(errors),
+        };
+        errors.into_result(draft)
+    }
+}
+
+/// Parses a list of ids, dropping blanks and duplicates; `None` if any is unknown.
+fn ids<T>(raw: &[String], exists: impl Fn(T) -> bool) -> Option<Vec<T>>
+where
+    T: std::str::FromStr + Copy + Ord,
+{
+    let mut out = BTreeSet::new();
+    for value in raw.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        let id = value.parse::<T>().ok().filter(|id| exists(*id))?;
+        out.insert(id);
+    }
+    Some(out.into_iter().collect())
+}

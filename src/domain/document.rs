@@ -1,0 +1,326 @@
+//! The register document: the complete register in its own shape, lossless and versioned.
+//!
+//! It is the JSON export and backup format, the way between SQLite and PostgreSQL
+//! (`ropa export --format json`, `ropa import`), and the snapshot of an activity that the audit
+//! trail keeps before and after each change. References between records use stable natural
+//! keys: organisations and parties by name, catalogue entries by code, activities by
+//! organisation and reference. Documented in docs/exports.md.
+//!
+//! Plain serde types; uses nothing else of the crate. `store` builds them from its records and
+//! reads them back on import; `export::json` writes them.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// The `format` value every document carries.
+pub const FORMAT: &str = "ropa-register";
+/// The version of the document layout this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The whole document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterDocument {
+    /// Always `ropa-register`.
+    pub format: String,
+    /// Layout version, see [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// When the document was made (UTC).
+    pub generated_at: NaiveDateTime,
+    /// Organisations, by name.
+    pub organisations: Vec<OrganisationDoc>,
+    /// The three catalogues.
+    pub catalogues: CataloguesDoc,
+    /// Parties, by name.
+    pub parties: Vec<PartyDoc>,
+    /// Activities, by organisation and reference.
+    pub activities: Vec<ActivityDoc>,
+}
+
+/// An organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationDoc {
+    /// Legal name (the key).
+    pub name: String,
+    /// Registered address.
+    pub legal_address: String,
+    /// Contact email.
+    pub email: String,
+    /// Telephone.
+    pub phone: String,
+    /// Registration number.
+    pub registration_number: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Art. 27 representative.
+    pub representative: String,
+    /// DPO.
+    pub dpo: String,
+    /// Lead supervisory authority.
+    pub supervisory_authority: String,
+    /// Months between reviews.
+    pub review_interval_months: i32,
+    /// Created (UTC).
+    pub created_at: NaiveDateTime,
+    /// Updated (UTC).
+    pub updated_at: NaiveDateTime,
+}
+
+/// The catalogues.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CataloguesDoc {
+    /// Personal-data categories.
+    pub data_categories: Vec<DataCategoryDoc>,
+    /// Data-subject categories.
+    pub subject_categories: Vec<SubjectCategoryDoc>,
+    /// Security measures.
+    pub security_measures: Vec<MeasureDoc>,
+}
+
+/// A personal-data category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataCategoryDoc {
+    /// Code (the key).
+    pub code: String,
+    /// Label.
+    pub label: String,
+    /// `standard`, `special_category` or `criminal_offence`.
+    pub sensitivity: String,
+    /// Article.
+    pub article: String,
+    /// Description.
+    pub description: String,
+    /// From the vocabularies.
+    pub seeded: bool,
+}
+
+/// A data-subject category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectCategoryDoc {
+    /// Code (the key).
+    pub code: String,
+    /// Label.
+    pub label: String,
+    /// Vulnerable data subjects.
+    pub vulnerable: bool,
+    /// Description.
+    pub description: String,
+    /// From the vocabularies.
+    pub seeded: bool,
+}
+
+/// A security measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureDoc {
+    /// Code (the key).
+    pub code: String,
+    /// Label.
+    pub label: String,
+    /// `technical` or `organisational`.
+    pub kind: String,
+    /// Family code.
+    pub family: String,
+    /// Article.
+    pub article: String,
+    /// Description.
+    pub description: String,
+    /// From the vocabularies.
+    pub seeded: bool,
+}
+
+/// A party.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyDoc {
+    /// Name (the key).
+    pub name: String,
+    /// Kind code.
+    pub kind: String,
+    /// ISO country code or empty.
+    pub country: String,
+    /// Contact.
+    pub contact: String,
+    /// Address.
+    pub address: String,
+    /// Art. 28 contract reference.
+    pub contract_reference: String,
+    /// Art. 28 contract date.
+    pub contract_date: Option<NaiveDate>,
+    /// Notes.
+    pub notes: String,
+    /// Created (UTC).
+    pub created_at: NaiveDateTime,
+    /// Updated (UTC).
+    pub updated_at: NaiveDateTime,
+}
+
+/// A purpose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PurposeDoc {
+    /// What for.
+    pub description: String,
+    /// Art. 6(1) codes.
+    pub lawful_bases: Vec<String>,
+    /// Interest pursued.
+    pub legitimate_interest: String,
+    /// Balancing test reference.
+    pub balancing_test_ref: String,
+}
+
+/// A link to a party with its text (joint controllers, controllers acted for).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JointControllerDoc {
+    /// Party name.
+    pub party: String,
+    /// Arrangement.
+    pub responsibilities: String,
+}
+
+/// A controller acted for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ControllerDoc {
+    /// Party name.
+    pub party: String,
+    /// Categories of processing.
+    pub processing_categories: String,
+}
+
+/// A recipient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecipientDoc {
+    /// Party name.
+    pub party: String,
+    /// What it receives.
+    pub data_received: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A transfer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferDoc {
+    /// Third country (ISO code), or null.
+    pub country: Option<String>,
+    /// International organisation, when no country.
+    pub international_organisation: String,
+    /// Recipient party name, or null.
+    pub party: Option<String>,
+    /// Chapter V mechanism code.
+    pub mechanism: String,
+    /// Documentation of safeguards.
+    pub safeguards: String,
+}
+
+/// A retention rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionDoc {
+    /// Personal-data category code.
+    pub data_category: String,
+    /// Period value.
+    pub period_value: Option<i32>,
+    /// Period unit code.
+    pub period_unit: Option<String>,
+    /// Criterion.
+    pub criterion: String,
+    /// Start event.
+    pub start_event: String,
+    /// Legal reference.
+    pub legal_reference: String,
+}
+
+/// An activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityDoc {
+    /// Organisation name.
+    pub organisation: String,
+    /// `controller` or `processor`.
+    pub role: String,
+    /// Reference, unique within the organisation.
+    pub reference: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Business function.
+    pub business_function: String,
+    /// Owner.
+    pub owner: String,
+    /// `draft`, `active` or `retired`.
+    pub status: String,
+    /// Purposes.
+    pub purposes: Vec<PurposeDoc>,
+    /// Art. 9(2) codes.
+    pub special_conditions: Vec<String>,
+    /// Law for the Art. 9(2) condition.
+    pub special_legal_reference: String,
+    /// Art. 10 code.
+    pub criminal_basis: Option<String>,
+    /// Law under Art. 10.
+    pub criminal_legal_reference: String,
+    /// Joint controllers.
+    pub joint_controllers: Vec<JointControllerDoc>,
+    /// Controllers acted for.
+    pub controllers: Vec<ControllerDoc>,
+    /// Data-subject category codes.
+    pub subjects: Vec<String>,
+    /// Personal-data category codes.
+    pub data_categories: Vec<String>,
+    /// Recipients.
+    pub recipients: Vec<RecipientDoc>,
+    /// Transfers.
+    pub transfers: Vec<TransferDoc>,
+    /// Retention rules.
+    pub retention: Vec<RetentionDoc>,
+    /// Security measure codes.
+    pub security_measures: Vec<String>,
+    /// General description of the security measures.
+    pub security_description: String,
+    /// Source of the data.
+    pub data_source: String,
+    /// Systems.
+    pub systems: String,
+    /// Location.
+    pub data_location: String,
+    /// Automated decision-making.
+    pub automated_decision: bool,
+    /// Its description.
+    pub automated_decision_description: String,
+    /// DPIA required code.
+    pub dpia_required: String,
+    /// DPIA progress code.
+    pub dpia_status: String,
+    /// DPIA reference.
+    pub dpia_reference: String,
+    /// Privacy notice.
+    pub privacy_notice_ref: String,
+    /// Consent record.
+    pub consent_record_ref: String,
+    /// Processor contract.
+    pub processor_contract_ref: String,
+    /// Retention policy.
+    pub retention_policy_ref: String,
+    /// Breach occurred.
+    pub breach_occurred: bool,
+    /// Breach record.
+    pub breach_record_ref: String,
+    /// Last reviewed.
+    pub last_reviewed: Option<NaiveDate>,
+    /// Next review.
+    pub next_review: Option<NaiveDate>,
+    /// Created (UTC).
+    pub created_at: NaiveDateTime,
+    /// Updated (UTC).
+    pub updated_at: NaiveDateTime,
+}

@@ -1,0 +1,266 @@
+//! The register's PDF: the record a supervisory authority receives under Art. 30(4), laid out
+//! on the PDF engine. The controller record (Art. 30(1)) in `controller` with its annexes in
+//! `annexes`; the processor record (Art. 30(2)) in `processor`; the cover and page decoration
+//! here; small cell helpers in `cells`.
+//!
+//! Uses the engine, the domain and the store's read model ([`Record`]).
+
+mod annexes;
+mod cells;
+mod controller;
+mod processor;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use super::engine::{self, *};
+use crate::domain::vocab::Role;
+use crate::export::ExportError;
+use crate::store::activities::ActivityDetail;
+use crate::store::organisations::Organisation;
+use crate::store::records::Record;
+use cells::{country_name, non_empty};
+use processor::processor_groups;
+
+/// Renders the controller record (Art. 30(1)) of `record` in memory.
+///
+/// Cover with the controller block, table of contents, one section per activity with the
+/// elements (a)–(g) and the recommended extras, then annexes A–D.
+pub fn controller_pdf(record: &Record) -> Result<Vec<u8>, ExportError> {
+    let mut out = Vec::new();
+    write_pdf(record, Role::Controller, &mut out)?;
+    Ok(out)
+}
+
+/// Renders the processor record (Art. 30(2)) of `record` in memory.
+///
+/// Cover with the processor block, table of contents, then the activities grouped by the
+/// controller on whose behalf they are carried out, each with the elements (a)–(d).
+pub fn processor_pdf(record: &Record) -> Result<Vec<u8>, ExportError> {
+    let mut out = Vec::new();
+    write_pdf(record, Role::Processor, &mut out)?;
+    Ok(out)
+}
+
+/// Lays out the record of `role` and writes it to `out` page by page.
+pub fn write_pdf(record: &Record, role: Role, out: &mut dyn Write) -> Result<(), ExportError> {
+    let plan = plan(record, role)?;
+    write_planned(record, &plan, out)
+}
+
+/// The outcome of the counting pass for a record of one role (see `engine::Plan`).
+pub struct Plan {
+    role: Role,
+    layout: engine::Plan,
+}
+
+/// The counting pass: lays the record of `role` out without drawing, to number its pages.
+pub fn plan(record: &Record, role: Role) -> Result<Plan, ExportError> {
+    let ctx = context(record, role);
+    Ok(Plan {
+        role,
+        layout: engine::plan(&ctx)?,
+    })
+}
+
+/// The writing pass: writes the record planned by [`plan`] to `out`, page by page.
+pub fn write_planned(record: &Record, plan: &Plan, out: &mut dyn Write) -> Result<(), ExportError> {
+    let ctx = context(record, plan.role);
+    engine::write(&ctx, &plan.layout, out)
+}
+
+/// What the whole document shares.
+pub(super) struct Ctx<'r> {
+    pub(super) record: &'r Record,
+    pub(super) role: Role,
+    pub(super) orgs: HashMap<i64, &'r Organisation>,
+    pub(super) org_names: String,
+    pub(super) generated: String,
+    header: String,
+}
+
+impl Ctx<'_> {
+    pub(super) fn article(&self) -> &'static str {
+        match self.role {
+            Role::Controller => "Article 30(1) GDPR",
+            Role::Processor => "Article 30(2) GDPR",
+        }
+    }
+
+    pub(super) fn org(&self, a: &ActivityDetail) -> Option<&Organisation> {
+        self.orgs.get(&a.organisation_id).copied()
+    }
+}
+
+fn context(record: &Record, role: Role) -> Ctx<'_> {
+    let org_names = if record.organisations.is_empty() {
+        DASH.to_owned()
+    } else {
+        record
+            .organisations
+            .iter()
+            .map(|o| o.name.trim())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    Ctx {
+        record,
+        role,
+        orgs: record.organisations.iter().map(|o| (o.id, o)).collect(),
+        org_names,
+        generated: record.generated_at.format("%Y-%m-%d %H:%M").to_string(),
+        header: format!(
+            "Record of processing activities, {}",
+            match role {
+                Role::Controller => "Article 30(1) GDPR",
+                Role::Processor => "Article 30(2) GDPR",
+            }
+        ),
+    }
+}
+
+impl Document for Ctx<'_> {
+    fn cover(&self, f: &mut Flow<'_, '_>) {
+        cover_page(f, self);
+    }
+
+    /// The body of the record for the document's role; its contents entries.
+    fn body(&self, f: &mut Flow<'_, '_>) -> Vec<TocEntry> {
+        match self.role {
+            Role::Controller => controller::controller_body(f, self),
+            Role::Processor => processor::processor_body(f, self),
+        }
+    }
+
+    fn decorate(&self, page: &mut PageBuf, kit: Kit<'_>, n: usize, total: usize) {
+        decorate(page, kit, self, &self.header, n, total);
+    }
+
+    fn info(&self) -> Info {
+        Info {
+            title: format!("Record of processing activities – {}", self.org_names),
+            author: self.org_names.clone(),
+            subject: match self.role {
+                Role::Controller => format!(
+                    "Record of processing activities of the controller under Article 30(1) GDPR: {}",
+                    self.org_names
+                ),
+                Role::Processor => format!(
+                    "Record of processing activities of the processor under Article 30(2) GDPR: {}",
+                    self.org_names
+                ),
+            },
+            keywords: "GDPR, Article 30, record of processing activities".into(),
+            created: self.record.generated_at,
+        }
+    }
+}
+
+/// Running header (all pages but the first) and footer (every page).
+fn decorate(page: &mut PageBuf, kit: Kit<'_>, ctx: &Ctx<'_>, header: &str, n: usize, total: usize) {
+    let fonts = kit.fonts;
+    let number = format!("Page {n} of {total}");
+    let number_w = fonts.width(&number, FOOT);
+    page.show(kit, PAGE_W - MARGIN_X - number_w, 38.0, FOOT, &number);
+    if n > 1 {
+        let base = PAGE_H - 40.0;
+        let left_w = fonts.width(header, FOOT);
+        page.show(kit, MARGIN_X, base, FOOT, header);
+        if !page.running.is_empty() {
+            let room = CONTENT_W - left_w - 18.0;
+            if room > 30.0 {
+                let running = fonts.fit(&page.running, FOOT, room);
+                let w = fonts.width(&running, FOOT);
+                page.show(kit, PAGE_W - MARGIN_X - w, base, FOOT, &running);
+            }
+        }
+        page.fill(MARGIN_X, base - 6.0, CONTENT_W, 0.4, RULE);
+    }
+    page.fill(MARGIN_X, 48.0, CONTENT_W, 0.4, RULE);
+    let orgs = fonts.fit(&ctx.org_names, FOOT, CONTENT_W - number_w - 18.0);
+    page.show(kit, MARGIN_X, 38.0, FOOT, &orgs);
+    let generated = format!("Generated {} UTC", ctx.generated);
+    page.show(kit, MARGIN_X, 28.0, FOOT, &generated);
+    let as_of = format!("Record as of {}", ctx.record.as_of);
+    let w = fonts.width(&as_of, FOOT);
+    page.show(kit, PAGE_W - MARGIN_X - w, 28.0, FOOT, &as_of);
+}
+
+fn cover_page(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) {
+    let r = ctx.record;
+    f.new_page();
+    f.gap(0.0);
+    f.y -= 40.0;
+    f.para(
+        "Regulation (EU) 2016/679 (General Data Protection Regulation)",
+        EYEBROW,
+    );
+    f.gap(6.0);
+    let title = format!("Record of processing activities, {}", ctx.article());
+    let at_one_pt = f
+        .kit
+        .fonts
+        .width(&title, Style::new(Face::Bold, 1.0, ACCENT));
+    let size = (0.97 * CONTENT_W / at_one_pt.max(1.0)).clamp(12.0, 22.0);
+    f.para(&title, Style::new(Face::Bold, size, ACCENT));
+    f.gap(6.0);
+    f.rule(ACCENT, 2.0);
+    f.gap(14.0);
+    f.para(&format!("Record as of {}", r.as_of), LEAD);
+    f.gap(4.0);
+    let n = r.activities.len();
+    f.para(&format!("Number of processing activities: {n}"), BODY);
+    if ctx.role == Role::Processor {
+        let controllers = processor_groups(r).iter().filter(|g| g.0.is_some()).count();
+        f.para(
+            &format!("Controllers on whose behalf processing is carried out: {controllers}"),
+            BODY,
+        );
+    }
+    f.para(&format!("Scope: {}", non_empty(&r.scope)), BODY);
+    f.para(&format!("Generated {} UTC", ctx.generated), BODY);
+    if n == 0 {
+        f.gap(10.0);
+        f.para("There are no processing activities in this record.", LEAD);
+    }
+    let (who, article) = match ctx.role {
+        Role::Controller => ("Controller", "Art. 30(1)(a)"),
+        Role::Processor => ("Processor", "Art. 30(2)(a)"),
+    };
+    let plural = if r.organisations.len() > 1 { "s" } else { "" };
+    f.band(&format!(
+        "{who}{plural}: name and contact details — {article}"
+    ));
+    if r.organisations.is_empty() {
+        f.note(NONE);
+    }
+    for (i, org) in r.organisations.iter().enumerate() {
+        if i > 0 {
+            f.gap(8.0);
+        }
+        organisation_table(f, org);
+    }
+}
+
+/// The organisation block of point (a).
+pub(super) fn organisation_table(f: &mut Flow<'_, '_>, o: &Organisation) {
+    let cols = [col("", 30.0), col("", 70.0)];
+    let rows = vec![
+        Row {
+            cells: vec![label("Name"), Cell::new().add(BODY_BOLD, &o.name).or(DASH)],
+            kind: RowKind::Strong,
+            link: None,
+        },
+        fact("Legal address", val(&o.legal_address)),
+        fact("Email", val(&o.email)),
+        fact("Telephone", val(&o.phone)),
+        fact("Registration number", val(&o.registration_number)),
+        fact("Country", val(&country_name(&o.country))),
+        fact("Representative (Art. 27)", val_none(&o.representative)),
+        fact("Data protection officer (Art. 37)", val_none(&o.dpo)),
+        fact("Lead supervisory authority", val(&o.supervisory_authority)),
+    ];
+    f.table(TableKind::Facts, &cols, rows);
+}

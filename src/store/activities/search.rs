@@ -1,0 +1,440 @@
+//! The register's list: filters, sorting, paging, counts, and the start page's figures.
+//!
+//! Uses the schema and the stored gaps (`store::gaps`).
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::Backend;
+use crate::domain::completeness::Gap;
+use crate::domain::vocab::{Country, LawfulBasis, Role, Status};
+use crate::domain::{DataCategoryId, OrganisationId};
+use crate::store::gaps::{incomplete, refresh_gaps, GapScope};
+use crate::store::schema::{
+    activities, activity_data_categories, organisations, purpose_bases, transfers,
+};
+use crate::store::{code, fold, DbConnection, StoreResult};
+
+type SummaryRowTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<NaiveDate>,
+    NaiveDateTime,
+    Option<String>,
+);
+type FilteredQuery = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::InnerJoin<activities::table, organisations::table>,
+    Backend,
+>;
+type AloneQuery = diesel::dsl::IntoBoxed<'static, activities::table, Backend>;
+
+/// Which statuses the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    /// Draft and active: the register in force and in preparation.
+    #[default]
+    Current,
+    /// One status.
+    Only(Status),
+    /// Everything, retired included.
+    All,
+}
+
+/// Columns the list can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// Reference.
+    #[default]
+    Reference,
+    /// Name.
+    Name,
+    /// Organisation name.
+    Organisation,
+    /// Status.
+    Status,
+    /// Last update.
+    Updated,
+    /// Next review date.
+    NextReview,
+}
+
+impl SortKey {
+    /// The query-string value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Reference => "reference",
+            Self::Name => "name",
+            Self::Organisation => "organisation",
+            Self::Status => "status",
+            Self::Updated => "updated",
+            Self::NextReview => "next_review",
+        }
+    }
+
+    /// Parses the query-string value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::Reference,
+            Self::Name,
+            Self::Organisation,
+            Self::Status,
+            Self::Updated,
+            Self::NextReview,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+}
+
+/// A search of the register: every filter is optional.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
+    /// Words that must all appear (reference, name, description, function, owner, systems, purposes).
+    pub text: String,
+    /// Organisation.
+    pub organisation: Option<OrganisationId>,
+    /// Role.
+    pub role: Option<Role>,
+    /// Statuses.
+    pub status: StatusFilter,
+    /// A lawful basis of any purpose.
+    pub lawful_basis: Option<LawfulBasis>,
+    /// A personal-data category.
+    pub data_category: Option<DataCategoryId>,
+    /// A transfer destination.
+    pub destination: Option<Country>,
+    /// Only activities with mandatory elements missing.
+    pub incomplete: bool,
+    /// Sort column.
+    pub sort: SortKey,
+    /// Descending order.
+    pub descending: bool,
+    /// Page, from 1.
+    pub page: i64,
+    /// Rows per page.
+    pub per_page: i64,
+}
+
+/// One row of the activities list.
+#[derive(Debug, Clone)]
+pub struct ActivitySummary {
+    /// Id.
+    pub id: i64,
+    /// Reference.
+    pub reference: String,
+    /// Name.
+    pub name: String,
+    /// Organisation name.
+    pub organisation: String,
+    /// Role.
+    pub role: Role,
+    /// Status.
+    pub status: Status,
+    /// Business function.
+    pub business_function: String,
+    /// Next review.
+    pub next_review: Option<NaiveDate>,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+    /// Mandatory elements missing.
+    pub gaps: Vec<Gap>,
+}
+
+/// A page of results.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The rows.
+    pub rows: Vec<T>,
+    /// Rows matching in all.
+    pub total: i64,
+    /// This page, from 1.
+    pub page: i64,
+    /// Rows per page.
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    /// Number of pages (at least 1).
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The activities joined to their organisation, with every filter of `f` applied.
+/// Applies every filter of `$f` to the boxed query `$q` (activities alone or joined with
+/// their organisation: the filters only name activity columns).
+macro_rules! apply_filters {
+    ($q:expr, $f:expr) => {{
+        let mut q = $q;
+        let f: &ActivityFilter = $f;
+        for word in fold(&f.text).split_whitespace() {
+            q = q.filter(activities::search_text.like(escape_like(word)).escape('\\'));
+        }
+        if let Some(o) = f.organisation {
+            q = q.filter(activities::organisation_id.eq(o.0));
+        }
+        if let Some(r) = f.role {
+            q = q.filter(activities::role.eq(r.code()));
+        }
+        if f.incomplete {
+            q = q.filter(incomplete());
+        }
+        q = match f.status {
+            StatusFilter::Current => q.filter(activities::status.ne(Status::Retired.code())),
+            StatusFilter::Only(s) => q.filter(activities::status.eq(s.code())),
+            StatusFilter::All => q,
+        };
+        if let Some(b) = f.lawful_basis {
+            q = q.filter(
+                activities::id.eq_any(
+                    purpose_bases::table
+                        .filter(purpose_bases::basis.eq(b.code()))
+                        .select(purpose_bases::activity_id),
+                ),
+            );
+        }
+        if let Some(c) = f.data_category {
+            q = q.filter(
+                activities::id.eq_any(
+                    activity_data_categories::table
+                        .filter(activity_data_categories::data_category_id.eq(c.0))
+                        .select(activity_data_categories::activity_id),
+                ),
+            );
+        }
+        if let Some(c) = f.destination {
+            q = q.filter(
+                activities::id.eq_any(
+                    transfers::table
+                        .filter(transfers::destination_country.eq(c.code()))
+                        .select(transfers::activity_id),
+                ),
+            );
+        }
+        q
+    }};
+}
+
+/// The activities matching `f`, joined with their organisation (for its name).
+fn filtered(f: &ActivityFilter) -> FilteredQuery {
+    apply_filters!(
+        activities::table
+            .inner_join(organisations::table)
+            .into_boxed::<Backend>(),
+        f
+    )
+}
+
+/// The activities matching `f`, without the join: what the count and the page's ids need.
+fn filtered_alone(f: &ActivityFilter) -> AloneQuery {
+    apply_filters!(activities::table.into_boxed::<Backend>(), f)
+}
+
+/// Searches the register: a count, one page of rows, and their completeness in a fixed number of queries.
+pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<ActivitySummary>> {
+    let total = count(conn, f)?;
+    search_counted(conn, f, total)
+}
+
+/// Number of activities matching `f` (all pages).
+pub fn count(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<i64> {
+    Ok(filtered_alone(f).count().get_result(conn)?)
+}
+
+/// One page of the list when the number of matching activities is already known.
+pub fn search_counted(
+    conn: &mut DbConnection,
+    f: &ActivityFilter,
+    total: i64,
+) -> StoreResult<Page<ActivitySummary>> {
+    let per_page = f.per_page.clamp(1, 500);
+    let page = f.page.max(1);
+    let offset = (page - 1) * per_page;
+    macro_rules! ordered {
+        ($q:expr, $col:expr, $desc:expr) => {
+            if $desc {
+                $q.order($col.desc())
+            } else {
+                $q.order($col.asc())
+            }
+        };
+    }
+    macro_rules! sorted {
+        ($q:expr) => {{
+            let desc = f.descending;
+            match f.sort {
+                SortKey::Reference => ordered!($q, activities::reference, desc),
+                SortKey::Name => ordered!($q, activities::name, desc),
+                SortKey::Organisation => ordered!($q, organisations::name, desc),
+                SortKey::Status => ordered!($q, activities::status, desc),
+                SortKey::Updated => ordered!($q, activities::updated_at, desc),
+                SortKey::NextReview => ordered!($q, activities::next_review, desc),
+            }
+            .then_order_by(activities::id.asc())
+        }};
+    }
+    let columns = (
+        activities::id,
+        activities::reference,
+        activities::name,
+        organisations::name,
+        activities::role,
+        activities::status,
+        activities::business_function,
+        activities::next_review,
+        activities::updated_at,
+        activities::gaps,
+    );
+    let rows: Vec<SummaryRowTuple> = if offset == 0 {
+        // The first page: one query that stops after `per_page` rows.
+        sorted!(filtered(f))
+            .limit(per_page)
+            .select(columns)
+            .load(conn)?
+    } else {
+        // A later page: first its ids, which a backend can read from the list's index alone
+        // (skipping index entries, not whole rows: PostgreSQL otherwise fetches every skipped
+        // row), then the rows of those ids, put back in that order.
+        let ids: Vec<i64> = if f.sort == SortKey::Organisation {
+            sorted!(filtered(f))
+                .limit(per_page)
+                .offset(offset)
+                .select(activities::id)
+                .load(conn)?
+        } else {
+            // Without the join: nothing to look up for the rows skipped.
+            let q = filtered_alone(f);
+            let desc = f.descending;
+            match f.sort {
+                SortKey::Name => ordered!(q, activities::name, desc),
+                SortKey::Status => ordered!(q, activities::status, desc),
+                SortKey::Updated => ordered!(q, activities::updated_at, desc),
+                SortKey::NextReview => ordered!(q, activities::next_review, desc),
+                SortKey::Reference | SortKey::Organisation => {
+                    ordered!(q, activities::reference, desc)
+                }
+            }
+            .then_order_by(activities::id.asc())
+            .limit(per_page)
+            .offset(offset)
+            .select(activities::id)
+            .load(conn)?
+        };
+        let mut rows: Vec<SummaryRowTuple> = activities::table
+            .inner_join(organisations::table)
+            .filter(activities::id.eq_any(&ids))
+            .select(columns)
+            .load(conn)?;
+        let position: HashMap<i64, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        rows.sort_by_key(|r| position.get(&r.0).copied().unwrap_or(usize::MAX));
+        rows
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for (
+        id,
+        reference,
+        name,
+        organisation,
+        role,
+        status,
+        business_function,
+        next_review,
+        updated_at,
+        stored_gaps,
+    ) in rows
+    {
+        let role = code("role", &role, Role::from_code)?;
+        let gaps = match stored_gaps {
+            Some(stored) => code("gaps", &stored, Gap::decode)?,
+            // Not computed yet (written by an older version still running): computed here.
+            None => {
+                refresh_gaps(conn, GapScope::Ids(&[id]))?;
+                let stored: Option<String> = activities::table
+                    .find(id)
+                    .select(activities::gaps)
+                    .first(conn)?;
+                code("gaps", stored.as_deref().unwrap_or(""), Gap::decode)?
+            }
+        };
+        out.push(ActivitySummary {
+            id,
+            reference,
+            name,
+            organisation,
+            role,
+            status: code("status", &status, Status::from_code)?,
+            business_function,
+            next_review,
+            updated_at,
+            gaps,
+        });
+    }
+    Ok(Page {
+        rows: out,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// Number of activities per status, for the start page.
+pub fn status_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, i64)>> {
+    Ok(activities::table
+        .group_by(activities::status)
+        .select((activities::status, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
+/// Activities whose next review date is on or before `date` (not retired), soonest first.
+pub fn reviews_due(
+    conn: &mut DbConnection,
+    date: NaiveDate,
+    limit: i64,
+) -> StoreResult<Vec<(i64, String, String, NaiveDate)>> {
+    let rows: Vec<(i64, String, String, Option<NaiveDate>)> = activities::table
+        .filter(activities::status.ne(Status::Retired.code()))
+        .filter(activities::next_review.le(date))
+        .order(activities::next_review.asc())
+        .limit(limit)
+        .select((
+            activities::id,
+            activities::reference,
+            activities::name,
+            activities::next_review,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(i, r, n, d)| Some((i, r, n, d?)))
+        .collect())
+}
+
+/// Ids of every activity matching `f` (ignoring its page), by organisation name and reference.
+pub fn matching_ids(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Vec<i64>> {
+    Ok(filtered(f)
+        .order((organisations::name.asc(), activities::reference.asc()))
+        .select(activities::id)
+        .load(conn)?)
+}

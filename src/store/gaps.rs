@@ -1,0 +1,214 @@
+//! The missing Art. 30 elements stored per activity (`activities.gaps`): computed from a draft
+//! on save, recomputed when a catalogue entry changes sensitivity, filled in at start for rows
+//! that have none; the list's badges and the start page's count read them.
+//!
+//! Uses the schema and the domain's completeness rules; both `activities` and `catalogues`
+//! call it in the transaction that changed the facts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use diesel::prelude::*;
+
+use crate::domain::activity::ActivityDraft;
+use crate::domain::completeness::{gaps, Facts, Gap};
+use crate::domain::vocab::{Role, Sensitivity, Status};
+use crate::store::schema::{
+    activities, activity_data_categories, activity_measures, activity_special_conditions,
+    activity_subjects, data_categories, purposes, recipients, represented_controllers,
+    retention_rules,
+};
+use crate::store::{code, DbConnection, StoreResult};
+
+/// The sensitivity of every personal-data category, by id: what decides whether an activity
+/// needs an Art. 9(2) condition or an Art. 10 basis.
+pub(crate) fn sensitivities(conn: &mut DbConnection) -> StoreResult<HashMap<i64, Sensitivity>> {
+    let rows: Vec<(i64, String)> = data_categories::table
+        .select((data_categories::id, data_categories::sensitivity))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, s)| Ok((id, code("sensitivity", &s, Sensitivity::from_code)?)))
+        .collect()
+}
+
+/// The facts of a draft, as its stored rows will give them (see `facts_for`).
+pub(crate) fn draft_facts(d: &ActivityDraft, sensitivity: &HashMap<i64, Sensitivity>) -> Facts {
+    let retained: std::collections::HashSet<i64> =
+        d.retention.iter().map(|r| r.data_category_id.0).collect();
+    let mut f = Facts {
+        role: Some(d.role),
+        purposes: d.purposes.len(),
+        subjects: d.subjects.len(),
+        data_categories: d.data_categories.len(),
+        categories_with_retention: d
+            .data_categories
+            .iter()
+            .filter(|c| retained.contains(&c.0))
+            .count(),
+        recipients: d.recipients.len(),
+        measures: d.measures.len(),
+        security_description: !d.security_description.is_empty(),
+        special_conditions: d.special_conditions.len(),
+        criminal_basis: d.criminal_basis.is_some(),
+        controllers: d.controllers.len(),
+        ..Facts::default()
+    };
+    for c in &d.data_categories {
+        match sensitivity.get(&c.0) {
+            Some(Sensitivity::SpecialCategory) => f.special_data = true,
+            Some(Sensitivity::CriminalOffence) => f.criminal_data = true,
+            _ => {}
+        }
+    }
+    f
+}
+
+fn count_by_activity<Q>(conn: &mut DbConnection, query: Q) -> StoreResult<HashMap<i64, usize>>
+where
+    Q: diesel::query_dsl::LoadQuery<'static, DbConnection, (i64, i64)>,
+{
+    Ok(query
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .map(|(id, n)| (id, n as usize))
+        .collect())
+}
+
+/// Grouped counts per activity of one child table, for the activities `ids`.
+macro_rules! counts {
+    ($conn:expr, $table:ident, $ids:expr) => {
+        count_by_activity(
+            $conn,
+            $table::table
+                .filter($table::activity_id.eq_any($ids.to_vec()))
+                .group_by($table::activity_id)
+                .select(($table::activity_id, diesel::dsl::count_star())),
+        )?
+    };
+}
+
+/// `gaps <> ''` written as a literal, not a bound parameter: only then can either backend's
+/// planner match it to the partial index `activities_incomplete`.
+pub(crate) fn incomplete() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql::<diesel::sql_types::Bool>("activities.gaps <> ''")
+}
+
+/// Activities whose stored gaps are recomputed per round of queries: the ids are bound in
+/// `IN` lists, kept well under SQLite's 32,766 parameters.
+const GAP_CHUNK: usize = 2_000;
+
+/// Which activities' stored gaps to recompute.
+#[derive(Debug, Clone, Copy)]
+pub enum GapScope<'a> {
+    /// These activities (just written).
+    Ids(&'a [i64]),
+    /// Those not computed yet (rows written before the column existed).
+    Missing,
+    /// Every activity (a catalogue entry changed sensitivity).
+    All,
+}
+
+/// Recomputes and stores the missing Art. 30 elements of activities: the badges of the list
+/// and the start page's count read them. Called in the transaction that changed the facts.
+pub fn refresh_gaps(conn: &mut DbConnection, scope: GapScope<'_>) -> StoreResult<usize> {
+    let ids: Vec<i64> = match scope {
+        GapScope::Ids(ids) => ids.to_vec(),
+        GapScope::Missing => activities::table
+            .filter(activities::gaps.is_null())
+            .select(activities::id)
+            .load(conn)?,
+        GapScope::All => activities::table.select(activities::id).load(conn)?,
+    };
+    for chunk in ids.chunks(GAP_CHUNK) {
+        let rows: Vec<(i64, String, bool, bool)> = activities::table
+            .filter(activities::id.eq_any(chunk))
+            .select((
+                activities::id,
+                activities::role,
+                activities::security_description.ne(""),
+                activities::criminal_basis.is_not_null(),
+            ))
+            .load(conn)?;
+        let mut facts = facts_for(conn, chunk)?;
+        // One UPDATE per distinct set of gaps, not one per activity.
+        let mut groups: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        for (id, role, security, criminal) in rows {
+            let mut f = facts.remove(&id).unwrap_or_default();
+            f.role = Some(code("role", &role, Role::from_code)?);
+            f.security_description = security;
+            f.criminal_basis = criminal;
+            groups.entry(Gap::encode(&gaps(&f))).or_default().push(id);
+        }
+        for (stored, ids) in groups {
+            diesel::update(activities::table.filter(activities::id.eq_any(&ids)))
+                .set(activities::gaps.eq(Some(stored)))
+                .execute(conn)?;
+        }
+    }
+    Ok(ids.len())
+}
+
+/// Completeness counts for a set of activities, with one grouped query per list.
+fn facts_for(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, Facts>> {
+    let mut out: HashMap<i64, Facts> = ids.iter().map(|id| (*id, Facts::default())).collect();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let purposes_n = counts!(conn, purposes, ids);
+    let subjects_n = counts!(conn, activity_subjects, ids);
+    let recipients_n = counts!(conn, recipients, ids);
+    let measures_n = counts!(conn, activity_measures, ids);
+    let conditions_n = counts!(conn, activity_special_conditions, ids);
+    let controllers_n = counts!(conn, represented_controllers, ids);
+    let categories = activity_data_categories::table
+        .inner_join(data_categories::table)
+        .select((
+            activity_data_categories::activity_id,
+            data_categories::id,
+            data_categories::sensitivity,
+        ));
+    let categories: Vec<(i64, i64, String)> = categories
+        .filter(activity_data_categories::activity_id.eq_any(ids))
+        .load(conn)?;
+    let retained = retention_rules::table.select((
+        retention_rules::activity_id,
+        retention_rules::data_category_id,
+    ));
+    let retained: std::collections::HashSet<(i64, i64)> = retained
+        .filter(retention_rules::activity_id.eq_any(ids))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    for (id, f) in out.iter_mut() {
+        f.purposes = purposes_n.get(id).copied().unwrap_or(0);
+        f.subjects = subjects_n.get(id).copied().unwrap_or(0);
+        f.recipients = recipients_n.get(id).copied().unwrap_or(0);
+        f.measures = measures_n.get(id).copied().unwrap_or(0);
+        f.special_conditions = conditions_n.get(id).copied().unwrap_or(0);
+        f.controllers = controllers_n.get(id).copied().unwrap_or(0);
+    }
+    for (aid, cid, sensitivity) in categories {
+        if let Some(f) = out.get_mut(&aid) {
+            f.data_categories += 1;
+            if retained.contains(&(aid, cid)) {
+                f.categories_with_retention += 1;
+            }
+            match Sensitivity::from_code(&sensitivity) {
+                Some(Sensitivity::SpecialCategory) => f.special_data = true,
+                Some(Sensitivity::CriminalOffence) => f.criminal_data = true,
+                _ => {}
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Number of current (draft and active) activities that lack a mandatory Art. 30 element, for the
+/// start page: the same completeness as the list shows, from a fixed number of grouped queries.
+pub fn incomplete_count(conn: &mut DbConnection) -> StoreResult<usize> {
+    let n: i64 = activities::table
+        .filter(activities::status.ne(Status::Retired.code()))
+        .filter(incomplete())
+        .count()
+        .get_result(conn)?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
