@@ -1,4 +1,6 @@
 //! Every setting of ropa: its type, default and meaning; read from flags or environment variables.
+//!
+//! Uses nothing else of the crate.
 
 use clap::Args;
 

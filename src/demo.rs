@@ -2,6 +2,9 @@
 //!
 //! Everything goes through the same parsing as the browser form, so the demo is valid by the
 //! same rules as anything a user types, and all of it is written in one transaction.
+//!
+//! Uses `domain::{activity, catalogue, organisation, party}`, `store::{activities, audit,
+//! catalogues, organisations, parties}`.
 
 use std::collections::HashMap;
 

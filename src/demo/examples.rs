@@ -1,5 +1,7 @@
 //! The example register's activities, each a compact description that `demo` turns into the
 //! same form a user would fill in.
+//!
+//! Uses nothing else of the crate.
 
 use super::{RETAIL, SERVICES};
 

@@ -1,4 +1,6 @@
 //! The catalogues shared by all activities, and their seed data from `vocabularies.json`.
+//!
+//! Uses `domain::{reference, vocab}`.
 
 use std::sync::LazyLock;
 
@@ -302,7 +304,7 @@ mod tests {
 }
 
 /// What a user submits to create or change a catalogue entry.
-#[derive(Debug, Clone, Default, serde::Deserialize, validator::Validate)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, validator::Validate)]
 #[serde(default)]
 pub struct CatalogueForm {
     /// Stable code; generated from the label when blank; fixed once created.
@@ -387,8 +389,13 @@ impl CatalogueForm {
         use validator::Validate;
         let mut errors = super::errors::FieldErrors::new();
         let mut form = self.clone();
-        form.label = form.label.trim().to_owned();
-        form.code = form.code.trim().to_owned();
+        form.label = super::text::trim(&form.label).to_owned();
+        form.code = super::text::trim(&form.code).to_owned();
+        super::text::check_form(
+            &form,
+            &["code", "sensitivity", "kind", "family"],
+            &mut errors,
+        );
         if let Err(e) = form.validate() {
             errors.extend_validator(&e);
         }

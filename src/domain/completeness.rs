@@ -1,4 +1,6 @@
 //! Which mandatory Art. 30 elements an activity still lacks.
+//!
+//! Uses `domain::vocab`.
 
 use super::vocab::Role;
 

@@ -1,4 +1,6 @@
 //! Field-level validation errors shared by every input path.
+//!
+//! Uses nothing else of the crate.
 
 use std::collections::BTreeMap;
 
@@ -96,28 +98,3 @@ impl std::fmt::Display for FieldErrors {
 }
 
 impl std::error::Error for FieldErrors {}
-
-/// Trims a text input; turns an all-blank value into an empty string.
-pub fn clean(value: &str) -> String {
-    value.trim().to_owned()
-}
-
-/// Parses an optional ISO date (`YYYY-MM-DD`); blank is `None`.
-pub fn parse_date(
-    errors: &mut FieldErrors,
-    field: &str,
-    label: &str,
-    value: &str,
-) -> Option<chrono::NaiveDate> {
-    let value = value.trim();
-    if value.is_empty() {
-        return None;
-    }
-    match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.add(field, format!("{label} must be a date like 2026-12-31"));
-            None
-        }
-    }
-}

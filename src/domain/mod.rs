@@ -2,6 +2,8 @@
 //!
 //! Nothing here knows about HTTP or SQL. Forms from any input path are parsed into these values,
 //! and storage and export take only these values.
+//!
+//! Uses only its own submodules.
 
 pub mod activity;
 pub mod catalogue;
@@ -11,6 +13,7 @@ pub mod errors;
 pub mod organisation;
 pub mod party;
 pub mod reference;
+pub mod text;
 pub mod user;
 pub mod vocab;
 

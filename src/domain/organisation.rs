@@ -1,13 +1,16 @@
 //! Organisations: the legal entities whose records are kept (Art. 30(1)(a), 30(2)(a)).
+//!
+//! Uses `domain::{errors, vocab}`.
 
 use serde::Deserialize;
 use validator::Validate;
 
-use super::errors::{clean, FieldErrors};
+use super::errors::FieldErrors;
+use super::text::clean;
 use super::vocab::Country;
 
 /// What a user submits to create or change an organisation; every field as typed.
-#[derive(Debug, Clone, Default, Deserialize, Validate)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, Validate)]
 #[serde(default)]
 pub struct OrganisationForm {
     /// Legal name.
@@ -107,6 +110,11 @@ impl OrganisationForm {
         form.legal_address = clean(&form.legal_address);
         form.email = clean(&form.email);
         let mut errors = FieldErrors::new();
+        super::text::check_form(
+            &form,
+            &["email", "phone", "registration_number", "country"],
+            &mut errors,
+        );
         if let Err(e) = form.validate() {
             errors.extend_validator(&e);
         }

@@ -1,13 +1,16 @@
 //! Parties: recipients and counterparts such as processors, joint controllers and authorities.
+//!
+//! Uses `domain::{errors, vocab}`.
 
 use serde::Deserialize;
 use validator::Validate;
 
-use super::errors::{clean, parse_date, FieldErrors};
+use super::errors::FieldErrors;
+use super::text::{clean, parse_date};
 use super::vocab::{Country, PartyKind};
 
 /// What a user submits to create or change a party.
-#[derive(Debug, Clone, Default, Deserialize, Validate)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, Validate)]
 #[serde(default)]
 pub struct PartyForm {
     /// Name of the party.
@@ -80,6 +83,7 @@ impl PartyForm {
         let mut form = self.clone();
         form.name = clean(&form.name);
         let mut errors = FieldErrors::new();
+        super::text::check_form(&form, &["kind", "country", "contract_date"], &mut errors);
         if let Err(e) = form.validate() {
             errors.extend_validator(&e);
         }

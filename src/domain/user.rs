@@ -1,9 +1,12 @@
 //! Accounts and what each role may do. Roles are checked here, in one place.
+//!
+//! Uses `domain::{errors, vocab}`.
 
 use serde::Deserialize;
 use validator::Validate;
 
-use super::errors::{clean, FieldErrors};
+use super::errors::FieldErrors;
+use super::text::clean;
 
 crate::domain::vocab::vocabulary! {
     /// What an account may do: administer, maintain the register, or read and download.
@@ -59,7 +62,7 @@ pub fn check_password(errors: &mut FieldErrors, field: &str, password: &str, con
 }
 
 /// What an administrator submits to create or change an account.
-#[derive(Debug, Clone, Default, Deserialize, Validate)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, Validate)]
 #[serde(default)]
 pub struct UserForm {
     /// Email (the log-in name).
@@ -98,7 +101,9 @@ impl UserForm {
     pub fn parse(&self, new: bool) -> Result<UserDraft, FieldErrors> {
         let mut form = self.clone();
         form.email = clean(&form.email).to_lowercase();
+        form.name = clean(&form.name);
         let mut errors = FieldErrors::new();
+        super::text::check_form(&form, &["email", "role"], &mut errors);
         if let Err(e) = form.validate() {
             errors.extend_validator(&e);
         }

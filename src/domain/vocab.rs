@@ -3,6 +3,8 @@
 //! Codes are stable snake_case identifiers (they are stored in the database and in exports);
 //! labels and article references travel with them so that every page can show the law behind
 //! a field. The codes match `vocabularies.json`, which a test checks.
+//!
+//! Uses `domain::reference`.
 
 use std::fmt;
 

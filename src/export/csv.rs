@@ -3,6 +3,8 @@
 //! Rows are written one activity at a time, so a caller can stream a register of any size.
 //! RFC 4180 quoting comes from the `csv` crate; a list is written one item per line inside its
 //! cell; a cell that a spreadsheet would read as a formula is neutralised.
+//!
+//! Uses `domain::vocab`, `store::{activities, organisations}`.
 
 use std::io::Write;
 

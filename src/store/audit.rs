@@ -6,6 +6,8 @@
 //! row lock that serialises appenders across every app instance sharing the database. Each entry
 //! stores the SHA-256 of its own content and of the previous entry's hash; [`verify`] walks the
 //! chain and names the first entry that was altered, inserted or removed.
+//!
+//! Uses `store::{prepared, schema}`.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -1,4 +1,6 @@
 //! The three catalogues in the database, and their seeding on first start.
+//!
+//! Uses `domain::{catalogue, document, vocab}`, `store::{audit, gaps, schema}`.
 
 use diesel::prelude::*;
 

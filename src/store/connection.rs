@@ -1,4 +1,6 @@
 //! The connection type over both backends.
+//!
+//! Uses nothing else of the crate.
 // `diesel::MultiConnection` generates a backend, a query builder and bind collectors next to the
 // enum; they are diesel's plumbing, documented by diesel.
 #![allow(missing_docs)]

@@ -2,6 +2,9 @@
 //!
 //! Every record goes through the same parsing as the browser forms, so the same legal rules
 //! hold; a problem is reported with its JSON path and nothing is written.
+//!
+//! Uses `domain::{activity, catalogue, document, errors, organisation, party, vocab}`,
+//! `store::{activities, audit, catalogues, organisations, parties, schema}`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,6 +22,7 @@ use crate::domain::document::{RegisterDocument, FORMAT, FORMAT_VERSION};
 use crate::domain::errors::FieldErrors;
 use crate::domain::organisation::OrganisationForm;
 use crate::domain::party::PartyForm;
+use crate::domain::text;
 use crate::domain::vocab::{MeasureFamily, MeasureKind, Sensitivity};
 
 /// Why an import was refused; nothing was written.
@@ -123,6 +127,7 @@ pub fn import(
             ),
         ));
     }
+    check_text_and_times(doc)?;
     let summary = audit::write(conn, actor, |conn, audit| {
         let orgs: i64 = organisations::table.count().get_result(conn)?;
         let pts: i64 = parties::table.count().get_result(conn)?;
@@ -156,6 +161,64 @@ pub fn import(
     })?;
     super::analyze_after_bulk_load(conn)?;
     Ok(summary)
+}
+
+/// The document's text and times obey the rules of every input path (`domain::text`): no
+/// control characters (no line breaks in names, codes and references), times within the years
+/// the register accepts. Checked before anything is written; the error names the JSON path.
+fn check_text_and_times(doc: &RegisterDocument) -> Result<(), ImportError> {
+    let mut errors = FieldErrors::new();
+    text::check_form(
+        doc,
+        &[
+            "code",
+            "reference",
+            "country",
+            "kind",
+            "family",
+            "sensitivity",
+            "role",
+            "status",
+            "mechanism",
+            "format",
+        ],
+        &mut errors,
+    );
+    if let Some((field, message)) = errors.iter().next() {
+        return Err(invalid(format!("$.{field}"), message));
+    }
+    let out_of_range = |path: String, at: chrono::NaiveDateTime| {
+        (!text::timestamp_in_range(at)).then(|| {
+            invalid(
+                path,
+                format!(
+                    "a time between {} and {} is expected",
+                    text::FIRST_YEAR,
+                    text::LAST_YEAR
+                ),
+            )
+        })
+    };
+    let mut times = vec![("$.generated_at".to_owned(), doc.generated_at)];
+    for (i, o) in doc.organisations.iter().enumerate() {
+        times.push((format!("$.organisations[{i}].created_at"), o.created_at));
+        times.push((format!("$.organisations[{i}].updated_at"), o.updated_at));
+    }
+    for (i, p) in doc.parties.iter().enumerate() {
+        times.push((format!("$.parties[{i}].created_at"), p.created_at));
+        times.push((format!("$.parties[{i}].updated_at"), p.updated_at));
+    }
+    for (i, a) in doc.activities.iter().enumerate() {
+        times.push((format!("$.activities[{i}].created_at"), a.created_at));
+        times.push((format!("$.activities[{i}].updated_at"), a.updated_at));
+    }
+    match times
+        .into_iter()
+        .find_map(|(path, at)| out_of_range(path, at))
+    {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Writes the document into the emptied register; inside the transaction of [`import`].
@@ -584,7 +647,7 @@ fn catalogue_draft(
             format!("`{code}` is not a snake_case code"),
         ));
     }
-    if label.trim().is_empty() {
+    if text::trim(label).is_empty() {
         return Err(invalid(format!("{path}.label"), "label is required"));
     }
     Ok(CatalogueDraft {

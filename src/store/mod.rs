@@ -2,6 +2,8 @@
 //!
 //! The URL's scheme picks the backend: `postgres://` or `postgresql://` for PostgreSQL,
 //! `sqlite://path`, `sqlite:path` or a plain path for an SQLite file. Anything else is refused.
+//!
+//! Uses only its own submodules.
 
 pub mod activities;
 pub mod audit;
@@ -9,6 +11,7 @@ pub mod catalogues;
 pub mod connection;
 pub mod gaps;
 pub mod import;
+pub mod named;
 pub mod organisations;
 pub mod parties;
 pub mod pg_sessions;
@@ -16,6 +19,7 @@ pub mod prepared;
 pub mod records;
 pub mod revision_cache;
 pub mod schema;
+pub mod throttle;
 pub mod users;
 
 use std::path::PathBuf;

@@ -1,8 +1,11 @@
 //! Organisations in the database.
+//!
+//! Uses `domain::{document, organisation}`, `store::{audit, named, schema}`.
 
 use diesel::prelude::*;
 
-use super::audit::{self, Actor, Change};
+use super::audit::Actor;
+use super::named::{self, NamedRecord};
 use super::schema::{activities, organisations};
 use super::{is_unique_violation, now, DbConnection, StoreError, StoreResult};
 use crate::domain::document::OrganisationDoc;
@@ -160,19 +163,7 @@ pub fn insert(
     actor: &Actor,
     draft: &OrganisationDraft,
 ) -> StoreResult<OrganisationId> {
-    audit::write(conn, actor, |conn, audit| {
-        let id = insert_unaudited(conn, draft)?;
-        let after = get(conn, id)?.to_doc();
-        audit.record(Change::values::<(), _>(
-            "create",
-            "organisation",
-            Some(id.0),
-            &draft.name,
-            None,
-            Some(&after),
-        ));
-        Ok(id)
-    })
+    named::insert::<Organisation>(conn, actor, draft)
 }
 
 /// Creates an organisation without an audit entry (imports record one entry for the whole).
@@ -202,14 +193,54 @@ pub fn update(
     version: i64,
     draft: &OrganisationDraft,
 ) -> StoreResult<()> {
-    audit::write(conn, actor, |conn, audit| {
-        let current = get(conn, id)?;
-        if current.version != version {
-            return Err(StoreError::Conflict {
-                current: current.version,
-            });
-        }
-        let changed = diesel::update(
+    named::update::<Organisation>(conn, actor, id, version, draft)
+}
+
+/// Deletes an organisation that has no activities; otherwise names them.
+pub fn delete(conn: &mut DbConnection, actor: &Actor, id: OrganisationId) -> StoreResult<()> {
+    named::delete::<Organisation>(conn, actor, id)
+}
+
+impl NamedRecord for Organisation {
+    type Id = OrganisationId;
+    type Draft = OrganisationDraft;
+    type Doc = OrganisationDoc;
+    const ENTITY: &'static str = "organisation";
+
+    fn raw(id: OrganisationId) -> i64 {
+        id.0
+    }
+
+    fn load(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<Self> {
+        get(conn, id)
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn doc(&self) -> OrganisationDoc {
+        self.to_doc()
+    }
+
+    fn insert_row(
+        conn: &mut DbConnection,
+        draft: &OrganisationDraft,
+    ) -> StoreResult<OrganisationId> {
+        insert_unaudited(conn, draft)
+    }
+
+    fn update_row(
+        conn: &mut DbConnection,
+        id: OrganisationId,
+        version: i64,
+        draft: &OrganisationDraft,
+    ) -> StoreResult<usize> {
+        diesel::update(
             organisations::table
                 .filter(organisations::id.eq(id.0))
                 .filter(organisations::version.eq(version)),
@@ -220,48 +251,20 @@ pub fn update(
             organisations::updated_at.eq(now()),
         ))
         .execute(conn)
-        .map_err(duplicate_name)?;
-        if changed == 0 {
-            return Err(StoreError::Conflict {
-                current: version + 1,
-            });
-        }
-        let after = get(conn, id)?;
-        audit.record(Change::values(
-            "update",
-            "organisation",
-            Some(id.0),
-            &after.name,
-            Some(&current.to_doc()),
-            Some(&after.to_doc()),
-        ));
-        Ok(())
-    })
-}
+        .map_err(duplicate_name)
+    }
 
-/// Deletes an organisation that has no activities; otherwise names them.
-pub fn delete(conn: &mut DbConnection, actor: &Actor, id: OrganisationId) -> StoreResult<()> {
-    audit::write(conn, actor, |conn, audit| {
-        let before = get(conn, id)?;
+    fn used_by(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<Vec<String>> {
         let users: Vec<(String, String)> = activities::table
             .filter(activities::organisation_id.eq(id.0))
             .order(activities::reference.asc())
             .select((activities::reference, activities::name))
             .load(conn)?;
-        if !users.is_empty() {
-            return Err(StoreError::InUse(
-                users.into_iter().map(|(r, n)| format!("{r} {n}")).collect(),
-            ));
-        }
+        Ok(users.into_iter().map(|(r, n)| format!("{r} {n}")).collect())
+    }
+
+    fn delete_row(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<()> {
         diesel::delete(organisations::table.find(id.0)).execute(conn)?;
-        audit.record(Change::values::<_, ()>(
-            "delete",
-            "organisation",
-            Some(id.0),
-            &before.name,
-            Some(&before.to_doc()),
-            None,
-        ));
         Ok(())
-    })
+    }
 }

@@ -1,8 +1,11 @@
 //! Parties in the database.
+//!
+//! Uses `domain::{document, party, vocab}`, `store::{audit, named, schema}`.
 
 use diesel::prelude::*;
 
-use super::audit::{self, Actor, Change};
+use super::audit::Actor;
+use super::named::{self, NamedRecord};
 use super::schema::{
     activities, joint_controllers, parties, recipients, represented_controllers, transfers,
 };
@@ -157,19 +160,7 @@ pub fn get(conn: &mut DbConnection, id: PartyId) -> StoreResult<Party> {
 
 /// Creates a party and records it in the audit trail.
 pub fn insert(conn: &mut DbConnection, actor: &Actor, draft: &PartyDraft) -> StoreResult<PartyId> {
-    audit::write(conn, actor, |conn, audit| {
-        let id = insert_unaudited(conn, draft)?;
-        let after = get(conn, id)?.to_doc();
-        audit.record(Change::values::<(), _>(
-            "create",
-            "party",
-            Some(id.0),
-            &draft.name,
-            None,
-            Some(&after),
-        ));
-        Ok(id)
-    })
+    named::insert::<Party>(conn, actor, draft)
 }
 
 /// Creates a party without an audit entry (imports record one entry for the whole).
@@ -199,41 +190,7 @@ pub fn update(
     version: i64,
     draft: &PartyDraft,
 ) -> StoreResult<()> {
-    audit::write(conn, actor, |conn, audit| {
-        let current = get(conn, id)?;
-        if current.version != version {
-            return Err(StoreError::Conflict {
-                current: current.version,
-            });
-        }
-        let changed = diesel::update(
-            parties::table
-                .filter(parties::id.eq(id.0))
-                .filter(parties::version.eq(version)),
-        )
-        .set((
-            PartyValues::from(draft),
-            parties::version.eq(version + 1),
-            parties::updated_at.eq(now()),
-        ))
-        .execute(conn)
-        .map_err(duplicate_name)?;
-        if changed == 0 {
-            return Err(StoreError::Conflict {
-                current: version + 1,
-            });
-        }
-        let after = get(conn, id)?;
-        audit.record(Change::values(
-            "update",
-            "party",
-            Some(id.0),
-            &after.name,
-            Some(&current.to_doc()),
-            Some(&after.to_doc()),
-        ));
-        Ok(())
-    })
+    named::update::<Party>(conn, actor, id, version, draft)
 }
 
 /// The activities (reference and name) that refer to a party in any role.
@@ -271,26 +228,68 @@ pub fn users(conn: &mut DbConnection, id: PartyId) -> StoreResult<Vec<(i64, Stri
 
 /// Deletes a party no activity uses; otherwise names those activities.
 pub fn delete(conn: &mut DbConnection, actor: &Actor, id: PartyId) -> StoreResult<()> {
-    audit::write(conn, actor, |conn, audit| {
-        let before = get(conn, id)?;
-        let users = users(conn, id)?;
-        if !users.is_empty() {
-            return Err(StoreError::InUse(
-                users
-                    .into_iter()
-                    .map(|(_, r, n)| format!("{r} {n}"))
-                    .collect(),
-            ));
-        }
+    named::delete::<Party>(conn, actor, id)
+}
+
+impl NamedRecord for Party {
+    type Id = PartyId;
+    type Draft = PartyDraft;
+    type Doc = PartyDoc;
+    const ENTITY: &'static str = "party";
+
+    fn raw(id: PartyId) -> i64 {
+        id.0
+    }
+
+    fn load(conn: &mut DbConnection, id: PartyId) -> StoreResult<Self> {
+        get(conn, id)
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn doc(&self) -> PartyDoc {
+        self.to_doc()
+    }
+
+    fn insert_row(conn: &mut DbConnection, draft: &PartyDraft) -> StoreResult<PartyId> {
+        insert_unaudited(conn, draft)
+    }
+
+    fn update_row(
+        conn: &mut DbConnection,
+        id: PartyId,
+        version: i64,
+        draft: &PartyDraft,
+    ) -> StoreResult<usize> {
+        diesel::update(
+            parties::table
+                .filter(parties::id.eq(id.0))
+                .filter(parties::version.eq(version)),
+        )
+        .set((
+            PartyValues::from(draft),
+            parties::version.eq(version + 1),
+            parties::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map_err(duplicate_name)
+    }
+
+    fn used_by(conn: &mut DbConnection, id: PartyId) -> StoreResult<Vec<String>> {
+        Ok(users(conn, id)?
+            .into_iter()
+            .map(|(_, r, n)| format!("{r} {n}"))
+            .collect())
+    }
+
+    fn delete_row(conn: &mut DbConnection, id: PartyId) -> StoreResult<()> {
         diesel::delete(parties::table.find(id.0)).execute(conn)?;
-        audit.record(Change::values::<_, ()>(
-            "delete",
-            "party",
-            Some(id.0),
-            &before.name,
-            Some(&before.to_doc()),
-            None,
-        ));
         Ok(())
-    })
+    }
 }

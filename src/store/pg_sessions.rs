@@ -11,6 +11,8 @@
 //!
 //! The reader spawns its batches on the worker's local task set, so it is used from a server
 //! worker (or another `tokio::task::LocalSet`).
+//!
+//! Uses `store::users`.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -139,7 +141,11 @@ impl PgSessions {
         batch: &[Waiting],
     ) -> Option<HashMap<String, Option<SessionPeek>>> {
         let hashes: Vec<&str> = batch.iter().map(|w| w.hash.as_str()).collect();
-        match live.client.query(&live.statement, &[&1_i64, &hashes]).await {
+        match live
+            .client
+            .query(&live.statement, &[&1_i64, &1_i64, &hashes])
+            .await
+        {
             Ok(rows) => Some(
                 rows.iter()
                     .filter_map(|row| match decode(row) {
@@ -235,6 +241,7 @@ fn decode(row: &tokio_postgres::Row) -> Result<(String, SessionRow), tokio_postg
                 row.try_get(7)?,
             ),
             row.try_get(8)?,
+            row.try_get(9)?,
         ),
     ))
 }
@@ -244,18 +251,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_statement_takes_the_limit_then_the_token_hashes() {
+    fn the_statement_takes_the_limits_then_the_token_hashes() {
         let sql = users::sessions_statement_pg().unwrap();
         assert!(
             sql.starts_with("SELECT \"sessions\".\"token_hash\","),
             "{sql}"
         );
-        assert!(sql.contains("LIMIT $1"), "{sql}");
+        assert!(sql.contains("LIMIT $1") && sql.contains("LIMIT $2"), "{sql}");
         assert!(
-            sql.contains("\"sessions\".\"token_hash\" = ANY($2)"),
+            sql.contains("\"sessions\".\"token_hash\" = ANY($3)"),
             "{sql}"
         );
-        assert!(!sql.contains("$3"), "{sql}");
+        assert!(!sql.contains("$4"), "{sql}");
         assert!(sql.contains("\"audit_head\""), "{sql}");
     }
 }

@@ -9,6 +9,8 @@
 //! same parts as diesel's (columns, changesets and filters of the schema) but do not mark
 //! themselves as varying; a part that does vary (an `IN` list) still marks itself, and diesel
 //! keeps each statement under its SQL text, so two texts are never confused.
+//!
+//! Uses nothing else of the crate.
 
 use diesel::backend::Backend;
 use diesel::expression::Expression;

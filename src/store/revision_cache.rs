@@ -8,6 +8,8 @@
 //! read before the values, so a kept value is never older than the revision it is kept under;
 //! and since the revision lives in the database, several app instances on one PostgreSQL
 //! database see each other's changes at their next request.
+//!
+//! Uses `domain::activity`, `store::{activities, gaps, organisations, schema}`.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -1,4 +1,6 @@
 //! The database schema, written by hand for both backends (see migrations/).
+//!
+//! Uses nothing else of the crate.
 // The table! macro generates modules and items that mirror the SQL; the SQL documents them.
 #![allow(missing_docs)]
 

@@ -1,5 +1,7 @@
 //! Accounts, their sessions and log-in throttling, all in the database so that several app
 //! instances share them.
+//!
+//! Uses `domain::user`, `store::{audit, schema}`.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -8,7 +10,8 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::audit::{self, Actor, Change};
-use super::schema::{audit_head, login_throttle, sessions, users};
+use super::schema::{audit_head, sessions, users};
+use super::throttle::{self, Admission, Attempt, Settled};
 use super::{is_unique_violation, now, DbConnection, StoreError, StoreResult};
 use crate::domain::user::{Role as UserRole, UserDraft};
 
@@ -118,6 +121,18 @@ pub fn insert(
 ) -> StoreResult<i64> {
     let hash = hash_password(password)?;
     audit::write(conn, actor, |conn, audit| {
+        insert_hashed(conn, audit, draft, &hash)
+    })
+}
+
+/// Writes an account with its password hash, recorded in `audit`.
+fn insert_hashed(
+    conn: &mut DbConnection,
+    audit: &mut audit::Audit,
+    draft: &UserDraft,
+    hash: &str,
+) -> StoreResult<i64> {
+    {
         let at = now();
         let id: i64 = diesel::insert_into(users::table)
             .values((
@@ -152,6 +167,24 @@ pub fn insert(
             Some(&after),
         ));
         Ok(id)
+    }
+}
+
+/// Creates the first account (the set-up page's administrator) if no account exists yet: the
+/// check is in the insert's transaction, which holds the audit head, so parallel set-ups create
+/// one account. `None` if an account existed.
+pub fn insert_first(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    draft: &UserDraft,
+    password: &str,
+) -> StoreResult<Option<i64>> {
+    let hash = hash_password(password)?;
+    audit::write(conn, actor, |conn, audit| {
+        if count(conn)? > 0 {
+            return Ok(None);
+        }
+        insert_hashed(conn, audit, draft, &hash).map(Some)
     })
 }
 
@@ -203,7 +236,19 @@ pub fn update(
     })
 }
 
-/// Changes a password after checking the current one; ends the account's other sessions.
+/// What a password change came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordChange {
+    /// Changed; the account's other sessions were ended.
+    Changed,
+    /// The current password was wrong (counted like a failed sign-in).
+    Wrong,
+    /// Too many wrong passwords: the account is locked until then (UTC).
+    Locked(NaiveDateTime),
+}
+
+/// Changes a password after checking the current one, counted and locked like signing in;
+/// ends the account's other sessions.
 pub fn change_password(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -211,16 +256,28 @@ pub fn change_password(
     current: &str,
     new: &str,
     keep_session: &str,
-) -> StoreResult<bool> {
-    let stored: String = users::table
+    address: &str,
+) -> StoreResult<PasswordChange> {
+    let (email, stored): (String, String) = users::table
         .find(id)
-        .select(users::password_hash)
+        .select((users::email, users::password_hash))
         .first(conn)?;
+    let account = throttle::Account { id, email };
+    let attempt = match throttle::admit(conn, Some(account), address)? {
+        Admission::Locked(until) => return Ok(PasswordChange::Locked(until)),
+        Admission::Admitted(attempt) => attempt,
+    };
     if !password_matches(&stored, current) {
-        return Ok(false);
+        return Ok(
+            match throttle::settle(conn, &attempt, false, "password_check_failed")? {
+                Settled::NowLocked(until) => PasswordChange::Locked(until),
+                _ => PasswordChange::Wrong,
+            },
+        );
     }
     let hash = hash_password(new)?;
     audit::write(conn, actor, |conn, audit| {
+        throttle::settle(conn, &attempt, true, "password_check_failed")?;
         diesel::update(users::table.find(id))
             .set((users::password_hash.eq(&hash), users::updated_at.eq(now())))
             .execute(conn)?;
@@ -236,7 +293,7 @@ pub fn change_password(
             Some(id),
             &actor.email,
         ));
-        Ok(true)
+        Ok(PasswordChange::Changed)
     })
 }
 
@@ -261,91 +318,76 @@ pub enum LoginOutcome {
     Locked(NaiveDateTime),
 }
 
-/// Failures before a key is locked.
-pub const MAX_FAILURES: i32 = 5;
-/// How long a lock lasts.
-pub const LOCK_MINUTES: i64 = 15;
+/// The longest email a sign-in reads (RFC 5321 allows 254 in a path; 320 with some slack).
+pub const EMAIL_MAX: usize = 320;
+/// The longest password a sign-in checks.
+pub const PASSWORD_MAX: usize = 1024;
 
-fn locked_until(
-    conn: &mut DbConnection,
-    key: &str,
-    at: NaiveDateTime,
-) -> StoreResult<Option<NaiveDateTime>> {
-    let row: Option<Option<NaiveDateTime>> = login_throttle::table
-        .find(key)
-        .select(login_throttle::locked_until)
-        .first(conn)
-        .optional()?;
-    Ok(row.flatten().filter(|until| *until > at))
+/// A sign-in attempt, counted and admitted: wait [`LoginAttempt::wait`], then
+/// [`finish_login`].
+#[derive(Debug, Clone)]
+pub struct LoginAttempt {
+    attempt: Attempt,
+    /// The account's password hash and whether it is active, if the email names an account.
+    user: Option<(i64, String, String, bool)>,
 }
 
-fn record_failure(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> StoreResult<()> {
-    let existing: Option<(i32, NaiveDateTime)> = login_throttle::table
-        .find(key)
-        .select((login_throttle::failures, login_throttle::last_failure_at))
-        .first(conn)
-        .optional()?;
-    // Failures older than the lock period are forgotten.
-    let failures = match existing {
-        Some((n, last)) if at - last < Duration::minutes(LOCK_MINUTES) => n + 1,
-        _ => 1,
-    };
-    let locked = (failures >= MAX_FAILURES).then(|| at + Duration::minutes(LOCK_MINUTES));
-    if existing.is_some() {
-        diesel::update(login_throttle::table.find(key))
-            .set((
-                login_throttle::failures.eq(failures),
-                login_throttle::last_failure_at.eq(at),
-                login_throttle::locked_until.eq(locked),
-            ))
-            .execute(conn)?;
-    } else {
-        diesel::insert_into(login_throttle::table)
-            .values((
-                login_throttle::throttle_key.eq(key),
-                login_throttle::failures.eq(failures),
-                login_throttle::last_failure_at.eq(at),
-                login_throttle::locked_until.eq(locked),
-            ))
-            .execute(conn)?;
+impl LoginAttempt {
+    /// How long to wait before the password is checked (the address's turn).
+    pub fn wait(&self) -> std::time::Duration {
+        self.attempt.wait
     }
-    Ok(())
 }
 
-/// Checks a password, with per-account and per-address throttling shared by every instance.
-pub fn login(
-    conn: &mut DbConnection,
-    email: &str,
-    password: &str,
-    address: &str,
-) -> StoreResult<LoginOutcome> {
+/// The first step of signing in.
+#[derive(Debug, Clone)]
+pub enum LoginStart {
+    /// Counted: check the password after its wait.
+    Go(LoginAttempt),
+    /// The account is locked until then (UTC).
+    Locked(NaiveDateTime),
+}
+
+/// Counts a sign-in attempt before any password is checked (see `throttle`); an email longer
+/// than [`EMAIL_MAX`] names no account.
+pub fn start_login(conn: &mut DbConnection, email: &str, address: &str) -> StoreResult<LoginStart> {
     let email = email.trim().to_lowercase();
-    let at = now();
-    let keys = [format!("account:{email}"), format!("address:{address}")];
-    for key in &keys {
-        if let Some(until) = locked_until(conn, key, at)? {
-            audit::event(
-                conn,
-                &Actor::system(&email),
-                Change::event(
-                    "login_locked",
-                    "session",
-                    None,
-                    &format!("{email} from {address}"),
-                ),
-            )?;
-            return Ok(LoginOutcome::Locked(until));
-        }
-    }
-    let row: Option<(i64, String, bool)> = users::table
-        .filter(users::email.eq(&email))
-        .select((users::id, users::password_hash, users::active))
-        .first(conn)
-        .optional()?;
+    let unreadable = crate::domain::text::forbidden_character(&email, false).is_some();
+    let user: Option<(i64, String, String, bool)> = if email.len() > EMAIL_MAX || unreadable {
+        None
+    } else {
+        users::table
+            .filter(users::email.eq(&email))
+            .select((users::id, users::email, users::password_hash, users::active))
+            .first(conn)
+            .optional()?
+    };
+    let account = user.as_ref().map(|(id, email, _, _)| throttle::Account {
+        id: *id,
+        email: email.clone(),
+    });
+    Ok(match throttle::admit(conn, account, address)? {
+        Admission::Locked(until) => LoginStart::Locked(until),
+        Admission::Admitted(attempt) => LoginStart::Go(LoginAttempt { attempt, user }),
+    })
+}
+
+/// Checks the password of an admitted attempt: a session on success, else the failure is
+/// recorded (bounded) and the account may now be locked.
+pub fn finish_login(
+    conn: &mut DbConnection,
+    attempt: LoginAttempt,
+    password: &str,
+) -> StoreResult<LoginOutcome> {
+    let password = if password.len() > PASSWORD_MAX {
+        ""
+    } else {
+        password
+    };
     // Hash even for an unknown email, so timing does not tell which emails exist.
-    let ok = match &row {
-        Some((_, hash, true)) => password_matches(hash, password),
-        Some((_, hash, false)) => {
+    let ok = match &attempt.user {
+        Some((_, _, hash, true)) => password_matches(hash, password),
+        Some((_, _, hash, false)) => {
             password_matches(hash, password);
             false
         }
@@ -354,38 +396,23 @@ pub fn login(
             false
         }
     };
-    if !ok {
-        audit::write(
-            conn,
-            &Actor::system(&email),
-            |conn, audit| -> StoreResult<()> {
-                for key in &keys {
-                    record_failure(conn, key, at)?;
-                }
-                audit.record(Change::event(
-                    "login_failed",
-                    "session",
-                    row.as_ref().map(|r| r.0),
-                    &format!("{email} from {address}"),
-                ));
-                Ok(())
+    let Some((user_id, email, _, _)) = attempt.user.as_ref().filter(|_| ok) else {
+        return Ok(
+            match throttle::settle(conn, &attempt.attempt, false, "login_failed")? {
+                Settled::NowLocked(until) => LoginOutcome::Locked(until),
+                _ => LoginOutcome::Failed,
             },
-        )?;
-        for key in &keys {
-            if let Some(until) = locked_until(conn, key, at)? {
-                return Ok(LoginOutcome::Locked(until));
-            }
-        }
-        return Ok(LoginOutcome::Failed);
-    }
-    let user_id = row.map(|r| r.0).unwrap_or_default();
+        );
+    };
+    let (user_id, email) = (*user_id, email.clone());
     let token = hex::encode(rand::random::<[u8; 32]>());
+    let at = now();
+    let address = attempt.attempt.address().to_owned();
     audit::write(
         conn,
         &Actor::user(user_id, &email),
         |conn, audit| -> StoreResult<()> {
-            diesel::delete(login_throttle::table.filter(login_throttle::throttle_key.eq(&keys[0])))
-                .execute(conn)?;
+            throttle::settle(conn, &attempt.attempt, true, "login_failed")?;
             diesel::insert_into(sessions::table)
                 .values((
                     sessions::token_hash.eq(token_hash(&token)),
@@ -406,6 +433,20 @@ pub fn login(
     Ok(LoginOutcome::Success { user_id, token })
 }
 
+/// Signs in at once, without the address's wait (set-up, tests): [`start_login`] then
+/// [`finish_login`].
+pub fn login(
+    conn: &mut DbConnection,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> StoreResult<LoginOutcome> {
+    match start_login(conn, email, address)? {
+        LoginStart::Locked(until) => Ok(LoginOutcome::Locked(until)),
+        LoginStart::Go(attempt) => finish_login(conn, attempt, password),
+    }
+}
+
 /// A live session: its user and the register's revision read with it.
 #[derive(Debug, Clone)]
 pub struct LiveSession {
@@ -414,10 +455,15 @@ pub struct LiveSession {
     /// The register's revision (sequence number of the last audit entry) when the session was
     /// read: pages kept for this revision may be served without reading the register again.
     pub revision: i64,
+    /// The audit chain's head at that revision, as a number (the first 64 bits of its hash):
+    /// the same revision number in another history (a restored backup edited on) has another
+    /// head, so pages kept before a restore are never served after it.
+    pub history: u64,
 }
 
-/// What the session statement reads: last seen, the user, the register's revision.
-pub type SessionRow = (NaiveDateTime, UserRow, Option<i64>);
+/// What the session statement reads: last seen, the user, the register's revision and the
+/// audit chain's head hash.
+pub type SessionRow = (NaiveDateTime, UserRow, Option<i64>, Option<String>);
 
 /// The session statement for a token hash: the session, its user and the register's revision
 /// in one statement (it runs before every page, and a page kept for the revision needs nothing
@@ -433,14 +479,15 @@ macro_rules! session_query {
                 sessions::last_seen_at,
                 user_cols!(),
                 audit_head::table.select(audit_head::seq).single_value(),
+                audit_head::table.select(audit_head::last_hash).single_value(),
             ))
     };
 }
 
 /// The session statement in PostgreSQL's dialect for the asynchronous reader (`pg_sessions`),
 /// built from the same query so that the two cannot drift. It reads any number of sessions:
-/// `$1` is the revision sub-select's `LIMIT 1`, `$2` the array of token hashes; each row starts
-/// with its token hash, then a [`SessionRow`].
+/// `$1` and `$2` are the head sub-selects' `LIMIT 1`, `$3` the array of token hashes; each row
+/// starts with its token hash, then a [`SessionRow`].
 pub fn sessions_statement_pg() -> diesel::QueryResult<String> {
     use diesel::query_builder::{QueryBuilder, QueryFragment};
     let mut builder = diesel::pg::PgQueryBuilder::default();
@@ -462,11 +509,17 @@ fn read_session(conn: &mut DbConnection, hash: &str) -> StoreResult<Option<Sessi
     })
 }
 
-fn live(user: UserRow, revision: Option<i64>) -> Option<LiveSession> {
+fn live(user: UserRow, revision: Option<i64>, head: Option<String>) -> Option<LiveSession> {
     let user = from_row(user);
+    let history = head
+        .as_deref()
+        .and_then(|h| h.get(..16))
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
+        .unwrap_or(0);
     user.active.then_some(LiveSession {
         user,
         revision: revision.unwrap_or(0),
+        history,
     })
 }
 
@@ -478,7 +531,7 @@ pub fn session_user(
     idle: Duration,
 ) -> StoreResult<Option<LiveSession>> {
     let hash = token_hash(token);
-    let Some((last_seen, user, revision)) = read_session(conn, &hash)? else {
+    let Some((last_seen, user, revision, head)) = read_session(conn, &hash)? else {
         return Ok(None);
     };
     let at = now();
@@ -491,7 +544,7 @@ pub fn session_user(
             .set(sessions::last_seen_at.eq(at))
             .execute(conn)?;
     }
-    Ok(live(user, revision))
+    Ok(live(user, revision, head))
 }
 
 /// What a session token shows when only read.
@@ -511,12 +564,12 @@ pub fn peek_session(conn: &mut DbConnection, token: &str) -> StoreResult<Session
 }
 
 /// What a session row read without writing allows.
-pub fn judge_session((last_seen, user, revision): SessionRow) -> SessionPeek {
+pub fn judge_session((last_seen, user, revision, head): SessionRow) -> SessionPeek {
     // Sessions idle for at least a minute (the shortest idle limit) need a write either way.
     if now() - last_seen > Duration::minutes(1) {
         return SessionPeek::NeedsWrite;
     }
-    live(user, revision).map_or(SessionPeek::None, SessionPeek::Live)
+    live(user, revision, head).map_or(SessionPeek::None, SessionPeek::Live)
 }
 
 /// Ends a session.

@@ -1,5 +1,8 @@
 //! Processing activities: the list with filters, the record page, the edit form with its
 //! nested lists, clone, retire and reactivate.
+//!
+//! Uses `domain::{activity, completeness, errors, user, vocab}`, `store::{activities, audit,
+//! organisations}`, `web::{auth, errors, page, page_cache}`.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -143,6 +146,7 @@ fn bad(field: &str, message: &str) -> AppError {
 
 /// Reads the list's filters from the query string; a bad value names its field.
 pub(crate) fn parse_filter(query: &[(String, String)]) -> Result<ActivityFilter, AppError> {
+    super::page::plain_query(query)?;
     let mut f = ActivityFilter {
         per_page: PER_PAGE,
         page: 1,

@@ -1,4 +1,6 @@
 //! Stylesheet, script and icon, served from the binary so nothing comes from a CDN.
+//!
+//! Uses `web::errors`.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};

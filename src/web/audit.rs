@@ -1,4 +1,6 @@
 //! The audit trail: browse and filter it, check the chain, download it as CSV.
+//!
+//! Uses `domain::user`, `export::csv`, `store::audit`, `web::{auth, errors, page}`.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -6,12 +8,15 @@ use askama::Template;
 
 use super::auth::CurrentUser;
 use super::errors::AppError;
-use super::page::{db, ok, Layout};
+use super::page::{db, ok, Layout, NotCrossSite};
 use super::AppState;
 use crate::domain::user::Permission;
 use crate::store::audit::{self, AuditFilter, AuditRow, Change, Verdict};
 
 const PER_PAGE: i64 = 100;
+
+/// The highest page number asked for that is answered (with checked arithmetic below it).
+const MAX_PAGE: i64 = 1_000_000;
 
 #[derive(Template)]
 #[template(path = "audit/list.html")]
@@ -66,6 +71,7 @@ impl ListPage {
 }
 
 fn filter(query: &[(String, String)]) -> Result<AuditFilter, AppError> {
+    super::page::plain_query(query)?;
     let mut f = AuditFilter {
         limit: PER_PAGE,
         ..Default::default()
@@ -86,10 +92,17 @@ fn filter(query: &[(String, String)]) -> Result<AuditFilter, AppError> {
             "action" => f.action = Some(v.chars().take(40).collect()),
             "user" => f.user = Some(v.chars().take(200).collect()),
             "page" => {
-                let page: i64 = v.parse().ok().filter(|p| *p >= 1).ok_or_else(|| {
-                    AppError::BadRequest("Filter `page` must be a page number from 1.".into())
-                })?;
-                f.offset = (page - 1) * PER_PAGE;
+                let bad = || {
+                    AppError::BadRequest(format!(
+                        "Filter `page` must be a page number from 1 to {MAX_PAGE}."
+                    ))
+                };
+                let page: i64 = v
+                    .parse()
+                    .ok()
+                    .filter(|p| (1..=MAX_PAGE).contains(p))
+                    .ok_or_else(bad)?;
+                f.offset = (page - 1).checked_mul(PER_PAGE).ok_or_else(bad)?;
             }
             _ => {}
         }
@@ -127,6 +140,7 @@ pub async fn list(
 pub async fn download(
     state: web::Data<AppState>,
     user: CurrentUser,
+    _not_cross_site: NotCrossSite,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::ReadAudit)?;

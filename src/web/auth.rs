@@ -1,5 +1,8 @@
 //! Who is asking: the session middleware, the signed-in user extractor, log-in, log-out and the
 //! one-time set-up of the first administrator.
+//!
+//! Uses `domain::{errors, user}`, `store::{audit, pg_sessions, users}`, `web::{errors, page,
+//! session}`.
 
 use std::future::{ready, Ready};
 use std::rc::Rc;
@@ -20,14 +23,15 @@ use crate::domain::errors::FieldErrors;
 use crate::domain::user::{check_password, Permission, Role, UserForm};
 use crate::store::audit::Actor;
 use crate::store::pg_sessions::PgSessions;
-use crate::store::users::{self, LoginOutcome, User};
+use crate::store::users::{self, LoginOutcome, LoginStart, PasswordChange, User};
 
 /// Cookie holding the session token.
 pub const SESSION_COOKIE: &str = "ropa_session";
 
-/// The register's revision, read in the same statement as the session (signed-in requests only).
+/// The register's revision and its history (the audit head as a number), read in the same
+/// statement as the session (signed-in requests only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SeenRevision(pub i64);
+pub struct SeenRevision(pub i64, pub u64);
 
 /// Resolves the session cookie to a user (shared by every instance through the database).
 pub async fn authenticate(
@@ -66,8 +70,12 @@ pub async fn authenticate(
         };
     }
     match live {
-        Some(users::LiveSession { user, revision }) => {
-            req.extensions_mut().insert(SeenRevision(revision));
+        Some(users::LiveSession {
+            user,
+            revision,
+            history,
+        }) => {
+            req.extensions_mut().insert(SeenRevision(revision, history));
             req.extensions_mut().insert(SessionUser(Some(user)));
         }
         None => {
@@ -167,12 +175,36 @@ struct SetupPage {
     errors: FieldErrors,
 }
 
+/// Longest `next` path kept; a longer one goes to the start page.
+const NEXT_MAX: usize = 2048;
+
+/// Where to go after signing in: `next` if it is a path on this origin, else the start page.
+///
+/// A path starts with exactly one `/` and holds no backslash and no control character:
+/// browsers drop tabs and line breaks from a URL, so `/<TAB>/evil.example` would become the
+/// other host `//evil.example`, and a line break cannot stand in a `Location` header. Anything
+/// outside visible ASCII (a space, a non-Latin letter) is percent-encoded, so the header is
+/// always valid and names the same path.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next.to_owned()
-    } else {
-        "/".into()
+    let path_like = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.len() <= NEXT_MAX
+        && !next.chars().any(|c| c == '\\' || c.is_control());
+    if !path_like {
+        return "/".into();
     }
+    let mut out = String::with_capacity(next.len());
+    for c in next.chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
@@ -230,16 +262,43 @@ pub async fn login(
     let email = body.get("email").unwrap_or_default().trim().to_owned();
     let password = body.get("password").unwrap_or_default().to_owned();
     let next = safe_next(body.get("next").unwrap_or("/"));
+    if email.len() > users::EMAIL_MAX || password.len() > users::PASSWORD_MAX {
+        let error = if email.len() > users::EMAIL_MAX {
+            format!("An email is at most {} characters.", users::EMAIL_MAX)
+        } else {
+            format!("A password is at most {} characters.", users::PASSWORD_MAX)
+        };
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &LoginPage {
+                layout,
+                email: String::new(),
+                next,
+                error: Some(error),
+            },
+        );
+    }
     let address = client_address(&req, state.settings.trust_proxy);
     let old = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
-    let (e, pw) = (email.clone(), password);
-    let outcome = db(&state, move |c| {
+    let e = email.clone();
+    let start = db(&state, move |c| {
         if let Some(old) = old {
             users::end_session(c, &old)?;
         }
-        users::login(c, &e, &pw, &address)
+        users::start_login(c, &e, &address)
     })
     .await?;
+    let outcome = match start {
+        LoginStart::Locked(until) => LoginOutcome::Locked(until),
+        LoginStart::Go(attempt) => {
+            // The address's turn: attempts from an address that failed often wait, growing
+            // apart, instead of being refused (see `store::throttle`).
+            if !attempt.wait().is_zero() {
+                actix_web::rt::time::sleep(attempt.wait()).await;
+            }
+            db(&state, move |c| users::finish_login(c, attempt, &password)).await?
+        }
+    };
     match outcome {
         LoginOutcome::Success { token, .. } => {
             let mut response = redirect_with(&next, "Signed in.");
@@ -261,7 +320,7 @@ pub async fn login(
                 email,
                 next,
                 error: Some(format!(
-                    "Too many failed attempts. Signing in is locked until {} UTC; try again then or ask an administrator.",
+                    "Too many failed attempts on this account. Signing in is locked until {} UTC; try again then or ask an administrator.",
                     until.format("%H:%M")
                 )),
             },
@@ -334,11 +393,11 @@ pub async fn setup(
     let password = form.password.clone();
     let address = client_address(&req, state.settings.trust_proxy);
     let outcome = db(&state, move |c| {
-        // Refuse if someone else completed the set-up meanwhile (checked again inside).
-        if users::count(c)? > 0 {
+        // Refused if someone else completed the set-up meanwhile: checked in the insert's
+        // transaction, so parallel set-ups create one administrator.
+        if users::insert_first(c, &Actor::system("set-up page"), &draft, &password)?.is_none() {
             return Ok(None);
         }
-        users::insert(c, &Actor::system("set-up page"), &draft, &password)?;
         users::login(c, &draft.email, &password, &address).map(Some)
     })
     .await?;
@@ -398,22 +457,129 @@ pub async fn change_password(
         .unwrap_or_default();
     let actor = user.actor();
     let id = user.0.id;
-    let changed = db(&state, move |c| {
-        users::change_password(c, &actor, id, &current, &new, &token)
+    let address = client_address(&req, state.settings.trust_proxy);
+    let outcome = db(&state, move |c| {
+        users::change_password(c, &actor, id, &current, &new, &token, &address)
     })
     .await?;
-    if !changed {
-        errors.add("current_password", "The current password is wrong");
-        return render(
+    let (status, message) = match outcome {
+        PasswordChange::Changed => {
+            return Ok(redirect_with(
+                "/account",
+                "Password changed. Your other sessions were signed out.",
+            ))
+        }
+        PasswordChange::Wrong => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            &AccountPage {
-                layout: layout.at("account"),
-                errors,
-            },
+            "The current password is wrong".to_owned(),
+        ),
+        PasswordChange::Locked(until) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many wrong passwords: this account is locked until {} UTC",
+                until.format("%H:%M")
+            ),
+        ),
+    };
+    errors.add("current_password", &message);
+    render(
+        status,
+        &AccountPage {
+            layout: layout.at("account"),
+            errors,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+    use reqwest::Url;
+
+    use super::safe_next;
+
+    /// Characters that have opened redirects elsewhere: slashes, backslashes, white space and
+    /// control characters browsers strip, schemes, at signs, dots and percent signs.
+    const TRICKY: &[&str] = &[
+        "/",
+        "\\",
+        "\t",
+        "\n",
+        "\r",
+        " ",
+        "\u{0}",
+        "\u{7f}",
+        "\u{85}",
+        "\u{2028}",
+        "\u{3000}",
+        ":",
+        "@",
+        ".",
+        "%",
+        "%2f",
+        "%5c",
+        "%0a",
+        "%09",
+        "?",
+        "#",
+        "evil.example",
+        "http:",
+        "https:",
+        "javascript:",
+        "ł",
+        "名",
+        "\u{feff}",
+        "\u{200b}",
+    ];
+
+    fn stays_on_this_origin(next: &str) {
+        let base = Url::parse("https://ropa.example/login").expect("base");
+        let target = safe_next(next);
+        let url = base
+            .join(&target)
+            .unwrap_or_else(|e| panic!("{next:?} -> {target:?}: {e}"));
+        assert_eq!(
+            url.origin(),
+            base.origin(),
+            "{next:?} -> {target:?} -> {url}"
+        );
+        assert!(
+            target.bytes().all(|b| b.is_ascii_graphic()),
+            "{next:?} -> {target:?} is not a valid header value"
         );
     }
-    Ok(redirect_with(
-        "/account",
-        "Password changed. Your other sessions were signed out.",
-    ))
+
+    #[test]
+    fn every_next_value_resolves_to_a_path_on_the_same_origin() {
+        for fixed in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example/",
+            "/%0Ax",
+            "/\nx",
+            "/activities?q=ł ó",
+            "",
+            "javascript:alert(1)",
+        ] {
+            stays_on_this_origin(fixed);
+        }
+        let mut rng = rand::rngs::StdRng::seed_from_u64(30);
+        for _ in 0..20_000 {
+            let len = rng.random_range(0..8);
+            let next: String = (0..len)
+                .map(|_| TRICKY[rng.random_range(0..TRICKY.len())])
+                .collect();
+            stays_on_this_origin(&next);
+            stays_on_this_origin(&format!("/{next}"));
+        }
+    }
+
+    #[test]
+    fn a_path_on_this_origin_is_kept() {
+        assert_eq!(safe_next("/activities/3?x=1#a"), "/activities/3?x=1#a");
+        assert_eq!(safe_next("/activities?q=ł"), "/activities?q=%C5%82");
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+    }
 }

@@ -1,4 +1,7 @@
 //! Catalogues (personal-data categories, data-subject categories, security measures).
+//!
+//! Uses `domain::{catalogue, errors, user, vocab}`, `store::catalogues`, `web::{auth, errors,
+//! page}`.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};

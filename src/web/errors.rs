@@ -1,4 +1,6 @@
 //! The errors a handler can end with, and the pages they show.
+//!
+//! Uses `store`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};

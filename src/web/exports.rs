@@ -1,5 +1,8 @@
 //! Downloads: the record as PDF, CSV or JSON, for the list (honouring its filters), for one
 //! activity, or for an organisation. `GET /export.{pdf|csv|json}?role=...&organisation=...`.
+//!
+//! Uses `domain::{user, vocab}`, `export::{csv, json, pdf}`, `store::{activities, audit,
+//! organisations, records}`, `web::{activities, auth, errors, page}`.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -8,7 +11,7 @@ use futures_util::stream;
 use super::activities::parse_filter;
 use super::auth::CurrentUser;
 use super::errors::AppError;
-use super::page::db;
+use super::page::{db, NotCrossSite};
 use super::AppState;
 use crate::domain::user::Permission;
 use crate::domain::vocab::Role;
@@ -78,6 +81,7 @@ pub fn describe(selection: &Selection, organisation_name: Option<&str>) -> Strin
 /// `GET /export.{format}`.
 pub async fn download(
     user: CurrentUser,
+    _not_cross_site: NotCrossSite,
     state: web::Data<AppState>,
     format: web::Path<String>,
     query: web::Query<Vec<(String, String)>>,

@@ -1,4 +1,6 @@
 //! The start page: the state of the register at a glance.
+//!
+//! Uses `domain::user`, `store`, `web::{auth, errors, page, page_cache}`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;

@@ -1,6 +1,8 @@
 //! The browser UI: routes, middleware and the server.
 //!
 //! Every route is listed in [`routes`], so the whole surface is visible in one place.
+//!
+//! Uses `config`, `store::{pg_sessions, revision_cache}`.
 
 pub mod activities;
 pub mod assets;
@@ -172,6 +174,11 @@ async fn chrome(
         HeaderValue::from_static("same-origin"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Pages and downloads hold personal data and the user's CSRF token: no cache (the
+    // browser's, a proxy's) keeps them. Only the static assets say otherwise.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if fresh {
         let cookie = Cookie::build(CSRF_COOKIE, token)
             .path("/")

@@ -1,4 +1,7 @@
 //! Organisations: list, show, create, edit, delete.
+//!
+//! Uses `domain::{errors, organisation, user, vocab}`, `store::{activities, audit,
+//! organisations}`, `web::{auth, editable, errors, page}`.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;

@@ -1,5 +1,7 @@
 //! What every page shares: the layout data (flash message, CSRF token, active navigation),
 //! the checked form extractor, rendering, redirects and database access from handlers.
+//!
+//! Uses `domain::user`, `store::users`, `web::{errors, session}`.
 
 use std::future::{ready, Ready};
 
@@ -93,6 +95,24 @@ fn urlencoding_decode(v: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Refuses a query string holding a control character (`domain::text`), naming the parameter:
+/// no backend is handed what one of them cannot store or compare.
+pub fn plain_query(query: &[(String, String)]) -> Result<(), AppError> {
+    for (key, value) in query {
+        if let Some(c) = crate::domain::text::forbidden_character(value, false) {
+            return Err(AppError::BadRequest(format!(
+                "Parameter `{}` holds the control character U+{:04X}, which is refused.",
+                key.chars()
+                    .filter(|c| !c.is_control())
+                    .take(40)
+                    .collect::<String>(),
+                u32::from(c)
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Makes a fresh random token.
 pub fn new_token() -> String {
     hex::encode(rand::random::<[u8; 32]>())
@@ -122,18 +142,43 @@ impl CheckedForm {
     }
 }
 
-/// Refuses requests that come from another site, by the browser's own headers.
-fn check_origin(req: &HttpRequest) -> Result<(), AppError> {
-    if let Some(site) = req
-        .headers()
+/// The browser's `Sec-Fetch-Site` says another site (or a sibling site) sent the request.
+fn from_another_site(req: &HttpRequest) -> bool {
+    req.headers()
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
-    {
-        if !matches!(site, "same-origin" | "none") {
-            return Err(AppError::Forbidden(
-                "This form was sent from another site and was refused. Nothing was changed.".into(),
-            ));
-        }
+        .is_some_and(|site| !matches!(site, "same-origin" | "none"))
+}
+
+/// A request that a browser did not send from another site: what a download that writes an
+/// audit entry takes, so that another site's link or image cannot make a signed-in user's
+/// browser export the register in their name. Opening it from ropa's own pages, a bookmark or
+/// a typed address works; clients that send no `Sec-Fetch-Site` (scripts) pass.
+pub struct NotCrossSite;
+
+impl FromRequest for NotCrossSite {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(if from_another_site(req) {
+            Err(AppError::Forbidden(
+                "This download was asked for by another site and was refused. Open it from \
+                 ropa's own pages."
+                    .into(),
+            ))
+        } else {
+            Ok(NotCrossSite)
+        })
+    }
+}
+
+/// Refuses requests that come from another site, by the browser's own headers.
+fn check_origin(req: &HttpRequest) -> Result<(), AppError> {
+    if from_another_site(req) {
+        return Err(AppError::Forbidden(
+            "This form was sent from another site and was refused. Nothing was changed.".into(),
+        ));
     }
     if let Some(origin) = req
         .headers()

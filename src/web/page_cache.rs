@@ -13,6 +13,8 @@
 //! sharing a PostgreSQL database see each other's changes at their next request; older pages
 //! are dropped as soon as a request reads a newer revision. The memory used is bounded
 //! (`--page-cache-mb`; 0 turns keeping off), the oldest pages leaving first.
+//!
+//! Uses `domain::user`, `store`, `web::{auth, errors, page}`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -29,15 +31,19 @@ use super::AppState;
 use crate::domain::user::Role;
 use crate::store::{DbConnection, StoreResult};
 
-/// The register as a page was read at: its revision and the day.
+/// The register as a page was read at: its revision, its history (the audit head; the same
+/// revision number after a restore is another register) and the day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     revision: i64,
+    history: u64,
     day: NaiveDate,
 }
 
 impl Stamp {
-    /// Whether `self` comes after `other` (a later revision on the same or a later day).
+    /// Whether `self` comes after `other`: a later revision, or the same one in another
+    /// history, on the same or a later day. A request that read an earlier revision (of any
+    /// history) neither sees nor keeps pages.
     fn follows(&self, other: &Stamp) -> bool {
         self.revision >= other.revision && self.day >= other.day && self != other
     }
@@ -237,9 +243,10 @@ fn place(cache: &PageCache, req: &HttpRequest, layout: &Layout) -> Option<(Stamp
         return None;
     }
     let role = layout.user.as_ref()?.role;
-    let SeenRevision(revision) = *req.extensions().get::<SeenRevision>()?;
+    let SeenRevision(revision, history) = *req.extensions().get::<SeenRevision>()?;
     let stamp = Stamp {
         revision,
+        history,
         day: chrono::Utc::now().date_naive(),
     };
     let target = req
@@ -300,6 +307,7 @@ mod tests {
     fn stamp(revision: i64) -> Stamp {
         Stamp {
             revision,
+            history: 7,
             day: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
         }
     }
@@ -346,6 +354,23 @@ mod tests {
             ..stamp(6)
         };
         assert!(cache.get(tomorrow, &key("/a")).is_none());
+    }
+
+    #[test]
+    fn the_same_revision_in_another_history_is_another_register() {
+        let cache = PageCache::new(1 << 20);
+        cache.keep(stamp(5), key("/a"), "five before the restore");
+        let restored = Stamp {
+            history: 8,
+            ..stamp(5)
+        };
+        assert!(cache.get(restored, &key("/a")).is_none());
+        assert_eq!(cache.len(), 0, "the old history's pages are gone");
+        // A request still reading the old history at an earlier revision changes nothing.
+        assert!(cache.get(stamp(4), &key("/a")).is_none());
+        cache.keep(restored, key("/a"), "five after the restore");
+        assert!(cache.get(restored, &key("/a")).is_some());
+        assert!(cache.get(stamp(5), &key("/a")).is_none());
     }
 
     #[test]

@@ -1,4 +1,7 @@
 //! Parties (recipients and counterparts): list, show, create, edit, delete.
+//!
+//! Uses `domain::{errors, party, user, vocab}`, `store::{audit, parties}`, `web::{auth,
+//! editable, errors, page}`.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;

@@ -1,4 +1,6 @@
 //! Accounts, for administrators: list, add, change role or status.
+//!
+//! Uses `domain::{errors, user}`, `store::users`, `web::{auth, errors, page}`.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};

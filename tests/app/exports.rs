@@ -425,6 +425,27 @@ async fn an_invalid_document_is_refused_with_its_json_path_and_changes_nothing()
             Box::new(|d| d["organisations"][0]["country"] = "XX".into()),
             "$.organisations[0].country",
         ),
+        // What PostgreSQL cannot store and SQLite would: refused on both, before any write.
+        (
+            Box::new(|d| d["organisations"][0]["name"] = "Acme\u{0}Ltd".into()),
+            "$.organisations[0].name",
+        ),
+        (
+            Box::new(|d| d["parties"][0]["name"] = "start of heading \u{1}".into()),
+            "$.parties[0].name",
+        ),
+        (
+            Box::new(|d| d["activities"][0]["description"] = "bell \u{7}".into()),
+            "$.activities[0].description",
+        ),
+        (
+            Box::new(|d| d["organisations"][0]["created_at"] = "-5000-01-01T00:00:00".into()),
+            "$.organisations[0].created_at",
+        ),
+        (
+            Box::new(|d| d["activities"][0]["next_review"] = "0001-01-01".into()),
+            "$.activities[0].next_review",
+        ),
     ];
     for (change, path) in cases {
         let mut doc = good.clone();

@@ -12,3 +12,4 @@ mod pages;
 mod queries;
 mod register;
 mod security;
+mod sign_in;

@@ -350,3 +350,67 @@ async fn pooled_connections_are_durable_and_keep_their_plans() {
         );
     }
 }
+
+/// A backup restored while ropa runs, then edited until the revision number passes the one
+/// pages were kept at: those pages belong to another history and are never served.
+#[tokio::test]
+async fn after_a_restore_every_page_is_rendered_afresh() {
+    use diesel::prelude::*;
+    use ropa::store::schema::{activities, audit_head, audit_log};
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme").await.to_string();
+    let create = |name: &'static str| {
+        let (app, org) = (&app, org.clone());
+        async move {
+            let r = app
+                .post(
+                    "/activities",
+                    &[
+                        ("organisation_id", org.as_str()),
+                        ("role", "controller"),
+                        ("status", "draft"),
+                        ("name", name),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name}");
+        }
+    };
+    let backup: (i64, String) = {
+        let mut conn = app.pool.get().expect("conn");
+        audit_head::table
+            .select((audit_head::seq, audit_head::last_hash))
+            .first(&mut **conn)
+            .expect("head")
+    };
+    create("Before the restore").await;
+    for _ in 0..2 {
+        let kept = body(&app.client, &app.address, "/activities").await;
+        assert!(kept.contains("Before the restore"));
+    }
+    // The restore: the register and its trail as they were at the backup.
+    {
+        let mut conn = app.pool.get().expect("conn");
+        diesel::delete(activities::table)
+            .execute(&mut **conn)
+            .expect("activities");
+        diesel::delete(audit_log::table.filter(audit_log::seq.gt(backup.0)))
+            .execute(&mut **conn)
+            .expect("trail");
+        diesel::update(audit_head::table)
+            .set((
+                audit_head::seq.eq(backup.0),
+                audit_head::last_hash.eq(&backup.1),
+            ))
+            .execute(&mut **conn)
+            .expect("head");
+    }
+    // Edited on: the revision number is the kept pages' again, in another history.
+    create("After the restore").await;
+    // Twice: the first answer shows the flash message and is never a kept page.
+    for _ in 0..2 {
+        let page = body(&app.client, &app.address, "/activities").await;
+        assert!(page.contains("After the restore"), "{page}");
+        assert!(!page.contains("Before the restore"));
+    }
+}

@@ -6,6 +6,9 @@
 //! for special-category data, an Art. 10 basis for criminal-offence data, retention only for
 //! ticked categories, transfers only outside the EEA, adequacy only where a decision exists).
 //! Everything is written in one transaction that leaves a single `demo` entry in the audit trail.
+//!
+//! Uses `domain::{activity, organisation, party, vocab}`, `store::{activities, audit,
+//! organisations, parties}`.
 
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};

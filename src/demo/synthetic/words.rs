@@ -1,5 +1,7 @@
 //! The words a synthetic register is made of: names, sectors, seats, functions, purposes,
 //! systems, laws and parties, picked from by the seeded generator.
+//!
+//! Uses `domain::vocab`.
 
 use crate::domain::vocab::PartyKind;
 

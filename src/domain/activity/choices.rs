@@ -1,5 +1,7 @@
 //! What an activity form may refer to: the organisations, parties and catalogue entries that
 //! exist, as the form offers them and as parsing checks ids against them.
+//!
+//! Uses `domain::vocab`.
 
 use crate::domain::vocab::{Country, MeasureFamily, MeasureKind, PartyKind, Sensitivity};
 use crate::domain::{DataCategoryId, MeasureId, OrganisationId, PartyId, SubjectCategoryId};

@@ -1,5 +1,7 @@
 //! The activity draft: the always-valid value a form parses into, which storage and the exports
 //! take. Codes are vocabulary enums, references to other records are typed ids.
+//!
+//! Uses `domain::vocab`.
 
 use chrono::NaiveDate;
 

@@ -1,12 +1,14 @@
 //! The activity form as typed: every field a string, nested lists as indexed rows read from
 //! plain `name=value` pairs, rows added and removed without losing what was typed.
+//!
+//! Uses nothing else of the crate.
 
 use std::collections::BTreeMap;
 
 use validator::Validate;
 
 /// One purpose row as typed.
-#[derive(Debug, Clone, Default, Validate)]
+#[derive(Debug, Clone, Default, Validate, serde::Serialize)]
 pub struct PurposeRow {
     /// What the processing is for.
     #[validate(length(max = 2000, message = "Purpose is at most 2000 characters"))]
@@ -25,7 +27,7 @@ pub struct PurposeRow {
 }
 
 /// One joint-controller row as typed.
-#[derive(Debug, Clone, Default, Validate)]
+#[derive(Debug, Clone, Default, Validate, serde::Serialize)]
 pub struct JointControllerRow {
     /// Party id.
     pub party_id: String,
@@ -35,7 +37,7 @@ pub struct JointControllerRow {
 }
 
 /// One row of a controller on whose behalf a processor activity is carried out.
-#[derive(Debug, Clone, Default, Validate)]
+#[derive(Debug, Clone, Default, Validate, serde::Serialize)]
 pub struct ControllerRow {
     /// Party id.
     pub party_id: String,
@@ -48,7 +50,7 @@ pub struct ControllerRow {
 }
 
 /// One recipient row as typed.
-#[derive(Debug, Clone, Default, Validate)]
+#[derive(Debug, Clone, Default, Validate, serde::Serialize)]
 pub struct RecipientRow {
     /// Party id.
     pub party_id: String,
@@ -61,7 +63,7 @@ pub struct RecipientRow {
 }
 
 /// One transfer row as typed.
-#[derive(Debug, Clone, Default, Validate)]
+#[derive(Debug, Clone, Default, Validate, serde::Serialize)]
 pub struct TransferRow {
     /// Destination country code.
     pub country: String,
@@ -81,7 +83,7 @@ pub struct TransferRow {
 }
 
 /// One retention row as typed.
-#[derive(Debug, Clone, Default, Validate)]
+#[derive(Debug, Clone, Default, Validate, serde::Serialize)]
 pub struct RetentionRow {
     /// Personal-data category id.
     pub data_category_id: String,
@@ -133,7 +135,7 @@ impl RowList {
 }
 
 /// Everything a user submits for an activity, exactly as typed.
-#[derive(Debug, Clone, Default, Validate)]
+#[derive(Debug, Clone, Default, Validate, serde::Serialize)]
 pub struct ActivityForm {
     /// Organisation id.
     pub organisation_id: String,

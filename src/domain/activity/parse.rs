@@ -2,6 +2,8 @@
 //! bases per purpose, Art. 9(2) and Art. 10 for special and criminal-offence data, Chapter V
 //! for transfers, Art. 30(1)(f) retention, Art. 30(2) for processor records. Every error is
 //! attached to its field.
+//!
+//! Uses `domain::{errors, vocab}`, `domain::activity::{choices, draft, form}`.
 
 use std::collections::BTreeSet;
 
@@ -10,7 +12,8 @@ use validator::Validate;
 use super::choices::*;
 use super::draft::*;
 use super::form::*;
-use crate::domain::errors::{clean, parse_date, FieldErrors};
+use crate::domain::errors::FieldErrors;
+use crate::domain::text::{clean, parse_date};
 use crate::domain::vocab::{
     Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, PartyKind, RetentionUnit, Role,
     Sensitivity, SpecialCondition, Status, TransferMechanism,
@@ -24,6 +27,30 @@ impl ActivityForm {
         let mut form = self.clone();
         form.name = clean(&form.name);
         form.reference = clean(&form.reference);
+        crate::domain::text::check_form(
+            &form,
+            &[
+                "reference",
+                "organisation_id",
+                "role",
+                "status",
+                "criminal_basis",
+                "dpia_required",
+                "dpia_status",
+                "country",
+                "mechanism",
+                "party_id",
+                "data_category_id",
+                "period_value",
+                "period_unit",
+                "bases",
+                "special_conditions",
+                "subjects",
+                "data_categories",
+                "measures",
+            ],
+            &mut errors,
+        );
         if let Err(e) = form.validate() {
             errors.extend_validator(&e);
         }

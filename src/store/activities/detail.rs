@@ -2,6 +2,8 @@
 //! page and the exports show it, and its entry in the register document.
 //!
 //! Plain values; uses the domain only.
+//!
+//! Uses `domain::{activity, completeness, document, vocab}`.
 
 use chrono::{NaiveDate, NaiveDateTime};
 

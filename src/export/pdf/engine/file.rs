@@ -12,6 +12,8 @@
 //! Text is shown in the two embedded DejaVu Sans faces as Type 0 fonts (Identity-H, two-byte
 //! glyph ids, widths of the glyphs used), each with a `ToUnicode` map so that the text can be
 //! searched, copied and extracted.
+//!
+//! Uses `export::pdf::engine::{fonts, style}`.
 
 use std::cell::RefCell;
 use std::io::Write;

@@ -9,6 +9,8 @@
 //! Files, from the bottom: `style` (geometry, colours, faces, styles), `fonts` (metrics,
 //! wrapping), `file` (the PDF objects written page by page), `page` (a page being built, where
 //! finished pages go), `flow` (the layout cursor and tables), `document` (the two passes).
+//!
+//! Uses only its own submodules.
 
 mod document;
 mod file;

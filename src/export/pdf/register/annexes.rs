@@ -1,5 +1,7 @@
 //! The annexes of the controller record: parties, transfers, retention and measures across the
 //! register (A-D).
+//!
+//! Uses `export::pdf::engine`, `export::pdf::register::cells`, `store::activities`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 

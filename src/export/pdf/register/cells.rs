@@ -1,5 +1,7 @@
 //! Small helpers that turn register values into cells: dashes for blanks, countries by name,
 //! parties with their contact and country, organisations.
+//!
+//! Uses `domain::vocab`, `export::pdf::engine`, `store::{activities, organisations}`.
 
 use super::super::engine::*;
 use crate::domain::vocab::Country;

@@ -1,5 +1,8 @@
 //! The controller record (Art. 30(1)): one section per activity with the elements (a)-(g) and
 //! the recommended extras, then the annexes.
+//!
+//! Uses `domain::vocab`, `export::pdf::engine`, `export::pdf::register::{annexes, cells}`,
+//! `store::activities`.
 
 use std::collections::HashSet;
 

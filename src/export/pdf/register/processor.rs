@@ -1,5 +1,8 @@
 //! The processor record (Art. 30(2)): activities grouped by the controller on whose behalf they
 //! are carried out, each with the elements (a)-(d).
+//!
+//! Uses `export::pdf::engine`, `export::pdf::register::{cells, controller}`,
+//! `store::{activities, records}`.
 
 use std::collections::BTreeMap;
 
