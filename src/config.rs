@@ -17,6 +17,29 @@ pub struct DatabaseConfig {
     /// Maximum number of pooled database connections.
     #[arg(long = "db-pool-size", env = "ROPA_DB_POOL_SIZE", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=200))]
     pub pool_size: u32,
+    /// File holding the audit chain's key (made on first start; back it up apart from the
+    /// database). Default: `audit.key` beside a SQLite file, `data/audit.key` for PostgreSQL.
+    /// `ROPA_AUDIT_KEY` (64 hex digits) takes precedence over any file.
+    #[arg(long = "audit-key-file", env = "ROPA_AUDIT_KEY_FILE")]
+    pub audit_key_file: Option<std::path::PathBuf>,
+}
+
+impl DatabaseConfig {
+    /// Where the audit key file is: the setting, else beside a SQLite file, else
+    /// `data/audit.key`.
+    pub fn audit_key_path(&self) -> std::path::PathBuf {
+        if let Some(path) = &self.audit_key_file {
+            return path.clone();
+        }
+        let url = self.database_url.trim();
+        let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+        let sqlite = url.strip_prefix("sqlite://").unwrap_or(url);
+        match std::path::Path::new(sqlite).parent() {
+            Some(dir) if !is_postgres && !dir.as_os_str().is_empty() => dir.join("audit.key"),
+            _ if !is_postgres => std::path::PathBuf::from("audit.key"),
+            _ => std::path::PathBuf::from("data/audit.key"),
+        }
+    }
 }
 
 /// Settings of the web server.

@@ -58,8 +58,21 @@ struct UserAddArgs {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain and name the first entry that was altered, inserted or removed.
-    Verify(DbArgs),
+    /// Walk the hash chain and name the first entry that was altered, inserted or removed;
+    /// check the head's mark under the audit key, and that the trail still holds a kept head.
+    Verify(VerifyArgs),
+    /// Print the chain's head (SEQ:HASH): keep it apart, and `verify --expect-head` proves the
+    /// trail was not rewritten or cut back since.
+    Head(DbArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+struct VerifyArgs {
+    #[command(flatten)]
+    db: DatabaseConfig,
+    /// A head printed earlier by `ropa audit head` that the trail must still hold.
+    #[arg(long = "expect-head")]
+    expect_head: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -162,6 +175,7 @@ fn main() -> ExitCode {
         Some(Command::Import(args)) => import(args),
         Some(Command::User(UserCommand::Add(args))) => user_add(args),
         Some(Command::Audit(AuditCommand::Verify(args))) => audit_verify(args),
+        Some(Command::Audit(AuditCommand::Head(args))) => audit_head(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -175,7 +189,7 @@ fn main() -> ExitCode {
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
     ropa::domain::catalogue::check()
         .map_err(|e| anyhow::anyhow!("embedded vocabularies are broken: {e}"))?;
-    let pool = ropa::store::open(&args.db.database_url, args.db.pool_size)?;
+    let pool = open_register(&args.db, args.db.pool_size)?;
     let listener = TcpListener::bind(&args.serve.bind)
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.serve.bind))?;
     let address = listener.local_addr()?;
@@ -191,7 +205,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 fn demo(args: DemoArgs) -> anyhow::Result<()> {
-    let pool = ropa::store::open(&args.db.database_url, 1)?;
+    let pool = open_register(&args.db, 1)?;
     let mut conn = pool.get()?;
     let (what, summary) = match args.activities {
         None => ("the demo register", ropa::demo::load(&mut conn)?),
@@ -223,7 +237,7 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
     use ropa::store::records::{self, Selection};
     use std::io::Write;
 
-    let pool = ropa::store::open(&args.db.database_url, 1)?;
+    let pool = open_register(&args.db, 1)?;
     let mut conn = pool.get()?;
     let organisation = match &args.organisation {
         None => None,
@@ -311,7 +325,7 @@ fn import(args: ImportArgs) -> anyhow::Result<()> {
     let json = std::fs::read_to_string(&args.file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
     let doc = ropa::store::import::parse_document(&json)?;
-    let pool = ropa::store::open(&args.db.database_url, 1)?;
+    let pool = open_register(&args.db, 1)?;
     let mut conn = pool.get()?;
     let summary = ropa::store::import::import(
         &mut conn,
@@ -349,7 +363,7 @@ fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
         ..Default::default()
     };
     let draft = form.parse(true).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let pool = ropa::store::open(&args.db.database_url, 1)?;
+    let pool = open_register(&args.db, 1)?;
     let mut conn = pool.get()?;
     let id = ropa::store::users::insert(
         &mut conn,
@@ -365,23 +379,64 @@ fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn audit_verify(args: DbArgs) -> anyhow::Result<()> {
-    let pool = ropa::store::open(&args.db.database_url, 1)?;
+fn audit_verify(args: VerifyArgs) -> anyhow::Result<()> {
+    let pool = open_register(&args.db, 1)?;
     let mut conn = pool.get()?;
     let verdict = ropa::store::audit::verify(&mut conn)?;
-    match verdict.problem {
-        None => {
-            println!(
-                "The audit trail is intact: {} entries verify.",
-                verdict.entries
-            );
-            Ok(())
-        }
-        Some(problem) => anyhow::bail!(
+    if let Some(problem) = verdict.problem {
+        anyhow::bail!(
             "the audit trail is broken: {problem} ({} entries verified before it)",
             verdict.entries
-        ),
+        );
     }
+    if let Some(kept) = &args.expect_head {
+        if let Some(problem) = ropa::store::audit::holds_kept_head(&mut conn, kept)? {
+            anyhow::bail!("the audit trail is not the one whose head was kept: {problem}");
+        }
+    }
+    println!(
+        "The audit trail is intact: {} entries verify{}.",
+        verdict.entries,
+        if args.expect_head.is_some() {
+            ", and it holds the kept head"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+fn audit_head(args: DbArgs) -> anyhow::Result<()> {
+    let pool = open_register(&args.db, 1)?;
+    let mut conn = pool.get()?;
+    let (seq, hash) = ropa::store::audit::head(&mut conn)?;
+    println!("{seq}:{hash}");
+    Ok(())
+}
+
+/// Installs the audit key (`ROPA_AUDIT_KEY`, else the key file, made on first start) and opens
+/// the register.
+fn open_register(db: &DatabaseConfig, pool_size: u32) -> anyhow::Result<ropa::store::Pool> {
+    use ropa::store::audit_key::{self, AuditKey};
+    // A URL that opens nothing makes no key file either.
+    ropa::store::DatabaseUrl::parse(&db.database_url)?;
+    let key = match std::env::var("ROPA_AUDIT_KEY") {
+        Ok(hex) if !hex.trim().is_empty() => AuditKey::from_hex(&hex, "ROPA_AUDIT_KEY")?,
+        _ => {
+            let path = db.audit_key_path();
+            let key = AuditKey::load_or_create(&path)?;
+            if key.created() {
+                tracing::warn!(
+                    "made a new audit key in {}: back it up apart from the database; without \
+                     it the audit trail cannot be verified",
+                    path.display()
+                );
+            }
+            key
+        }
+    };
+    audit_key::install(key);
+    Ok(ropa::store::open(&db.database_url, pool_size)?)
 }
 
 /// The database URL without any password, for messages.

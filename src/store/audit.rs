@@ -14,6 +14,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::audit_key;
 use super::prepared;
 use super::schema::{audit_head, audit_log};
 use super::{now, DbConnection, StoreResult};
@@ -173,8 +174,9 @@ fn stamp(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
 }
 
-/// The SHA-256 of an entry's content and its predecessor's hash, as hex.
-fn entry_hash(e: &AuditRow) -> String {
+/// The SHA-256 of an entry's content and its predecessor's hash, as hex: the hash the entry
+/// must carry.
+pub fn entry_hash(e: &AuditRow) -> String {
     let content = Hashed {
         seq: e.seq,
         at: stamp(e.at),
@@ -226,13 +228,85 @@ fn append(
             .execute(conn)?;
         prev = row.hash;
     }
+    let mark = audit_key::current()
+        .map(|key| key.mark(seq, &prev))
+        .unwrap_or_default();
     prepared::update(
         audit_head::table,
         audit_head::id.eq(1i64),
-        (audit_head::seq.eq(seq), audit_head::last_hash.eq(&prev)),
+        (
+            audit_head::seq.eq(seq),
+            audit_head::last_hash.eq(&prev),
+            audit_head::mark.eq(&mark),
+        ),
     )
     .execute(conn)?;
     Ok(())
+}
+
+/// The chain's head: its sequence number and last hash (`seq:hash` is what an operator keeps,
+/// see `ropa audit head`).
+pub fn head(conn: &mut DbConnection) -> StoreResult<(i64, String)> {
+    Ok(audit_head::table
+        .find(1i64)
+        .select((audit_head::seq, audit_head::last_hash))
+        .first(conn)?)
+}
+
+/// Marks a head that carries no mark with the process's key, when that is safe: the chain is
+/// empty (a new database), or the key was made in this very start (the first start of a
+/// version that keys the chain, migrating the chain written before). An unmarked head met
+/// with an older key stays unmarked, and `verify` reports it: it was either restored from
+/// before the key or stripped of its mark.
+pub fn mark_unmarked_head(conn: &mut DbConnection) -> StoreResult<()> {
+    let Some(key) = audit_key::current() else {
+        return Ok(());
+    };
+    let (seq, last_hash, mark): (i64, String, String) = audit_head::table
+        .find(1i64)
+        .select((audit_head::seq, audit_head::last_hash, audit_head::mark))
+        .first(conn)?;
+    if mark.is_empty() && (seq == 0 || key.created()) {
+        diesel::update(audit_head::table.find(1i64))
+            .set(audit_head::mark.eq(key.mark(seq, &last_hash)))
+            .execute(conn)?;
+        if seq > 0 {
+            tracing::info!("the audit trail's {seq} entries are now marked with the audit key");
+        }
+    }
+    Ok(())
+}
+
+/// Whether the chain still holds the head an operator kept (`seq:hash`, from `ropa audit
+/// head`): `None` if it does, else what differs. Run after [`verify`], which proves the chain
+/// up to its head.
+pub fn holds_kept_head(conn: &mut DbConnection, kept: &str) -> StoreResult<Option<String>> {
+    let Some((seq, hash)) = kept
+        .trim()
+        .split_once(':')
+        .and_then(|(s, h)| Some((s.parse::<i64>().ok()?, h)))
+    else {
+        return Ok(Some(format!(
+            "`{kept}` is not a kept head (SEQ:HASH, as `ropa audit head` prints it)"
+        )));
+    };
+    if seq == 0 {
+        return Ok(None);
+    }
+    let found: Option<String> = audit_log::table
+        .find(seq)
+        .select(audit_log::hash)
+        .first(conn)
+        .optional()?;
+    Ok(match found {
+        None => Some(format!(
+            "the trail no longer holds entry {seq}: it was cut back after the head was kept"
+        )),
+        Some(h) if h != hash => Some(format!(
+            "entry {seq} is not the one kept: the trail was rewritten after the head was kept"
+        )),
+        Some(_) => None,
+    })
 }
 
 /// An entry of the trail as stored.
@@ -338,9 +412,9 @@ impl Verdict {
 /// Walks the whole chain, 1,000 entries at a time, and names the first entry that was altered,
 /// inserted or removed.
 pub fn verify(conn: &mut DbConnection) -> StoreResult<Verdict> {
-    let (head_seq, head_hash): (i64, String) = audit_head::table
+    let (head_seq, head_hash, head_mark): (i64, String, String) = audit_head::table
         .find(1i64)
-        .select((audit_head::seq, audit_head::last_hash))
+        .select((audit_head::seq, audit_head::last_hash, audit_head::mark))
         .first(conn)?;
     let mut expected_seq = 1i64;
     let mut prev = String::new();
@@ -415,6 +489,28 @@ pub fn verify(conn: &mut DbConnection) -> StoreResult<Verdict> {
             entries: checked,
             problem: Some(format!("entry {last} was altered or replaced")),
         });
+    }
+    if let Some(key) = audit_key::current() {
+        let problem = if head_mark.is_empty() {
+            Some(
+                "the trail's head carries no mark of the audit key: the database was restored \
+                 from before the key existed, or the mark was removed"
+                    .to_owned(),
+            )
+        } else if head_mark != key.mark(head_seq, &head_hash) {
+            Some(format!(
+                "the trail's head (entry {head_seq}) does not carry the audit key's mark: the \
+                 trail was rewritten or cut back without the key, or another key is in use"
+            ))
+        } else {
+            None
+        };
+        if problem.is_some() {
+            return Ok(Verdict {
+                entries: checked,
+                problem,
+            });
+        }
     }
     Ok(Verdict {
         entries: checked,

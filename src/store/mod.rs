@@ -7,6 +7,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod audit_key;
 pub mod catalogues;
 pub mod connection;
 pub mod gaps;
@@ -290,6 +291,7 @@ pub fn open(url: &str, pool_size: u32) -> Result<Pool, OpenError> {
     let mut conn = pool.get()?;
     migrate(&mut conn)?;
     catalogues::seed(&mut conn)?;
+    audit::mark_unmarked_head(&mut conn)?;
     conn.transaction(|c| gaps::refresh_gaps(c, gaps::GapScope::Missing))
         .map_err(OpenError::Gaps)?;
     refresh_statistics(&mut conn).map_err(OpenError::Statistics)?;

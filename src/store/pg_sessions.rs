@@ -257,7 +257,10 @@ mod tests {
             sql.starts_with("SELECT \"sessions\".\"token_hash\","),
             "{sql}"
         );
-        assert!(sql.contains("LIMIT $1") && sql.contains("LIMIT $2"), "{sql}");
+        assert!(
+            sql.contains("LIMIT $1") && sql.contains("LIMIT $2"),
+            "{sql}"
+        );
         assert!(
             sql.contains("\"sessions\".\"token_hash\" = ANY($3)"),
             "{sql}"

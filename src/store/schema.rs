@@ -291,6 +291,7 @@ diesel::table! {
         id -> BigInt,
         seq -> BigInt,
         last_hash -> Text,
+        mark -> Text,
     }
 }
 

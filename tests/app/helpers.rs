@@ -33,6 +33,7 @@ impl Drop for TestApp {
 /// The database URL for a new test: a fresh PostgreSQL database when `ROPA_TEST_DATABASE_URL`
 /// is set, otherwise an SQLite file in a temporary folder.
 pub fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<(String, String)>) {
+    install_test_key();
     match std::env::var("ROPA_TEST_DATABASE_URL") {
         Ok(base) if !base.trim().is_empty() => {
             let name = format!("ropa_test_{}", hex::encode(rand::random::<[u8; 8]>()));
@@ -51,6 +52,16 @@ pub fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<(String, Strin
                 .into_owned(),
             None,
         ),
+    }
+}
+
+/// The audit key of every test, in this process and in the `ropa` commands tests run.
+pub const TEST_AUDIT_KEY: &str = "5e1f0c2d3b4a59687766554433221100ffeeddccbbaa99887766554433221100";
+
+/// Installs [`TEST_AUDIT_KEY`] as this process's audit key (once; later calls change nothing).
+pub fn install_test_key() {
+    if let Ok(key) = ropa::store::audit_key::AuditKey::from_hex(TEST_AUDIT_KEY, "tests") {
+        ropa::store::audit_key::install(key);
     }
 }
 
@@ -369,6 +380,7 @@ pub fn ropa_env(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> std:
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ropa"));
     cmd.args(args)
         .env("ROPA_DATABASE_URL", database_url)
+        .env("ROPA_AUDIT_KEY", TEST_AUDIT_KEY)
         .env("RUST_LOG", "warn");
     for (k, v) in env {
         cmd.env(k, v);

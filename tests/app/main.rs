@@ -4,6 +4,7 @@
 mod accounts;
 mod activities;
 mod architecture;
+mod audit_chain;
 mod browser;
 mod cli;
 mod exports;
