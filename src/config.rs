@@ -68,6 +68,10 @@ pub struct ServeConfig {
     /// Memory for rendered pages kept while the register is unchanged, in MB (0: none kept).
     #[arg(long = "page-cache-mb", env = "ROPA_PAGE_CACHE_MB", default_value_t = 32, value_parser = clap::value_parser!(u32).range(0..=4096))]
     pub page_cache_mb: u32,
+    /// The address users reach ropa at, e.g. `https://ropa.example.eu` behind a proxy: forms
+    /// are then accepted only from this origin, not from whatever `Host` a request names.
+    #[arg(long = "public-url", env = "ROPA_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// The default memory for kept pages (`--page-cache-mb 32`).
@@ -84,6 +88,25 @@ pub struct WebSettings {
     pub trust_proxy: bool,
     /// Bytes of rendered pages kept per register revision (0: none kept).
     pub page_cache_bytes: usize,
+    /// The one origin forms are accepted from (`scheme://host[:port]`), when configured.
+    pub public_origin: Option<String>,
+}
+
+/// The origin (`scheme://host[:port]`, lower-cased, without a default port) of a public URL;
+/// `None` if it is not an http(s) URL with a host.
+pub fn origin_of(url: &str) -> Option<String> {
+    let url = url.trim().trim_end_matches('/');
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let host = rest.split('/').next()?.to_ascii_lowercase();
+    if host.is_empty() || !matches!(scheme.as_str(), "http" | "https") || host.contains('@') {
+        return None;
+    }
+    let host = match (scheme.as_str(), host.rsplit_once(':')) {
+        ("http", Some((h, "80"))) | ("https", Some((h, "443"))) => h.to_owned(),
+        _ => host,
+    };
+    Some(format!("{scheme}://{host}"))
 }
 
 impl WebSettings {
@@ -99,6 +122,7 @@ impl WebSettings {
             secure_cookies,
             trust_proxy: config.trust_proxy,
             page_cache_bytes: config.page_cache_mb as usize * 1024 * 1024,
+            public_origin: config.public_url.as_deref().and_then(origin_of),
         }
     }
 
@@ -109,6 +133,7 @@ impl WebSettings {
             secure_cookies: false,
             trust_proxy: false,
             page_cache_bytes: DEFAULT_PAGE_CACHE_BYTES,
+            public_origin: None,
         }
     }
 }

@@ -303,6 +303,10 @@ pub async fn login(
         LoginOutcome::Success { token, .. } => {
             let mut response = redirect_with(&next, "Signed in.");
             response.add_cookie(&session_cookie(&state, token)).map_err(|e| AppError::Internal(e.into()))?;
+            // A fresh CSRF token with the new session: one planted before signing in is void.
+            response
+                .add_cookie(&super::csrf_cookie(super::page::new_token()))
+                .map_err(|e| AppError::Internal(e.into()))?;
             Ok(response)
         }
         LoginOutcome::Failed => {
@@ -406,6 +410,9 @@ pub async fn setup(
             let mut response = redirect_with("/", "Welcome. Your administrator account is ready.");
             response
                 .add_cookie(&session_cookie(&state, token))
+                .map_err(|e| AppError::Internal(e.into()))?;
+            response
+                .add_cookie(&super::csrf_cookie(super::page::new_token()))
                 .map_err(|e| AppError::Internal(e.into()))?;
             Ok(response)
         }

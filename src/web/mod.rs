@@ -158,6 +158,9 @@ async fn chrome(
         None => (new_token(), true),
     };
     req.extensions_mut().insert(CsrfToken(token.clone()));
+    let secure = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.settings.secure_cookies);
     let had_flash = req.cookie(FLASH_COOKIE).is_some();
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
@@ -179,14 +182,10 @@ async fn chrome(
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if fresh {
-        let cookie = Cookie::build(CSRF_COOKIE, token)
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Strict)
-            .finish();
+    let set_by_handler = res.response().cookies().any(|c| c.name() == CSRF_COOKIE);
+    if fresh && !set_by_handler {
         res.response_mut()
-            .add_cookie(&cookie)
+            .add_cookie(&csrf_cookie(token))
             .map_err(actix_web::error::ErrorInternalServerError)?;
     }
     if had_flash && res.status() != actix_web::http::StatusCode::SEE_OTHER {
@@ -196,7 +195,32 @@ async fn chrome(
             .add_cookie(&gone)
             .map_err(actix_web::error::ErrorInternalServerError)?;
     }
+    // Every cookie carries Secure whenever the session cookie does (behind TLS).
+    if secure {
+        let cookies: Vec<Cookie<'static>> = res
+            .response()
+            .cookies()
+            .filter(|c| c.secure() != Some(true))
+            .map(|c| c.into_owned())
+            .collect();
+        for mut cookie in cookies {
+            res.response_mut().del_cookie(cookie.name());
+            cookie.set_secure(true);
+            res.response_mut()
+                .add_cookie(&cookie)
+                .map_err(actix_web::error::ErrorInternalServerError)?;
+        }
+    }
     Ok(res)
+}
+
+/// The CSRF cookie holding `token` (double submit: every form sends it back as a field).
+pub fn csrf_cookie(token: String) -> Cookie<'static> {
+    Cookie::build(CSRF_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .finish()
 }
 
 async fn not_found(_user: auth::CurrentUser) -> Result<actix_web::HttpResponse, AppError> {

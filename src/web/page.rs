@@ -185,9 +185,19 @@ fn check_origin(req: &HttpRequest) -> Result<(), AppError> {
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
     {
-        let host = req.connection_info().host().to_owned();
-        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
-        if origin == "null" || origin_host != host {
+        let public = req
+            .app_data::<web::Data<AppState>>()
+            .and_then(|s| s.settings.public_origin.clone());
+        let refused = match public {
+            // Configured: the one origin users reach ropa at, whatever Host a request names.
+            Some(public) => crate::config::origin_of(origin).as_deref() != Some(public.as_str()),
+            None => {
+                let host = req.connection_info().host().to_owned();
+                let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+                origin_host != host
+            }
+        };
+        if origin == "null" || refused {
             return Err(AppError::Forbidden(
                 "This form was sent from another origin and was refused. Nothing was changed."
                     .into(),

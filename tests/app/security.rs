@@ -455,3 +455,134 @@ fn urlencode(value: &str) -> String {
         })
         .collect()
 }
+
+/// The `Set-Cookie` headers of a response, whole.
+fn set_cookies(r: &reqwest::Response) -> Vec<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect()
+}
+
+/// The value a `Set-Cookie` header gives `name`, if it sets it.
+fn cookie_value(headers: &[String], name: &str) -> Option<String> {
+    headers.iter().find_map(|h| {
+        h.strip_prefix(&format!("{name}="))
+            .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+    })
+}
+
+#[tokio::test]
+async fn behind_tls_every_cookie_is_secure_and_signing_in_changes_the_csrf_token() {
+    let app = spawn_empty_app().await;
+    app.add_user(ADMIN, "admin");
+    let address = app.another_server(ropa::config::WebSettings {
+        secure_cookies: true,
+        ..ropa::config::WebSettings::local()
+    });
+    let client = new_client();
+    let r = client
+        .get(format!("{address}/login"))
+        .send()
+        .await
+        .expect("GET /login");
+    let first = set_cookies(&r);
+    let planted = cookie_value(&first, "ropa_csrf").expect("a CSRF cookie");
+    let html = r.text().await.expect("body");
+    let r = client
+        .post(format!("{address}/login"))
+        .form(&[
+            ("email", ADMIN),
+            ("password", PASSWORD),
+            ("csrf_token", csrf_token(&html).as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST /login");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookies = set_cookies(&r);
+    for name in ["ropa_session", "ropa_csrf", "ropa_flash"] {
+        let header = cookies
+            .iter()
+            .find(|h| h.starts_with(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} is set at sign-in: {cookies:?}"));
+        assert!(header.contains("Secure"), "{header}");
+    }
+    for header in &first {
+        assert!(header.contains("Secure"), "{header}");
+    }
+    let fresh = cookie_value(&cookies, "ropa_csrf").expect("a new CSRF cookie");
+    assert_ne!(fresh, planted, "a token from before signing in is void");
+
+    // Over plain http (the cookies without Secure): a form sent with the token planted before
+    // signing in fails the double submit, the new one passes.
+    let client = new_client();
+    let (_, html) = app.get_with(&client, "/login").await;
+    let planted = csrf_token(&html);
+    let r = app.login(&client, ADMIN, PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let org = |token: String| {
+        let (client, address) = (client.clone(), app.address.clone());
+        async move {
+            client
+                .post(format!("{address}/organisations"))
+                .form(&[
+                    ("name", "Planted"),
+                    ("legal_address", "x"),
+                    ("email", "a@b.ie"),
+                    ("country", "IE"),
+                    ("csrf_token", token.as_str()),
+                ])
+                .send()
+                .await
+                .expect("POST")
+                .status()
+        }
+    };
+    assert!(org(planted).await.is_client_error());
+    let (_, html) = app.get_with(&client, "/organisations/new").await;
+    assert_eq!(org(csrf_token(&html)).await, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn with_a_public_url_forms_are_accepted_from_that_origin_only() {
+    let app = spawn_empty_app().await;
+    app.add_user(ADMIN, "admin");
+    let address = app.another_server(ropa::config::WebSettings {
+        public_origin: ropa::config::origin_of("https://ropa.example.eu/"),
+        ..ropa::config::WebSettings::local()
+    });
+    for (origin, accepted) in [
+        (address.as_str(), false),
+        ("https://evil.example", false),
+        ("https://ropa.example.eu", true),
+        ("https://ROPA.example.eu:443", true),
+    ] {
+        let client = new_client();
+        let html = client
+            .get(format!("{address}/login"))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        let r = client
+            .post(format!("{address}/login"))
+            .header("origin", origin)
+            .form(&[
+                ("email", ADMIN),
+                ("password", PASSWORD),
+                ("csrf_token", csrf_token(&html).as_str()),
+            ])
+            .send()
+            .await
+            .expect("POST /login");
+        if accepted {
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{origin}");
+        } else {
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{origin}");
+        }
+    }
+}
