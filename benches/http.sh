@@ -4,7 +4,9 @@
 #   BACKEND=sqlite benches/http.sh        BACKEND=postgres benches/http.sh
 # Env: DURATION (default 15s), CONNECTIONS (32), THREADS (2), ACTIVITIES (10000),
 # ONLY (an extended regex on the labels: run only those pages; the ceiling always runs),
-# SESSIONS (32: signed-in sessions the requests take in turn).
+# SESSIONS (32: signed-in sessions the requests take in turn),
+# EXPORTS_DURING (0: that many clients download the whole controller PDF in a loop while the
+# saves are measured; their answers, 200 or 503 "busy", are counted at the end).
 source "$(dirname "$0")/common.sh"
 DURATION="${DURATION:-15s}"
 CONNECTIONS="${CONNECTIONS:-32}"
@@ -82,7 +84,19 @@ run "home page" "/"
 curl -fsS -b "$JAR" "$BASE/activities/$FIRST_ID/edit" | python3 "$(dirname "$0")/form_body.py" > "$WORK/form.body"
 printf '&csrf_token=%s' "$CSRF" >> "$WORK/form.body"
 export BODY_FILE="$WORK/form.body" FIRST_ID ACTIVITIES
+EXPORTERS=()
+for i in $(seq 1 "${EXPORTS_DURING:-0}"); do
+    ( while :; do
+        curl -s -b "$JAR" -o /dev/null -w '%{http_code}\n' "$BASE/export.pdf?status=all"
+      done >> "$WORK/exports-during.$i" ) &
+    EXPORTERS+=($!)
+done
 run "save activity form" "/activities/$FIRST_ID" "$(dirname "$0")/wrk/save.lua"
+if [ "${#EXPORTERS[@]}" -gt 0 ]; then
+    kill "${EXPORTERS[@]}" 2>/dev/null || true
+    echo "downloads during the saves (status: count): $(cat "$WORK"/exports-during.* | sort | uniq -c | tr '\n' ' ')"
+    rm -f "$WORK"/exports-during.*
+fi
 
 # The ceiling again at the end: on a shared machine it drifts; compare pages with the higher.
 run "ceiling again" "/health/page"

@@ -72,6 +72,10 @@ pub struct ServeConfig {
     /// are then accepted only from this origin, not from whatever `Host` a request names.
     #[arg(long = "public-url", env = "ROPA_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Downloads of the register made at the same time (PDF, CSV, JSON); more are answered
+    /// "busy, retry" (503) instead of taking the memory and the cores from everyone else.
+    #[arg(long = "export-slots", env = "ROPA_EXPORT_SLOTS", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub export_slots: u32,
 }
 
 /// The default memory for kept pages (`--page-cache-mb 32`).
@@ -90,6 +94,8 @@ pub struct WebSettings {
     pub page_cache_bytes: usize,
     /// The one origin forms are accepted from (`scheme://host[:port]`), when configured.
     pub public_origin: Option<String>,
+    /// Downloads of the register made at the same time.
+    pub export_slots: usize,
 }
 
 /// The origin (`scheme://host[:port]`, lower-cased, without a default port) of a public URL;
@@ -123,6 +129,7 @@ impl WebSettings {
             trust_proxy: config.trust_proxy,
             page_cache_bytes: config.page_cache_mb as usize * 1024 * 1024,
             public_origin: config.public_url.as_deref().and_then(origin_of),
+            export_slots: config.export_slots as usize,
         }
     }
 
@@ -134,6 +141,7 @@ impl WebSettings {
             trust_proxy: false,
             page_cache_bytes: DEFAULT_PAGE_CACHE_BYTES,
             public_origin: None,
+            export_slots: 2,
         }
     }
 }

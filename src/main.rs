@@ -282,7 +282,7 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
     };
     match args.format {
         ExportFormat::Json => {
-            let doc = records::register_document(
+            let doc = records::streamed_document(
                 &mut conn,
                 organisation.as_ref().map(|o| o.id()),
                 generated_at,

@@ -4,9 +4,11 @@
 //! Uses the activities, catalogues, organisations and parties of the store; the exports take
 //! what this loads and never touch the database.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
 
 use super::activities::{load_details, matching_ids, ActivityDetail, ActivityFilter};
 use super::{catalogues, organisations, parties, DbConnection, StoreResult};
@@ -177,4 +179,99 @@ pub fn register_document(
         parties: parties::list(conn)?.iter().map(|p| p.to_doc()).collect(),
         activities,
     })
+}
+
+/// The register document (or one organisation's part) with its activities read from the
+/// database while it is written: serialised, it gives the same bytes as
+/// [`register_document`]'s, but holds [`CHUNK`] activities at a time, whatever the register's
+/// size. A database error while writing ends the output with that error.
+pub struct StreamedDocument<'c> {
+    conn: RefCell<&'c mut DbConnection>,
+    head: RegisterDocument,
+    ids: Vec<i64>,
+    codes: [HashMap<i64, String>; 3],
+}
+
+/// Prepares the streamed register document: everything but the activities is read now.
+pub fn streamed_document(
+    conn: &mut DbConnection,
+    organisation: Option<OrganisationId>,
+    generated_at: NaiveDateTime,
+) -> StoreResult<StreamedDocument<'_>> {
+    let data = catalogues::list(conn, CatalogueKind::DataCategories)?;
+    let subjects = catalogues::list(conn, CatalogueKind::SubjectCategories)?;
+    let measures = catalogues::list(conn, CatalogueKind::SecurityMeasures)?;
+    let code_map = |entries: &[catalogues::CatalogueEntry]| -> HashMap<i64, String> {
+        entries.iter().map(|e| (e.id, e.code.clone())).collect()
+    };
+    let codes = [code_map(&data), code_map(&subjects), code_map(&measures)];
+    let orgs: Vec<Organisation> = organisations::list(conn)?
+        .into_iter()
+        .filter(|o| organisation.is_none_or(|id| id.0 == o.id))
+        .collect();
+    let filter = ActivityFilter {
+        organisation,
+        status: super::activities::StatusFilter::All,
+        ..Default::default()
+    };
+    let ids = matching_ids(conn, &filter)?;
+    let head = RegisterDocument {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        generated_at,
+        organisations: orgs.iter().map(Organisation::to_doc).collect(),
+        catalogues: catalogues::document(&data, &subjects, &measures),
+        parties: parties::list(conn)?.iter().map(|p| p.to_doc()).collect(),
+        activities: Vec::new(),
+    };
+    Ok(StreamedDocument {
+        conn: RefCell::new(conn),
+        head,
+        ids,
+        codes,
+    })
+}
+
+/// The activities of a [`StreamedDocument`], loaded a chunk at a time as they are written.
+struct StreamedActivities<'d, 'c>(&'d StreamedDocument<'c>);
+
+impl Serialize for StreamedActivities<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let doc = self.0;
+        let lookup = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
+        let [data, subjects, measures] = &doc.codes;
+        let mut seq = serializer.serialize_seq(Some(doc.ids.len()))?;
+        for chunk in doc.ids.chunks(CHUNK) {
+            let details = {
+                let mut conn = doc.conn.borrow_mut();
+                load_details(&mut conn, chunk).map_err(S::Error::custom)?
+            };
+            for a in details {
+                seq.serialize_element(&a.to_doc(
+                    &|id| lookup(data, id),
+                    &|id| lookup(subjects, id),
+                    &|id| lookup(measures, id),
+                ))?;
+            }
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for StreamedDocument<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // The fields of `RegisterDocument`, in its order.
+        let h = &self.head;
+        let mut doc = serializer.serialize_struct("RegisterDocument", 7)?;
+        doc.serialize_field("format", &h.format)?;
+        doc.serialize_field("format_version", &h.format_version)?;
+        doc.serialize_field("generated_at", &h.generated_at)?;
+        doc.serialize_field("organisations", &h.organisations)?;
+        doc.serialize_field("catalogues", &h.catalogues)?;
+        doc.serialize_field("parties", &h.parties)?;
+        doc.serialize_field("activities", &StreamedActivities(self))?;
+        doc.end()
+    }
 }

@@ -34,6 +34,9 @@ pub enum AppError {
         /// The activities that use it.
         users: Vec<String>,
     },
+    /// The server is at its limit for this kind of work; retry in a few seconds.
+    #[error("busy: {0}")]
+    Busy(String),
     /// Anything unexpected; the user sees a request id, the log the cause.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -84,6 +87,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) | AppError::InUse { .. } => StatusCode::CONFLICT,
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -103,6 +107,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(m) => ("Refused", m.clone(), &empty, None),
             AppError::BadRequest(m) => ("Bad request", m.clone(), &empty, None),
             AppError::Conflict(m) => ("Conflict", m.clone(), &empty, None),
+            AppError::Busy(m) => ("Busy, try again", m.clone(), &empty, None),
             AppError::InUse { what, users } => (
                 "Still in use",
                 format!("{what} cannot be deleted because these activities use it. Change them first:"),
@@ -130,8 +135,10 @@ impl ResponseError for AppError {
         let body = page
             .render()
             .unwrap_or_else(|_| format!("{} {}", status.as_u16(), title));
-        HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .body(body)
+        let mut response = HttpResponse::build(status);
+        if matches!(self, AppError::Busy(_)) {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, "5"));
+        }
+        response.content_type("text/html; charset=utf-8").body(body)
     }
 }

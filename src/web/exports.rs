@@ -20,6 +20,7 @@ use crate::export::csv::CsvWriter;
 use crate::export::{pdf, ExportError};
 use crate::store::now;
 use crate::store::records::{self, Selection};
+use tokio::sync::OwnedSemaphorePermit;
 
 /// The file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +121,21 @@ pub async fn download(
         role.code(),
         serde_urlencoded::to_string(&query).unwrap_or_default()
     );
+    // A slot among the downloads made at once, held until the last byte is written.
+    let slot = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        state.export_slots.clone().acquire_owned(),
+    )
+    .await
+    .ok()
+    .and_then(Result::ok)
+    .ok_or_else(|| {
+        AppError::Busy(
+            "ropa is making other downloads of the register right now. Try again in a few \
+             seconds."
+                .into(),
+        )
+    })?;
     let actor = user.actor();
     db(&state, move |c| {
         crate::store::audit::event(
@@ -132,16 +148,15 @@ pub async fn download(
 
     if format == Format::Json {
         let organisation = filter.organisation;
-        let doc = db(&state, move |c| {
-            if let Some(o) = organisation {
-                crate::store::organisations::get(c, o)?;
-            }
-            records::register_document(c, organisation, generated_at)
-        })
-        .await?;
-        let body = crate::export::json::to_vec(&doc).map_err(|e| AppError::Internal(e.into()))?;
+        if let Some(o) = organisation {
+            db(&state, move |c| crate::store::organisations::get(c, o)).await?;
+        }
+        let rx = stream_json(state.pool.clone(), organisation, generated_at, slot);
+        let body = stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|chunk| (chunk, rx))
+        });
         return Ok(
-            attachment("application/json", &format!("ropa-register-{stamp}.json")).body(body),
+            attachment("application/json", &format!("ropa-register-{stamp}.json")).streaming(body),
         );
     }
 
@@ -175,7 +190,7 @@ pub async fn download(
                 web::block(move || pdf::plan(&record, role).map(|plan| (record, plan)))
                     .await?
                     .map_err(|e| AppError::Internal(e.into()))?;
-            let rx = stream_pdf(record, plan);
+            let rx = stream_pdf(record, plan, slot);
             let body = stream::unfold(rx, |mut rx| async move {
                 rx.recv().await.map(|chunk| (chunk, rx))
             });
@@ -198,7 +213,7 @@ pub async fn download(
                 Ok(())
             })
             .await?;
-            let rx = stream_csv(state.pool.clone(), selection, bom);
+            let rx = stream_csv(state.pool.clone(), selection, bom, slot);
             let body = stream::unfold(rx, |mut rx| async move {
                 rx.recv().await.map(|chunk| (chunk, rx))
             });
@@ -252,10 +267,12 @@ impl std::io::Write for ChannelWriter {
 fn stream_pdf(
     record: crate::store::records::Record,
     plan: pdf::Plan,
+    slot: OwnedSemaphorePermit,
 ) -> tokio::sync::mpsc::Receiver<Result<web::Bytes, std::io::Error>> {
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let error_tx = tx.clone();
     actix_web::rt::task::spawn_blocking(move || {
+        let _slot = slot;
         let mut out = ChannelWriter {
             buffer: Vec::new(),
             tx,
@@ -273,10 +290,12 @@ fn stream_csv(
     pool: crate::store::Pool,
     selection: Selection,
     bom: bool,
+    slot: OwnedSemaphorePermit,
 ) -> tokio::sync::mpsc::Receiver<Result<web::Bytes, std::io::Error>> {
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let error_tx = tx.clone();
     actix_web::rt::task::spawn_blocking(move || {
+        let _slot = slot;
         let result = (|| -> Result<(), ExportError> {
             let mut conn = pool
                 .get()
@@ -308,6 +327,39 @@ fn stream_csv(
         })();
         if let Err(e) = result {
             tracing::error!(error = %e, "CSV export failed while streaming");
+            let _ = error_tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+        }
+    });
+    rx
+}
+
+/// Writes the register document as JSON on a blocking thread, its activities read a chunk at
+/// a time as they are written (`records::StreamedDocument`).
+fn stream_json(
+    pool: crate::store::Pool,
+    organisation: Option<crate::domain::OrganisationId>,
+    generated_at: chrono::NaiveDateTime,
+    slot: OwnedSemaphorePermit,
+) -> tokio::sync::mpsc::Receiver<Result<web::Bytes, std::io::Error>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let error_tx = tx.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        let _slot = slot;
+        let result = (|| -> Result<(), ExportError> {
+            let mut conn = pool
+                .get()
+                .map_err(|e| ExportError::Io(std::io::Error::other(e.to_string())))?;
+            let doc = records::streamed_document(&mut conn, organisation, generated_at)?;
+            let mut out = ChannelWriter {
+                buffer: Vec::new(),
+                tx,
+            };
+            crate::export::json::write(&doc, &mut out)?;
+            std::io::Write::flush(&mut out)?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            tracing::error!(error = %e, "JSON export failed while streaming");
             let _ = error_tx.blocking_send(Err(std::io::Error::other(e.to_string())));
         }
     });

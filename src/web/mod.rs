@@ -45,6 +45,9 @@ pub struct AppState {
     pub embedded: bool,
     /// Rendered pages of the current revision (`page_cache`).
     pub pages: page_cache::PageCache,
+    /// Downloads of the register (PDF, CSV, JSON) made at once; more wait for a free slot
+    /// only briefly, then get a "busy, retry" answer, so saves keep their share of the machine.
+    pub export_slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 /// Every route of the application.
@@ -238,6 +241,7 @@ pub fn server(
         embedded: crate::store::is_embedded(&pool),
         pool,
         pages: page_cache::PageCache::new(settings.page_cache_bytes),
+        export_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.export_slots)),
         settings,
         cache: Default::default(),
     });

@@ -781,3 +781,99 @@ async fn a_register_moves_from_sqlite_to_the_test_backend_and_back_unchanged() {
     );
     drop_pg(pg);
 }
+
+/// Every string leaf of a JSON value, by its path of keys and indices.
+fn string_leaves(v: &serde_json::Value, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+    match v {
+        serde_json::Value::String(_) => out.push(path),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let mut p = path.clone();
+                p.push(i.to_string());
+                string_leaves(item, p, out);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (k, item) in fields {
+                let mut p = path.clone();
+                p.push(k.clone());
+                string_leaves(item, p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A property run over the import (recorded in docs/security.md): a good document with one
+/// string replaced by hostile pieces either imports or is refused naming a JSON path; the
+/// database never holds half of it, and no backend error escapes.
+#[tokio::test]
+async fn hostile_strings_anywhere_in_a_document_are_imported_or_refused_with_their_path() {
+    use rand::{Rng, SeedableRng};
+    let app = spawn_app().await;
+    build_register(&app).await;
+    let (_, json) = app.get("/export.json").await;
+    let good: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let mut leaves = Vec::new();
+    string_leaves(&good, Vec::new(), &mut leaves);
+    const PIECES: &[&str] = &[
+        "\u{0}",
+        "\u{7}",
+        "\n",
+        "\u{1b}[0m",
+        "\u{200B}",
+        "-5000-01-01",
+        "Ł",
+        "=1+1",
+        "",
+        " ",
+        "99999-12-31T00:00:00",
+        "x",
+    ];
+    let mut rng = rand::rngs::StdRng::seed_from_u64(14);
+    for _ in 0..12 {
+        let leaf = &leaves[rng.random_range(0..leaves.len())];
+        let value: String = (0..rng.random_range(1..4))
+            .map(|_| PIECES[rng.random_range(0..PIECES.len())])
+            .collect();
+        let mut doc = good.clone();
+        let mut at = &mut doc;
+        for key in leaf {
+            at = match at {
+                serde_json::Value::Array(items) => &mut items[key.parse::<usize>().expect("index")],
+                other => &mut other[key.as_str()],
+            };
+        }
+        *at = serde_json::Value::String(value.clone());
+        let dir = tempfile::tempdir().expect("dir");
+        let (target, pg) = fresh_database(&dir);
+        let pool = ropa::store::open(&target, 1).expect("open");
+        let mut conn = pool.get().expect("conn");
+        let text = serde_json::to_string(&doc).expect("json");
+        let outcome = ropa::store::import::parse_document(&text).and_then(|d| {
+            ropa::store::import::import(
+                &mut conn,
+                &ropa::store::audit::Actor::system("property run"),
+                &d,
+            )
+        });
+        match outcome {
+            Ok(summary) => assert_eq!(summary.activities, 2, "{leaf:?} = {value:?}"),
+            Err(ropa::store::import::ImportError::Invalid { path, .. }) => {
+                assert!(path.starts_with('$'), "{leaf:?} = {value:?}: {path}");
+                let orgs: i64 = {
+                    use diesel::prelude::*;
+                    ropa::store::schema::organisations::table
+                        .count()
+                        .get_result(&mut **conn)
+                        .expect("count")
+                };
+                assert_eq!(orgs, 0, "{leaf:?} = {value:?}: nothing imported");
+            }
+            Err(other) => panic!("{leaf:?} = {value:?}: {other}"),
+        }
+        drop(conn);
+        drop(pool);
+        drop_pg(pg);
+    }
+}

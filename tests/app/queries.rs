@@ -303,6 +303,34 @@ async fn exports_issue_as_many_statements_for_60_activities_as_for_5() {
     assert_eq!(few.expect("document").activities.len(), 5);
     assert_eq!(many.expect("document").activities.len(), 60);
     assert_same_count("records::register_document (JSON)", &few_sql, &many_sql);
+
+    // The JSON download writes the document streamed from the database: the same bytes as the
+    // whole document, in statements that do not grow with the activities either.
+    let streamed = |c: &mut DbConnection| -> ropa::store::StoreResult<Vec<u8>> {
+        let doc = records::streamed_document(c, None, at)?;
+        let mut out = Vec::new();
+        ropa::export::json::write(&doc, &mut out).map_err(|e| {
+            ropa::store::StoreError::Db(diesel::result::Error::QueryBuilderError(
+                e.to_string().into(),
+            ))
+        })?;
+        Ok(out)
+    };
+    let (few, few_sql) = statements(&mut few_conn, streamed);
+    let (many, many_sql) = statements(&mut many_conn, streamed);
+    assert_same_count(
+        "records::streamed_document (JSON download)",
+        &few_sql,
+        &many_sql,
+    );
+    for (bytes, conn) in [(few, &mut few_conn), (many, &mut many_conn)] {
+        let whole = records::register_document(conn, None, at).expect("document");
+        assert_eq!(
+            String::from_utf8(bytes.expect("streamed")).expect("utf8"),
+            serde_json::to_string_pretty(&whole).expect("json"),
+            "streamed and whole documents are the same bytes"
+        );
+    }
 }
 
 #[tokio::test]

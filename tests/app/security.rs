@@ -586,3 +586,55 @@ async fn with_a_public_url_forms_are_accepted_from_that_origin_only() {
         }
     }
 }
+
+#[tokio::test]
+async fn downloads_beyond_the_free_slots_are_answered_busy_and_slots_come_back() {
+    let app = spawn_app().await;
+    app.create_organisation("Acme").await;
+    let count_exports = |app: &TestApp| {
+        use diesel::prelude::*;
+        use ropa::store::schema::audit_log;
+        let mut conn = app.pool.get().expect("conn");
+        audit_log::table
+            .filter(audit_log::action.eq("export"))
+            .count()
+            .get_result::<i64>(&mut **conn)
+            .expect("count")
+    };
+    // No free slot at all: every download is refused at once, and nothing is recorded.
+    let full = app.another_server(ropa::config::WebSettings {
+        export_slots: 0,
+        ..ropa::config::WebSettings::local()
+    });
+    let before = count_exports(&app);
+    for path in ["/export.pdf", "/export.csv", "/export.json"] {
+        let r = app
+            .client
+            .get(format!("{full}{path}"))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert_eq!(
+            r.headers().get("retry-after").and_then(|v| v.to_str().ok()),
+            Some("5")
+        );
+        assert!(r.text().await.expect("body").contains("Try again"));
+    }
+    assert_eq!(count_exports(&app), before);
+    // One slot: downloads one after the other all get it back.
+    let one = app.another_server(ropa::config::WebSettings {
+        export_slots: 1,
+        ..ropa::config::WebSettings::local()
+    });
+    for path in ["/export.pdf", "/export.csv", "/export.json", "/export.json"] {
+        let r = app
+            .client
+            .get(format!("{one}{path}"))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert!(!r.bytes().await.expect("body").is_empty());
+    }
+}
