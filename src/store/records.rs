@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::activities::{load_details, matching_ids, ActivityDetail, ActivityFilter};
 use super::{catalogues, organisations, parties, DbConnection, StoreResult};
 use crate::domain::catalogue::CatalogueKind;
-use crate::domain::document::{RegisterDocument, FORMAT, FORMAT_VERSION};
+use crate::domain::document::{ActivityDoc, RegisterDocument, FORMAT, FORMAT_VERSION};
 use crate::domain::vocab::Role;
 use crate::domain::{ActivityId, OrganisationId};
 use crate::store::organisations::Organisation;
@@ -135,69 +135,17 @@ where
     Ok(n)
 }
 
-/// The complete register (or one organisation's part of it) as a JSON document.
-pub fn register_document(
+/// The catalogue codes an activity's entries are named by in the document: personal-data
+/// categories, data-subject categories, security measures.
+type Codes = [HashMap<i64, String>; 3];
+
+/// What both forms of the document start from: everything but the activities, the ids of the
+/// activities to write (by organisation and reference), and the catalogue codes.
+fn document_parts(
     conn: &mut DbConnection,
     organisation: Option<OrganisationId>,
     generated_at: NaiveDateTime,
-) -> StoreResult<RegisterDocument> {
-    let data = catalogues::list(conn, CatalogueKind::DataCategories)?;
-    let subjects = catalogues::list(conn, CatalogueKind::SubjectCategories)?;
-    let measures = catalogues::list(conn, CatalogueKind::SecurityMeasures)?;
-    let code_map = |entries: &[catalogues::CatalogueEntry]| -> HashMap<i64, String> {
-        entries.iter().map(|e| (e.id, e.code.clone())).collect()
-    };
-    let (data_codes, subject_codes, measure_codes) =
-        (code_map(&data), code_map(&subjects), code_map(&measures));
-    let orgs: Vec<Organisation> = organisations::list(conn)?
-        .into_iter()
-        .filter(|o| organisation.is_none_or(|id| id.0 == o.id))
-        .collect();
-    let filter = ActivityFilter {
-        organisation,
-        status: super::activities::StatusFilter::All,
-        ..Default::default()
-    };
-    let ids = matching_ids(conn, &filter)?;
-    let mut activities = Vec::with_capacity(ids.len());
-    let lookup = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
-    for chunk in ids.chunks(CHUNK) {
-        for a in load_details(conn, chunk)? {
-            activities.push(a.to_doc(
-                &|id| lookup(&data_codes, id),
-                &|id| lookup(&subject_codes, id),
-                &|id| lookup(&measure_codes, id),
-            ));
-        }
-    }
-    Ok(RegisterDocument {
-        format: FORMAT.into(),
-        format_version: FORMAT_VERSION,
-        generated_at,
-        organisations: orgs.iter().map(Organisation::to_doc).collect(),
-        catalogues: catalogues::document(&data, &subjects, &measures),
-        parties: parties::list(conn)?.iter().map(|p| p.to_doc()).collect(),
-        activities,
-    })
-}
-
-/// The register document (or one organisation's part) with its activities read from the
-/// database while it is written: serialised, it gives the same bytes as
-/// [`register_document`]'s, but holds [`CHUNK`] activities at a time, whatever the register's
-/// size. A database error while writing ends the output with that error.
-pub struct StreamedDocument<'c> {
-    conn: RefCell<&'c mut DbConnection>,
-    head: RegisterDocument,
-    ids: Vec<i64>,
-    codes: [HashMap<i64, String>; 3],
-}
-
-/// Prepares the streamed register document: everything but the activities is read now.
-pub fn streamed_document(
-    conn: &mut DbConnection,
-    organisation: Option<OrganisationId>,
-    generated_at: NaiveDateTime,
-) -> StoreResult<StreamedDocument<'_>> {
+) -> StoreResult<(RegisterDocument, Vec<i64>, Codes)> {
     let data = catalogues::list(conn, CatalogueKind::DataCategories)?;
     let subjects = catalogues::list(conn, CatalogueKind::SubjectCategories)?;
     let measures = catalogues::list(conn, CatalogueKind::SecurityMeasures)?;
@@ -224,6 +172,52 @@ pub fn streamed_document(
         parties: parties::list(conn)?.iter().map(|p| p.to_doc()).collect(),
         activities: Vec::new(),
     };
+    Ok((head, ids, codes))
+}
+
+/// An activity's document entry, its catalogue entries named by `codes`.
+fn activity_entry(a: &ActivityDetail, [data, subjects, measures]: &Codes) -> ActivityDoc {
+    let lookup = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
+    a.to_doc(&|id| lookup(data, id), &|id| lookup(subjects, id), &|id| {
+        lookup(measures, id)
+    })
+}
+
+/// The complete register (or one organisation's part of it) as a JSON document, whole in
+/// memory (tests, comparisons); downloads write [`streamed_document`].
+pub fn register_document(
+    conn: &mut DbConnection,
+    organisation: Option<OrganisationId>,
+    generated_at: NaiveDateTime,
+) -> StoreResult<RegisterDocument> {
+    let (mut doc, ids, codes) = document_parts(conn, organisation, generated_at)?;
+    doc.activities.reserve(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        for a in load_details(conn, chunk)? {
+            doc.activities.push(activity_entry(&a, &codes));
+        }
+    }
+    Ok(doc)
+}
+
+/// The register document (or one organisation's part) with its activities read from the
+/// database while it is written: serialised, it gives the same bytes as
+/// [`register_document`]'s, but holds [`CHUNK`] activities at a time, whatever the register's
+/// size. A database error while writing ends the output with that error.
+pub struct StreamedDocument<'c> {
+    conn: RefCell<&'c mut DbConnection>,
+    head: RegisterDocument,
+    ids: Vec<i64>,
+    codes: Codes,
+}
+
+/// Prepares the streamed register document: everything but the activities is read now.
+pub fn streamed_document(
+    conn: &mut DbConnection,
+    organisation: Option<OrganisationId>,
+    generated_at: NaiveDateTime,
+) -> StoreResult<StreamedDocument<'_>> {
+    let (head, ids, codes) = document_parts(conn, organisation, generated_at)?;
     Ok(StreamedDocument {
         conn: RefCell::new(conn),
         head,
@@ -239,8 +233,6 @@ impl Serialize for StreamedActivities<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeSeq};
         let doc = self.0;
-        let lookup = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
-        let [data, subjects, measures] = &doc.codes;
         let mut seq = serializer.serialize_seq(Some(doc.ids.len()))?;
         for chunk in doc.ids.chunks(CHUNK) {
             let details = {
@@ -248,11 +240,7 @@ impl Serialize for StreamedActivities<'_, '_> {
                 load_details(&mut conn, chunk).map_err(S::Error::custom)?
             };
             for a in details {
-                seq.serialize_element(&a.to_doc(
-                    &|id| lookup(data, id),
-                    &|id| lookup(subjects, id),
-                    &|id| lookup(measures, id),
-                ))?;
+                seq.serialize_element(&activity_entry(&a, &doc.codes))?;
             }
         }
         seq.end()

@@ -263,26 +263,49 @@ impl std::io::Write for ChannelWriter {
     }
 }
 
+/// The receiving end of a download written on a blocking thread.
+type Stream = tokio::sync::mpsc::Receiver<Result<web::Bytes, std::io::Error>>;
+
+/// Runs `write` on a blocking thread with a writer to the response, holding the download's
+/// slot until it ends; an error is logged (naming `what`) and ends the stream with it.
+fn stream_blocking(
+    what: &'static str,
+    slot: OwnedSemaphorePermit,
+    write: impl FnOnce(ChannelWriter) -> Result<(), ExportError> + Send + 'static,
+) -> Stream {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let error_tx = tx.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        let _slot = slot;
+        let out = ChannelWriter {
+            buffer: Vec::new(),
+            tx,
+        };
+        if let Err(e) = write(out) {
+            tracing::error!(error = %e, "{what} export failed while streaming");
+            let _ = error_tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+        }
+    });
+    rx
+}
+
+/// A pooled connection for a download's blocking thread.
+fn connection(
+    pool: &crate::store::Pool,
+) -> Result<diesel::r2d2::PooledConnection<crate::store::Manager>, ExportError> {
+    pool.get()
+        .map_err(|e| ExportError::Io(std::io::Error::other(e.to_string())))
+}
+
 /// Writes a planned PDF on a blocking thread, handing it to the response 64 KB at a time.
 fn stream_pdf(
     record: crate::store::records::Record,
     plan: pdf::Plan,
     slot: OwnedSemaphorePermit,
-) -> tokio::sync::mpsc::Receiver<Result<web::Bytes, std::io::Error>> {
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let error_tx = tx.clone();
-    actix_web::rt::task::spawn_blocking(move || {
-        let _slot = slot;
-        let mut out = ChannelWriter {
-            buffer: Vec::new(),
-            tx,
-        };
-        if let Err(e) = pdf::write_planned(&record, &plan, &mut out) {
-            tracing::error!(error = %e, "PDF export failed while streaming");
-            let _ = error_tx.blocking_send(Err(std::io::Error::other(e.to_string())));
-        }
-    });
-    rx
+) -> Stream {
+    stream_blocking("PDF", slot, move |mut out| {
+        pdf::write_planned(&record, &plan, &mut out)
+    })
 }
 
 /// Writes the CSV on a blocking thread, a chunk of activities at a time.
@@ -291,46 +314,24 @@ fn stream_csv(
     selection: Selection,
     bom: bool,
     slot: OwnedSemaphorePermit,
-) -> tokio::sync::mpsc::Receiver<Result<web::Bytes, std::io::Error>> {
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let error_tx = tx.clone();
-    actix_web::rt::task::spawn_blocking(move || {
-        let _slot = slot;
-        let result = (|| -> Result<(), ExportError> {
-            let mut conn = pool
-                .get()
-                .map_err(|e| ExportError::Io(std::io::Error::other(e.to_string())))?;
-            let mut w = CsvWriter::new(
-                ChannelWriter {
-                    buffer: Vec::new(),
-                    tx,
-                },
-                bom,
-            )?;
-            match selection.role {
-                Role::Controller => w.controller_header()?,
-                Role::Processor => w.processor_header()?,
-            }
-            records::for_each_activity(
-                &mut conn,
-                &selection,
-                |org, a| -> Result<(), ExportError> {
-                    match selection.role {
-                        Role::Controller => w.controller_row(org, a),
-                        Role::Processor => w.processor_row(org, a),
-                    }
-                },
-            )?;
-            let mut out = w.finish()?;
-            std::io::Write::flush(&mut out)?;
-            Ok(())
-        })();
-        if let Err(e) = result {
-            tracing::error!(error = %e, "CSV export failed while streaming");
-            let _ = error_tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+) -> Stream {
+    stream_blocking("CSV", slot, move |out| {
+        let mut conn = connection(&pool)?;
+        let mut w = CsvWriter::new(out, bom)?;
+        match selection.role {
+            Role::Controller => w.controller_header()?,
+            Role::Processor => w.processor_header()?,
         }
-    });
-    rx
+        records::for_each_activity(&mut conn, &selection, |org, a| -> Result<(), ExportError> {
+            match selection.role {
+                Role::Controller => w.controller_row(org, a),
+                Role::Processor => w.processor_row(org, a),
+            }
+        })?;
+        let mut out = w.finish()?;
+        std::io::Write::flush(&mut out)?;
+        Ok(())
+    })
 }
 
 /// Writes the register document as JSON on a blocking thread, its activities read a chunk at
@@ -340,28 +341,12 @@ fn stream_json(
     organisation: Option<crate::domain::OrganisationId>,
     generated_at: chrono::NaiveDateTime,
     slot: OwnedSemaphorePermit,
-) -> tokio::sync::mpsc::Receiver<Result<web::Bytes, std::io::Error>> {
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let error_tx = tx.clone();
-    actix_web::rt::task::spawn_blocking(move || {
-        let _slot = slot;
-        let result = (|| -> Result<(), ExportError> {
-            let mut conn = pool
-                .get()
-                .map_err(|e| ExportError::Io(std::io::Error::other(e.to_string())))?;
-            let doc = records::streamed_document(&mut conn, organisation, generated_at)?;
-            let mut out = ChannelWriter {
-                buffer: Vec::new(),
-                tx,
-            };
-            crate::export::json::write(&doc, &mut out)?;
-            std::io::Write::flush(&mut out)?;
-            Ok(())
-        })();
-        if let Err(e) = result {
-            tracing::error!(error = %e, "JSON export failed while streaming");
-            let _ = error_tx.blocking_send(Err(std::io::Error::other(e.to_string())));
-        }
-    });
-    rx
+) -> Stream {
+    stream_blocking("JSON", slot, move |mut out| {
+        let mut conn = connection(&pool)?;
+        let doc = records::streamed_document(&mut conn, organisation, generated_at)?;
+        crate::export::json::write(&doc, &mut out)?;
+        std::io::Write::flush(&mut out)?;
+        Ok(())
+    })
 }

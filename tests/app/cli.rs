@@ -127,6 +127,10 @@ fn help_lists_every_setting() {
         "ROPA_BIND",
         "ROPA_WORKERS",
         "ROPA_PAGE_CACHE_MB",
+        "ROPA_AUDIT_KEY_FILE",
+        "ROPA_PUBLIC_URL",
+        "ROPA_EXPORT_SLOTS",
+        "ROPA_TRUST_PROXY",
     ] {
         assert!(help.contains(setting), "{setting} in --help");
     }
