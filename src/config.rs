@@ -24,24 +24,6 @@ pub struct DatabaseConfig {
     pub audit_key_file: Option<std::path::PathBuf>,
 }
 
-impl DatabaseConfig {
-    /// Where the audit key file is: the setting, else beside a SQLite file, else
-    /// `data/audit.key`.
-    pub fn audit_key_path(&self) -> std::path::PathBuf {
-        if let Some(path) = &self.audit_key_file {
-            return path.clone();
-        }
-        let url = self.database_url.trim();
-        let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
-        let sqlite = url.strip_prefix("sqlite://").unwrap_or(url);
-        match std::path::Path::new(sqlite).parent() {
-            Some(dir) if !is_postgres && !dir.as_os_str().is_empty() => dir.join("audit.key"),
-            _ if !is_postgres => std::path::PathBuf::from("audit.key"),
-            _ => std::path::PathBuf::from("data/audit.key"),
-        }
-    }
-}
-
 /// Settings of the web server.
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {

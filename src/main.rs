@@ -187,9 +187,16 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    if let Some(url) = &args.serve.public_url {
+        if ropa::config::origin_of(url).is_none() {
+            anyhow::bail!(
+                "ROPA_PUBLIC_URL `{url}` is not an http(s) address such as https://ropa.example.eu"
+            );
+        }
+    }
     ropa::domain::catalogue::check()
         .map_err(|e| anyhow::anyhow!("embedded vocabularies are broken: {e}"))?;
-    let pool = open_register(&args.db, args.db.pool_size)?;
+    let pool = open_register(&args.db, args.db.pool_size, true)?;
     let listener = TcpListener::bind(&args.serve.bind)
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.serve.bind))?;
     let address = listener.local_addr()?;
@@ -205,7 +212,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 fn demo(args: DemoArgs) -> anyhow::Result<()> {
-    let pool = open_register(&args.db, 1)?;
+    let pool = open_register(&args.db, 1, true)?;
     let mut conn = pool.get()?;
     let (what, summary) = match args.activities {
         None => ("the demo register", ropa::demo::load(&mut conn)?),
@@ -237,7 +244,7 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
     use ropa::store::records::{self, Selection};
     use std::io::Write;
 
-    let pool = open_register(&args.db, 1)?;
+    let pool = open_register(&args.db, 1, false)?;
     let mut conn = pool.get()?;
     let organisation = match &args.organisation {
         None => None,
@@ -325,7 +332,7 @@ fn import(args: ImportArgs) -> anyhow::Result<()> {
     let json = std::fs::read_to_string(&args.file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
     let doc = ropa::store::import::parse_document(&json)?;
-    let pool = open_register(&args.db, 1)?;
+    let pool = open_register(&args.db, 1, true)?;
     let mut conn = pool.get()?;
     let summary = ropa::store::import::import(
         &mut conn,
@@ -363,7 +370,7 @@ fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
         ..Default::default()
     };
     let draft = form.parse(true).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let pool = open_register(&args.db, 1)?;
+    let pool = open_register(&args.db, 1, true)?;
     let mut conn = pool.get()?;
     let id = ropa::store::users::insert(
         &mut conn,
@@ -380,7 +387,7 @@ fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
 }
 
 fn audit_verify(args: VerifyArgs) -> anyhow::Result<()> {
-    let pool = open_register(&args.db, 1)?;
+    let pool = open_register(&args.db, 1, false)?;
     let mut conn = pool.get()?;
     let verdict = ropa::store::audit::verify(&mut conn)?;
     if let Some(problem) = verdict.problem {
@@ -407,36 +414,66 @@ fn audit_verify(args: VerifyArgs) -> anyhow::Result<()> {
 }
 
 fn audit_head(args: DbArgs) -> anyhow::Result<()> {
-    let pool = open_register(&args.db, 1)?;
+    let pool = open_register(&args.db, 1, false)?;
     let mut conn = pool.get()?;
     let (seq, hash) = ropa::store::audit::head(&mut conn)?;
     println!("{seq}:{hash}");
     Ok(())
 }
 
-/// Installs the audit key (`ROPA_AUDIT_KEY`, else the key file, made on first start) and opens
-/// the register.
-fn open_register(db: &DatabaseConfig, pool_size: u32) -> anyhow::Result<ropa::store::Pool> {
+/// Installs the audit key (`ROPA_AUDIT_KEY`, else the key file) and opens the register. Only a
+/// command that writes (`writes`) may make the key file, on its first start; it then refuses to
+/// start if the trail's head does not carry the key's mark (another instance's key, or a trail
+/// changed without the key), so it never appends to such a trail.
+fn open_register(
+    db: &DatabaseConfig,
+    pool_size: u32,
+    writes: bool,
+) -> anyhow::Result<ropa::store::Pool> {
     use ropa::store::audit_key::{self, AuditKey};
     // A URL that opens nothing makes no key file either.
-    ropa::store::DatabaseUrl::parse(&db.database_url)?;
-    let key = match std::env::var("ROPA_AUDIT_KEY") {
-        Ok(hex) if !hex.trim().is_empty() => AuditKey::from_hex(&hex, "ROPA_AUDIT_KEY")?,
+    let url = ropa::store::DatabaseUrl::parse(&db.database_url)?;
+    let (key, made) = match std::env::var("ROPA_AUDIT_KEY") {
+        Ok(hex) if !hex.trim().is_empty() => (AuditKey::from_hex(&hex, "ROPA_AUDIT_KEY")?, None),
         _ => {
-            let path = db.audit_key_path();
-            let key = AuditKey::load_or_create(&path)?;
-            if key.created() {
-                tracing::warn!(
-                    "made a new audit key in {}: back it up apart from the database; without \
-                     it the audit trail cannot be verified",
+            let path = audit_key_path(db, &url);
+            if !writes && !path.exists() {
+                anyhow::bail!(
+                    "there is no audit key at {}: set ROPA_AUDIT_KEY or ROPA_AUDIT_KEY_FILE to \
+                     the key the trail was marked with (ropa serve makes one on its first start)",
                     path.display()
                 );
             }
-            key
+            let key = AuditKey::load_or_create(&path)?;
+            let made = key.created().then(|| path.clone());
+            (key, made)
         }
     };
     audit_key::install(key);
-    Ok(ropa::store::open(&db.database_url, pool_size)?)
+    let pool = ropa::store::open(&db.database_url, pool_size)?;
+    if writes {
+        let mut conn = pool.get()?;
+        if !ropa::store::audit::head_carries_key(&mut conn)? {
+            if let Some(path) = &made {
+                // Not this trail's key: leave no stray key behind.
+                let _ = std::fs::remove_file(path);
+            }
+            anyhow::bail!(
+                "the audit trail's head does not carry the mark of this audit key: either this \
+                 instance has another key than the one the trail was marked with (give it the \
+                 same ROPA_AUDIT_KEY or key file), or the trail was changed without the key \
+                 (ropa audit verify names what it finds)"
+            );
+        }
+    }
+    if let Some(path) = made {
+        tracing::warn!(
+            "made a new audit key in {}: back it up apart from the database; without it the \
+             audit trail cannot be verified",
+            path.display()
+        );
+    }
+    Ok(pool)
 }
 
 /// The database URL without any password, for messages.
@@ -451,5 +488,22 @@ fn describe(url: &str) -> String {
             format!("PostgreSQL {host}")
         }
         Err(_) => url.to_owned(),
+    }
+}
+
+/// Where the audit key file is: the setting, else `audit.key` beside a SQLite file, else
+/// `data/audit.key` (set the file or `ROPA_AUDIT_KEY` for PostgreSQL deployments, so every
+/// instance has the same key).
+fn audit_key_path(db: &DatabaseConfig, url: &ropa::store::DatabaseUrl) -> std::path::PathBuf {
+    if let Some(path) = &db.audit_key_file {
+        return path.clone();
+    }
+    match url {
+        ropa::store::DatabaseUrl::Sqlite(path) => path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map(|d| d.join("audit.key"))
+            .unwrap_or_else(|| std::path::PathBuf::from("audit.key")),
+        ropa::store::DatabaseUrl::Postgres(_) => std::path::PathBuf::from("data/audit.key"),
     }
 }

@@ -27,3 +27,9 @@ pub enum ExportError {
     #[error(transparent)]
     Json(#[from] serde_json::Error),
 }
+
+impl From<diesel::result::Error> for ExportError {
+    fn from(e: diesel::result::Error) -> Self {
+        ExportError::Store(e.into())
+    }
+}

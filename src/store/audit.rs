@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::audit_key;
 use super::prepared;
-use super::schema::{audit_head, audit_log};
+use super::schema::{audit_head, audit_log, users};
 use super::{now, DbConnection, StoreResult};
 
 /// Who makes a change.
@@ -137,15 +137,22 @@ where
 
 /// Takes the head (write lock on SQLite, row lock on PostgreSQL) and reads it: it cannot change
 /// until the transaction ends.
-fn take_head(conn: &mut DbConnection) -> Result<(i64, String), diesel::result::Error> {
+fn take_head(conn: &mut DbConnection) -> Result<Head, diesel::result::Error> {
     prepared::update(
         audit_head::table,
         audit_head::id.eq(1i64),
         audit_head::seq.eq(audit_head::seq),
     )
-    .returning((audit_head::seq, audit_head::last_hash))
+    .returning((audit_head::seq, audit_head::last_hash, audit_head::mark))
     .get_result(conn)
 }
+
+/// The head as taken: sequence number, last hash, mark.
+type Head = (i64, String, String);
+
+/// The mark written once a head was found without the key's mark: no HMAC equals it, so the
+/// trail stays reported as broken; appending never blesses a head changed without the key.
+const BROKEN_MARK: &str = "broken: an append found the head without the audit key's mark";
 
 /// Records security events (log-in, failed log-in, download) in their own transaction.
 pub fn event(conn: &mut DbConnection, actor: &Actor, change: Change) -> StoreResult<()> {
@@ -196,12 +203,21 @@ pub fn entry_hash(e: &AuditRow) -> String {
 
 fn append(
     conn: &mut DbConnection,
-    (mut seq, mut prev): (i64, String),
+    (mut seq, mut prev, old_mark): Head,
     actor: &Actor,
     changes: &[Change],
 ) -> Result<(), diesel::result::Error> {
     if changes.is_empty() {
         return Ok(());
+    }
+    // The head must carry the key's mark before this append may mark the new one.
+    let intact = audit_key::current().is_none_or(|key| old_mark == key.mark(seq, &prev));
+    if !intact {
+        tracing::error!(
+            seq,
+            "the audit trail's head does not carry the audit key's mark; the trail stays marked \
+             as broken (ropa audit verify tells more)"
+        );
     }
     let at = now();
     for c in changes {
@@ -228,9 +244,11 @@ fn append(
             .execute(conn)?;
         prev = row.hash;
     }
-    let mark = audit_key::current()
-        .map(|key| key.mark(seq, &prev))
-        .unwrap_or_default();
+    let mark = match audit_key::current() {
+        None => String::new(),
+        Some(key) if intact => key.mark(seq, &prev),
+        Some(_) => BROKEN_MARK.to_owned(),
+    };
     prepared::update(
         audit_head::table,
         audit_head::id.eq(1i64),
@@ -253,11 +271,11 @@ pub fn head(conn: &mut DbConnection) -> StoreResult<(i64, String)> {
         .first(conn)?)
 }
 
-/// Marks a head that carries no mark with the process's key, when that is safe: the chain is
-/// empty (a new database), or the key was made in this very start (the first start of a
-/// version that keys the chain, migrating the chain written before). An unmarked head met
-/// with an older key stays unmarked, and `verify` reports it: it was either restored from
-/// before the key or stripped of its mark.
+/// Marks a head that carries no mark with the process's key, when that is safe: a new
+/// database (no entry, no account, no organisation), or the key was made in this very start by
+/// a command that writes (the first start of a version that keys the chain, migrating the chain
+/// written before). An unmarked head met with an older key stays unmarked, and `verify` reports
+/// it: it was either restored from before the key or stripped of its mark.
 pub fn mark_unmarked_head(conn: &mut DbConnection) -> StoreResult<()> {
     let Some(key) = audit_key::current() else {
         return Ok(());
@@ -266,15 +284,45 @@ pub fn mark_unmarked_head(conn: &mut DbConnection) -> StoreResult<()> {
         .find(1i64)
         .select((audit_head::seq, audit_head::last_hash, audit_head::mark))
         .first(conn)?;
-    if mark.is_empty() && (seq == 0 || key.created()) {
-        diesel::update(audit_head::table.find(1i64))
-            .set(audit_head::mark.eq(key.mark(seq, &last_hash)))
-            .execute(conn)?;
+    if !mark.is_empty() {
+        return Ok(());
+    }
+    // New: no entry and nobody to have written one (a trail wiped back to nothing in a
+    // register that has accounts or organisations is not new).
+    let new = seq == 0 && users::table.count().get_result::<i64>(conn)? == 0 && {
+        use super::schema::organisations;
+        organisations::table.count().get_result::<i64>(conn)? == 0
+    };
+    if new || key.created() {
+        // Only the head just read: another instance may have appended meanwhile.
+        diesel::update(
+            audit_head::table
+                .filter(audit_head::id.eq(1i64))
+                .filter(audit_head::seq.eq(seq))
+                .filter(audit_head::last_hash.eq(&last_hash))
+                .filter(audit_head::mark.eq("")),
+        )
+        .set(audit_head::mark.eq(key.mark(seq, &last_hash)))
+        .execute(conn)?;
         if seq > 0 {
             tracing::info!("the audit trail's {seq} entries are now marked with the audit key");
         }
     }
     Ok(())
+}
+
+/// Whether the head carries the process's key's mark (always, without a key): what a command
+/// that writes checks before it starts, so that it neither runs with another key than the
+/// trail's nor appends to a trail changed without the key.
+pub fn head_carries_key(conn: &mut DbConnection) -> StoreResult<bool> {
+    let Some(key) = audit_key::current() else {
+        return Ok(true);
+    };
+    let (seq, last_hash, mark): (i64, String, String) = audit_head::table
+        .find(1i64)
+        .select((audit_head::seq, audit_head::last_hash, audit_head::mark))
+        .first(conn)?;
+    Ok(mark == key.mark(seq, &last_hash))
 }
 
 /// Whether the chain still holds the head an operator kept (`seq:hash`, from `ropa audit

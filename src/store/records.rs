@@ -263,3 +263,23 @@ impl Serialize for StreamedDocument<'_> {
         doc.end()
     }
 }
+
+/// Runs `read` in one read-only transaction that sees the register as it was when it began
+/// (PostgreSQL: repeatable read; SQLite: a read transaction keeps its snapshot), so that an
+/// export written over minutes is one consistent state, whatever is saved meanwhile.
+pub fn in_snapshot<T, E>(
+    conn: &mut DbConnection,
+    read: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::{Connection, RunQueryDsl};
+    conn.transaction(|conn| {
+        if let DbConnection::Pg(pg) = conn {
+            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(pg)?;
+        }
+        read(conn)
+    })
+}

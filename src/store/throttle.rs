@@ -166,7 +166,7 @@ pub fn admit(
             if failures >= MAX_FAILURES {
                 return Ok(Admission::Locked(lock_until));
             }
-            account_failures = failures + 1;
+            account_failures = failures.saturating_add(1);
             // The attempt counts as a failure until its password proves right; the lock is set
             // with the attempt that reaches the limit, so parallel attempts meet it at once.
             let lock = (account_failures >= MAX_FAILURES).then_some(lock_until);
@@ -175,7 +175,7 @@ pub fn admit(
         let key = address_key(address);
         let row = read(conn, &key)?;
         let (failures, next_turn) = remembered(row, at);
-        let address_failures = failures + 1;
+        let address_failures = failures.saturating_add(1);
         let turn = next_turn.filter(|t| *t > at).unwrap_or(at);
         let wait = (turn - at).to_std().unwrap_or(Wait::ZERO).min(MAX_DELAY);
         let gap = Duration::from_std(delay_after(address_failures)).unwrap_or_default();
@@ -203,8 +203,9 @@ pub enum Settled {
     NowLocked(NaiveDateTime),
 }
 
-/// Settles an attempt whose password was checked: a right one clears the counts of its account
-/// and address (in the caller's transaction, with what the success writes); a wrong one stays
+/// Settles an attempt whose password was checked: a right one clears its account's count and
+/// takes its own count back from the address (in the caller's transaction, with what the
+/// success writes); a wrong one stays
 /// counted and is recorded in the trail when it is the first of its period or locks the
 /// account.
 pub fn settle(
@@ -214,12 +215,19 @@ pub fn settle(
     action: &str,
 ) -> StoreResult<Settled> {
     if right {
-        let mut keys = vec![address_key(&attempt.address)];
+        // The account's count is cleared; the address gets back only this attempt's own count,
+        // or anyone with an account (an attacker's own, a colleague's behind the same proxy)
+        // would reset the address's failures.
         if let Some(a) = &attempt.account {
-            keys.push(account_key(a.id));
+            diesel::delete(login_throttle::table.find(account_key(a.id))).execute(conn)?;
         }
-        diesel::delete(login_throttle::table.filter(login_throttle::throttle_key.eq_any(keys)))
-            .execute(conn)?;
+        diesel::update(
+            login_throttle::table
+                .filter(login_throttle::throttle_key.eq(address_key(&attempt.address)))
+                .filter(login_throttle::failures.gt(0)),
+        )
+        .set(login_throttle::failures.eq(login_throttle::failures - 1))
+        .execute(conn)?;
         return Ok(Settled::Right);
     }
     let who = match &attempt.account {

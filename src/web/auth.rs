@@ -214,9 +214,29 @@ fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
     } else {
         info.peer_addr()
     };
-    address
-        .map(|a| a.rsplit_once(':').map(|(h, _)| h).unwrap_or(a).to_owned())
-        .unwrap_or_else(|| "unknown".into())
+    address.map_or_else(|| "unknown".into(), address_only)
+}
+
+/// The IP address of a peer or forwarded value (`1.2.3.4:5678`, `[2001:db8::1]:443`,
+/// `2001:db8::1`), without its port; anything else (a forwarded value that is no address) is
+/// kept as visible characters only, at most 64, so it can neither break a key nor the trail.
+fn address_only(raw: &str) -> String {
+    use std::net::{IpAddr, SocketAddr};
+    let raw = raw.trim();
+    if let Ok(socket) = raw.parse::<SocketAddr>() {
+        return socket.ip().to_string();
+    }
+    if let Ok(ip) = raw
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
+        return ip.to_string();
+    }
+    raw.chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(64)
+        .collect()
 }
 
 fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
@@ -581,6 +601,17 @@ mod tests {
             stays_on_this_origin(&next);
             stays_on_this_origin(&format!("/{next}"));
         }
+    }
+
+    #[test]
+    fn client_addresses_lose_their_port_and_keep_their_whole_address() {
+        use super::address_only;
+        assert_eq!(address_only("203.0.113.7:51234"), "203.0.113.7");
+        assert_eq!(address_only("203.0.113.7"), "203.0.113.7");
+        assert_eq!(address_only("[2001:db8::1]:443"), "2001:db8::1");
+        assert_eq!(address_only("2001:db8::1"), "2001:db8::1");
+        assert_eq!(address_only("::1"), "::1");
+        assert_eq!(address_only("unknown\t\u{0}x"), "unknownx");
     }
 
     #[test]

@@ -237,6 +237,9 @@ fn attachment(content_type: &str, filename: &str) -> actix_web::HttpResponseBuil
     r
 }
 
+/// How long a download waits for a reader that stopped reading before it gives up.
+const STALLED_READER: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// A writer that hands each flushed buffer to the response stream.
 struct ChannelWriter {
     buffer: Vec<u8>,
@@ -253,13 +256,35 @@ impl std::io::Write for ChannelWriter {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        if !self.buffer.is_empty() {
-            let chunk = web::Bytes::from(std::mem::take(&mut self.buffer));
-            self.tx.blocking_send(Ok(chunk)).map_err(|_| {
-                std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
-            })?;
+        if self.buffer.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let mut chunk = Ok(web::Bytes::from(std::mem::take(&mut self.buffer)));
+        // A reader that stops reading gives its slot and connection back after a while.
+        let deadline = std::time::Instant::now() + STALLED_READER;
+        loop {
+            match self.tx.try_send(chunk) {
+                Ok(()) => return Ok(()),
+                Err(tokio::sync::mpsc::error::TrySendError::Full(back))
+                    if std::time::Instant::now() < deadline =>
+                {
+                    chunk = back;
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "the client stopped reading",
+                    ))
+                }
+                Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::BrokenPipe,
+                        "the client went away",
+                    ))
+                }
+            }
+        }
     }
 }
 
@@ -317,20 +342,22 @@ fn stream_csv(
 ) -> Stream {
     stream_blocking("CSV", slot, move |out| {
         let mut conn = connection(&pool)?;
-        let mut w = CsvWriter::new(out, bom)?;
-        match selection.role {
-            Role::Controller => w.controller_header()?,
-            Role::Processor => w.processor_header()?,
-        }
-        records::for_each_activity(&mut conn, &selection, |org, a| -> Result<(), ExportError> {
+        records::in_snapshot(&mut conn, |conn| -> Result<(), ExportError> {
+            let mut w = CsvWriter::new(out, bom)?;
             match selection.role {
-                Role::Controller => w.controller_row(org, a),
-                Role::Processor => w.processor_row(org, a),
+                Role::Controller => w.controller_header()?,
+                Role::Processor => w.processor_header()?,
             }
-        })?;
-        let mut out = w.finish()?;
-        std::io::Write::flush(&mut out)?;
-        Ok(())
+            records::for_each_activity(conn, &selection, |org, a| -> Result<(), ExportError> {
+                match selection.role {
+                    Role::Controller => w.controller_row(org, a),
+                    Role::Processor => w.processor_row(org, a),
+                }
+            })?;
+            let mut out = w.finish()?;
+            std::io::Write::flush(&mut out)?;
+            Ok(())
+        })
     })
 }
 
@@ -344,9 +371,11 @@ fn stream_json(
 ) -> Stream {
     stream_blocking("JSON", slot, move |mut out| {
         let mut conn = connection(&pool)?;
-        let doc = records::streamed_document(&mut conn, organisation, generated_at)?;
-        crate::export::json::write(&doc, &mut out)?;
-        std::io::Write::flush(&mut out)?;
-        Ok(())
+        records::in_snapshot(&mut conn, |conn| -> Result<(), ExportError> {
+            let doc = records::streamed_document(conn, organisation, generated_at)?;
+            crate::export::json::write(&doc, &mut out)?;
+            std::io::Write::flush(&mut out)?;
+            Ok(())
+        })
     })
 }

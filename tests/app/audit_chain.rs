@@ -78,6 +78,25 @@ async fn cutting_the_tail_and_moving_the_head_back_is_detected() {
     let (ok, message) = verify(&app, &[]);
     assert!(!ok, "{message}");
     assert!(message.contains("audit key's mark"), "{message}");
+    // Appending afterwards (a change in the running app) does not bless the forged head.
+    app.create_organisation("After the cut").await;
+    let (ok, message) = verify(&app, &[]);
+    assert!(!ok, "{message}");
+    // And a command that writes refuses to start on such a trail.
+    let out = ropa_env(
+        &app.database_url,
+        &[
+            "user",
+            "add",
+            "--email",
+            "late@example.eu",
+            "--role",
+            "editor",
+        ],
+        &[("ROPA_PASSWORD", PASSWORD)],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not carry the mark"));
 }
 
 #[tokio::test]
@@ -179,8 +198,25 @@ async fn a_chain_from_before_the_key_is_marked_once_at_the_first_keyed_start() {
             &[("ROPA_AUDIT_KEY", ""), ("ROPA_AUDIT_KEY_FILE", key_path)],
         )
     };
-    // The first start with a new key marks the chain it finds: migrated, not broken.
-    let first = with_file(&["audit", "verify"]);
+    // Reading commands never make a key.
+    let read = with_file(&["audit", "verify"]);
+    assert!(!read.status.success());
+    assert!(String::from_utf8_lossy(&read.stderr).contains("no audit key"));
+    assert!(!key_file.exists());
+    // The first start of a command that writes, with a new key, marks the chain it finds:
+    // migrated, not broken.
+    let add = |email: &str| {
+        ropa_env(
+            &app.database_url,
+            &["user", "add", "--email", email, "--role", "editor"],
+            &[
+                ("ROPA_AUDIT_KEY", ""),
+                ("ROPA_AUDIT_KEY_FILE", key_path),
+                ("ROPA_PASSWORD", PASSWORD),
+            ],
+        )
+    };
+    let first = add("first@example.eu");
     assert!(
         first.status.success(),
         "{}",
@@ -189,9 +225,10 @@ async fn a_chain_from_before_the_key_is_marked_once_at_the_first_keyed_start() {
     assert!(key_file.exists(), "the key file was made");
     assert!(String::from_utf8_lossy(&first.stderr).contains("back it up"));
     assert!(with_file(&["audit", "verify"]).status.success());
-    // Later, a mark stripped from the head is not put back: it is reported.
+    // Later, a mark stripped from the head is not put back: reported, and writing refused.
     blank(&app);
     let again = with_file(&["audit", "verify"]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("carries no mark"));
+    assert!(!add("second@example.eu").status.success());
 }

@@ -118,11 +118,13 @@ async fn made_up_emails_never_lock_out_a_correct_password() {
         "counted, not copied"
     );
     assert_eq!(entries(&app, "login_slowed").len(), 1);
-    // The success cleared the address: the next failure is the first of a new period.
+    // A success does not clear the address's count: the next failure is still slowed, and
+    // still answered.
     assert_eq!(
         try_login(&app, "nobody@example.eu", "a guess!").await,
         StatusCode::UNAUTHORIZED
     );
+    assert_eq!(entries(&app, "login_failed").len(), 1);
 }
 
 #[tokio::test]
