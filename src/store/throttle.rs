@@ -6,8 +6,10 @@
 //! more than [`MAX_FAILURES`] passwords of an account are ever checked in a lock period; a
 //! correct password then clears the count. Two keys are counted:
 //!
-//! - the account (`account:<id>`): after [`MAX_FAILURES`] failures within [`LOCK_MINUTES`] the
-//!   account is locked for [`LOCK_MINUTES`], and only then is a correct password refused;
+//! - the account (`account:<id>`, or `unknown:<hash of the email>` for an email that names no
+//!   account, so the answers do not tell which emails exist): after [`MAX_FAILURES`] failures
+//!   within [`LOCK_MINUTES`] it is locked for [`LOCK_MINUTES`], and only then is a correct
+//!   password refused;
 //! - the client address (`address:<ip>`): never locked, because behind a proxy one address is
 //!   the whole organisation and made-up emails would lock everybody out; after
 //!   [`FREE_ADDRESS_FAILURES`] failures each further attempt from it waits for its turn, the
@@ -83,6 +85,13 @@ fn account_key(id: i64) -> String {
     format!("account:{id}")
 }
 
+/// The key an email that names no account is counted under: a hash, not the typed text.
+fn unknown_key(email: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = hex::encode(Sha256::digest(email.as_bytes()));
+    format!("unknown:{}", &digest[..32])
+}
+
 fn address_key(address: &str) -> String {
     format!("address:{address}")
 }
@@ -150,15 +159,22 @@ fn delay_after(failures: i32) -> Wait {
 pub fn admit(
     conn: &mut DbConnection,
     account: Option<Account>,
+    unknown_email: Option<&str>,
     address: &str,
 ) -> StoreResult<Admission> {
     let at = now();
+    // An email that names no account is counted and locked like one (under a hash of it, never
+    // the text), so the answers do not tell which emails have accounts.
+    let key = match (&account, unknown_email) {
+        (Some(a), _) => Some(account_key(a.id)),
+        (None, Some(email)) => Some(unknown_key(email)),
+        (None, None) => None,
+    };
     audit::write(conn, &Actor::system("sign-in"), |conn, _| {
         let mut account_failures = 0;
         let lock_until = at + Duration::minutes(LOCK_MINUTES);
-        if let Some(a) = &account {
-            let key = account_key(a.id);
-            let row = read(conn, &key)?;
+        if let Some(key) = &key {
+            let row = read(conn, key)?;
             let (failures, until) = remembered(row, at);
             if let Some(until) = until.filter(|u| *u > at) {
                 return Ok(Admission::Locked(until));
@@ -170,7 +186,7 @@ pub fn admit(
             // The attempt counts as a failure until its password proves right; the lock is set
             // with the attempt that reaches the limit, so parallel attempts meet it at once.
             let lock = (account_failures >= MAX_FAILURES).then_some(lock_until);
-            write(conn, &key, row.is_some(), (account_failures, at, lock))?;
+            write(conn, key, row.is_some(), (account_failures, at, lock))?;
         }
         let key = address_key(address);
         let row = read(conn, &key)?;
@@ -243,8 +259,10 @@ pub fn settle(
     if first {
         changes.push(Change::event(action, "session", id, &who));
     }
-    let locked = attempt.account.is_some() && attempt.account_failures >= MAX_FAILURES;
-    if locked {
+    let locked = attempt.account_failures >= MAX_FAILURES;
+    // Locks of made-up emails are not written: one entry per made-up email would not be
+    // bounded, and the trail needs only the first failure from the address.
+    if locked && attempt.account.is_some() {
         changes.push(Change::event(
             "login_locked",
             "session",

@@ -263,7 +263,7 @@ pub fn change_password(
         .select((users::email, users::password_hash))
         .first(conn)?;
     let account = throttle::Account { id, email };
-    let attempt = match throttle::admit(conn, Some(account), address)? {
+    let attempt = match throttle::admit(conn, Some(account), None, address)? {
         Admission::Locked(until) => return Ok(PasswordChange::Locked(until)),
         Admission::Admitted(attempt) => attempt,
     };
@@ -366,7 +366,8 @@ pub fn start_login(conn: &mut DbConnection, email: &str, address: &str) -> Store
         id: *id,
         email: email.clone(),
     });
-    Ok(match throttle::admit(conn, account, address)? {
+    let unknown = account.is_none().then_some(email.as_str());
+    Ok(match throttle::admit(conn, account, unknown, address)? {
         Admission::Locked(until) => LoginStart::Locked(until),
         Admission::Admitted(attempt) => LoginStart::Go(LoginAttempt { attempt, user }),
     })

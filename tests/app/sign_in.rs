@@ -253,3 +253,23 @@ async fn parallel_set_ups_create_one_administrator() {
     assert_eq!(accounts, 1);
     assert_eq!(created, 1);
 }
+
+#[tokio::test]
+async fn an_email_without_an_account_is_answered_as_one_with_an_account() {
+    let app = spawn_app().await;
+    app.add_user("known@example.eu", "editor");
+    let mut answers = Vec::new();
+    for email in ["known@example.eu", "unknown@example.eu"] {
+        let mut statuses = Vec::new();
+        for _ in 0..6 {
+            statuses.push(try_login(&app, email, "wrong password!").await);
+        }
+        answers.push(statuses);
+    }
+    assert_eq!(
+        answers[0], answers[1],
+        "the lock does not tell which emails have accounts"
+    );
+    assert_eq!(answers[1][4], StatusCode::TOO_MANY_REQUESTS);
+    assert!(!whole_trail(&app).contains("unknown@example.eu"));
+}
