@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use futures_util::stream;
 
-use super::activities::parse_filter;
+use super::activity_list::parse_filter;
 use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::{db, NotCrossSite};

@@ -5,6 +5,7 @@
 //! Uses `config`, `store::{pg_sessions, revision_cache}`.
 
 pub mod activities;
+pub mod activity_list;
 pub mod assets;
 pub mod audit;
 pub mod auth;
@@ -74,7 +75,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/audit", web::get().to(audit::list))
         .route("/audit.csv", web::get().to(audit::download))
         // Activities
-        .route("/activities", web::get().to(activities::list))
+        .route("/activities", web::get().to(activity_list::list))
         .route("/activities", web::post().to(activities::create))
         .route("/activities/new", web::get().to(activities::new))
         .route("/activities/{id}", web::get().to(activities::show))

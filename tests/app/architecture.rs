@@ -21,8 +21,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("web", &["config", "domain", "store", "export"]),
 ];
 
-/// A file may run a little beyond this; the guide says "far beyond 800".
-const MAX_LINES: usize = 850;
+/// No file in src/ goes beyond this.
+const MAX_LINES: usize = 800;
 
 type Module = Vec<String>;
 
