@@ -172,8 +172,18 @@ fn activity_form(s: &Spec, ids: &Ids) -> Result<ActivityForm, DemoError> {
     put("systems".into(), s.systems);
     put("data_location".into(), s.location);
     if !s.automated.is_empty() {
-        put("automated_decision".into(), "on");
+        put("automated_processing".into(), "profiling");
         put("automated_decision_description".into(), s.automated);
+    }
+    // The demo's empty lists are declared: none, not "not recorded yet".
+    if s.recipients.is_empty() {
+        put("no_recipients".into(), "on");
+    }
+    if s.transfers.is_empty() {
+        put("no_transfers".into(), "on");
+    }
+    if s.dpia.1 == "completed" {
+        put("dpia_completed_on".into(), "2025-06-30");
     }
     put("dpia_required".into(), s.dpia.0);
     put("dpia_status".into(), s.dpia.1);
@@ -185,6 +195,9 @@ fn activity_form(s: &Spec, ids: &Ids) -> Result<ActivityForm, DemoError> {
             put(format!("purposes[{i}].bases"), b);
         }
         put(format!("purposes[{i}].legitimate_interest"), interest);
+        if s.direct_marketing.contains(&i) {
+            put(format!("purposes[{i}].direct_marketing"), "on");
+        }
         if !interest.is_empty() {
             put(
                 format!("purposes[{i}].balancing_test_ref"),
@@ -218,6 +231,12 @@ fn activity_form(s: &Spec, ids: &Ids) -> Result<ActivityForm, DemoError> {
     for (i, (key, text)) in s.controllers.iter().enumerate() {
         put(format!("controllers[{i}].party_id"), &party(key));
         put(format!("controllers[{i}].processing_categories"), text);
+        if *key == "alpen" {
+            put(
+                format!("controllers[{i}].representative"),
+                "Alpen Data Rep GmbH, Mariahilfer Straße 1, 1060 Wien, Austria — rep@alpen-rep.example",
+            );
+        }
     }
     for (i, (key, data, reason)) in s.recipients.iter().enumerate() {
         put(format!("recipients[{i}].party_id"), &party(key));
@@ -229,6 +248,9 @@ fn activity_form(s: &Spec, ids: &Ids) -> Result<ActivityForm, DemoError> {
         put(format!("transfers[{i}].party_id"), &party(key));
         put(format!("transfers[{i}].mechanism"), mechanism);
         put(format!("transfers[{i}].safeguards"), safeguards);
+        if *mechanism == "adequacy_decision" && *country != "US" {
+            put(format!("transfers[{i}].scope_confirmed"), "on");
+        }
     }
     for (i, (code, value, unit, start, legal)) in s.retention.iter().enumerate() {
         put(
@@ -293,6 +315,12 @@ fn party(name: &str, kind: &str, country: &str, contact: &str, contract: &str) -
             String::new()
         } else {
             "2024-03-01".into()
+        },
+        // The demo's US processors are certified under the EU-US Data Privacy Framework.
+        dpf_checked_on: if country == "US" {
+            "2026-10-01".into()
+        } else {
+            String::new()
         },
         ..Default::default()
     }

@@ -41,6 +41,8 @@ pub(super) struct Spec {
     pub(super) automated: &'static str,
     pub(super) dpia: (&'static str, &'static str, &'static str),
     pub(super) notice: &'static str,
+    /// The purposes (by index) that are direct marketing (Art. 21(2)-(3)).
+    pub(super) direct_marketing: &'static [usize],
 }
 
 pub(super) const BASE: Spec = Spec {
@@ -79,6 +81,7 @@ pub(super) const BASE: Spec = Spec {
     automated: "",
     dpia: ("no", "not_applicable", ""),
     notice: "",
+    direct_marketing: &[],
 };
 
 pub(super) fn specs() -> Vec<Spec> {
@@ -122,9 +125,10 @@ pub(super) fn specs() -> Vec<Spec> {
             data: &["identity_civil_status", "payment_data", "employment_data", "national_identification_number"],
             recipients: &[
                 ("services", "Payroll data", "Payroll bureau acting as processor"),
+                ("bangalore", "Payroll data", "Sub-processor engaged by the payroll bureau with our authorisation (Art. 28(2), (4))"),
                 ("tax", "Wage tax declarations", "§ 41a EStG"),
             ],
-            transfers: &[("IN", "bangalore", "scc_2021_914_module_2_c2p", "SCCs 2021/914 Module 2 signed 2024-03-01; transfer impact assessment TIA-2024-07; data encrypted in transit and at rest.")],
+            transfers: &[("IN", "bangalore", "scc_2021_914_module_3_p2p", "Onward transfer by our processor Nordlicht Services to its sub-processor under SCCs 2021/914 Module 3 (processor to processor), signed 2024-03-01 and approved by us; transfer impact assessment TIA-2024-07; data encrypted in transit and at rest.")],
             retention: &[
                 ("identity_civil_status", "10", "years", "end of the calendar year of payment", "§ 147 AO"),
                 ("payment_data", "10", "years", "end of the calendar year of payment", "§ 147 AO; § 257 HGB"),
@@ -204,6 +208,7 @@ pub(super) fn specs() -> Vec<Spec> {
             systems: "Letterbox Mail",
             location: "Germany",
             notice: "Newsletter consent text v2",
+            direct_marketing: &[0],
             ..BASE
         },
         Spec {
@@ -238,7 +243,7 @@ pub(super) fn specs() -> Vec<Spec> {
             subjects: &["premises_visitors", "customers", "employees"],
             data: &["images_audio_video"],
             recipients: &[("securewatch", "Live and recorded images", "Operation of the system (processor)"), ("police", "Extracts on request", "Investigation of offences")],
-            retention: &[("images_audio_video", "72", "days", "recording", "Datenschutzkonferenz guidance on video surveillance")],
+            retention: &[("images_audio_video", "72", "hours", "recording", "Datenschutzkonferenz guidance on video surveillance")],
             measures: &["physical_security", "user_access_control", "traceability_logging"],
             security: "Recorders in locked rooms; access by two named managers; every export logged.",
             location: "Store premises",
@@ -294,15 +299,16 @@ pub(super) fn specs() -> Vec<Spec> {
             name: "Biometric access control to the warehouse",
             function: "Logistics",
             owner: "Warehouse manager",
-            description: "Fingerprint readers at the high-value goods store; badge alternative offered to every employee.",
-            purposes: &[("Controlling access to the high-value goods store", &["consent"], "")],
+            description: "Fingerprint readers at the high-value goods store, limited to the staff authorised to enter it. Employees' consent is not relied on: in the employment relationship it would not be freely given (Recital 43).",
+            purposes: &[("Controlling access to the high-value goods store", &["legitimate_interests"], "Protecting high-value goods against theft where badges alone have proved insufficient")],
             subjects: &["employees"],
             data: &["identity_civil_status", "biometric_data_for_identification"],
-            special: &["explicit_consent"],
+            special: &["employment_social_security_law"],
+            special_law: "§ 26(3) BDSG with the safeguards of § 22(2) BDSG; works agreement BV-2025-03 on access control",
             recipients: &[("it", "Templates", "Operation of the readers")],
             retention: &[
-                ("identity_civil_status", "1", "months", "withdrawal of consent or end of employment", "Internal retention policy"),
-                ("biometric_data_for_identification", "", "", "withdrawal of consent or end of employment", "Deleted immediately; Art. 17(1)(b)"),
+                ("identity_civil_status", "1", "months", "end of the access authorisation or of employment", "Internal retention policy"),
+                ("biometric_data_for_identification", "", "", "end of the access authorisation or of employment", "Template deleted from the reader the same day"),
             ],
             measures: &["encryption", "physical_security", "user_access_control"],
             security: "Templates stored only on the reader, encrypted; no central database of fingerprints.",
@@ -361,7 +367,8 @@ pub(super) fn specs() -> Vec<Spec> {
                 ("baltic", "Salary calculation and payslips"),
                 ("alpen", "Payslips and annual statements"),
             ],
-            transfers: &[("IN", "bangalore", "scc_2021_914_module_3_p2p", "SCCs 2021/914 Module 3 with the sub-processor, approved by each controller; TIA-2024-07.")],
+            recipients: &[("bangalore", "Payroll data of the clients' employees", "Sub-processor for payroll calculation, authorised by each controller (Art. 28(2), (4))")],
+            transfers: &[("IN", "bangalore", "scc_2021_914_module_3_p2p", "SCCs 2021/914 Module 3 (processor to processor) with the sub-processor, signed 2024-03-01 and approved by each controller; transfer impact assessment TIA-2024-07; data encrypted in transit and at rest.")],
             measures: &["encryption", "user_access_control", "backup", "processor_oversight", "security_testing_evaluation"],
             security: "ISO 27001 certified payroll platform; client data segregated per tenant; yearly penetration test.",
             ..BASE

@@ -215,12 +215,23 @@ fn parse(json: &str) -> Result<Seed, String> {
                 Some("special_category" | "criminal_offence")
             )
         })
-        .map(|e| SeedDataCategory {
-            code: e.code.clone(),
-            label: e.label.clone(),
-            sensitivity: Sensitivity::Standard,
-            article: e.article.clone().unwrap_or_default(),
-            description: describe(e),
+        .map(|e| {
+            let national = e.sensitivity.as_deref() == Some("national_identifier");
+            SeedDataCategory {
+                code: e.code.clone(),
+                label: e.label.clone(),
+                sensitivity: if national {
+                    Sensitivity::NationalIdentifier
+                } else {
+                    Sensitivity::Standard
+                },
+                article: if national {
+                    Sensitivity::NationalIdentifier.article().to_owned()
+                } else {
+                    e.article.clone().unwrap_or_default()
+                },
+                description: describe(e),
+            }
         })
         .collect();
     data_categories.extend(raw.special_categories.iter().map(|e| SeedDataCategory {

@@ -2,7 +2,8 @@
 //!
 //! Uses `domain::vocab`.
 
-use super::vocab::Role;
+use super::reference::ScopeEvidence;
+use super::vocab::{Country, Role, TransferMechanism};
 
 /// Counts about one activity, enough to decide what is missing.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -33,6 +34,46 @@ pub struct Facts {
     pub criminal_basis: bool,
     /// Number of controllers acted for (processor activities).
     pub controllers: usize,
+    /// "No recipients" declared.
+    pub no_recipients: bool,
+    /// Number of transfers.
+    pub transfers: usize,
+    /// "No transfers" declared.
+    pub no_transfers: bool,
+    /// Number of transfers relying on a partial adequacy decision without the evidence that
+    /// the recipient is inside its scope.
+    pub transfers_without_scope_evidence: usize,
+    /// Whether an Art. 9(2) condition that rests on Union or Member State law is relied on.
+    pub special_condition_needs_law: bool,
+    /// Whether that law is named.
+    pub special_law_named: bool,
+    /// Whether solely automated decisions are taken (Art. 22(1)).
+    pub solely_automated: bool,
+    /// Whether the Art. 22(2) exception, the logic involved and the safeguards are all recorded.
+    pub automated_documented: bool,
+}
+
+/// Whether a transfer shows what its mechanism needs: under a partial adequacy decision, the
+/// evidence that the recipient is inside the decision's scope (Art. 45; for the US, the
+/// recipient's Data Privacy Framework certification and the date it was checked, recorded on
+/// the party; for Canada, Israel, Japan and Korea, the statement on the transfer).
+pub fn transfer_evidenced(
+    country: Option<Country>,
+    mechanism: TransferMechanism,
+    scope_confirmed: bool,
+    recipient_dpf_certified: bool,
+) -> bool {
+    let Some(decision) = country.and_then(|c| c.adequacy()) else {
+        return true;
+    };
+    if mechanism != TransferMechanism::AdequacyDecision {
+        return true;
+    }
+    match decision.scope_evidence() {
+        None => true,
+        Some(ScopeEvidence::DpfCertification) => recipient_dpf_certified,
+        Some(ScopeEvidence::RecipientInScope) => scope_confirmed,
+    }
 }
 
 /// A mandatory element of the record that is not yet filled in.
@@ -56,20 +97,32 @@ pub enum Gap {
     CriminalBasis,
     /// Art. 30(2)(a), (b).
     Controllers,
+    /// Art. 30(1)(e) / 30(2)(c): transfers neither listed nor declared none.
+    Transfers,
+    /// Art. 45: a transfer under a partial adequacy decision without evidence of scope.
+    TransferScope,
+    /// Art. 9(2)(b), (g)-(j): the Union or Member State law is not named.
+    SpecialLaw,
+    /// Art. 22(2)-(3): the exception, logic or safeguards of solely automated decisions.
+    AutomatedDecisions,
 }
 
 impl Gap {
     /// Every gap, in the order of Art. 30.
-    pub const ALL: [Gap; 9] = [
+    pub const ALL: [Gap; 13] = [
         Gap::Purposes,
         Gap::Subjects,
         Gap::DataCategories,
         Gap::Recipients,
+        Gap::Transfers,
+        Gap::TransferScope,
         Gap::Retention,
         Gap::Controllers,
         Gap::Security,
         Gap::SpecialCondition,
+        Gap::SpecialLaw,
         Gap::CriminalBasis,
+        Gap::AutomatedDecisions,
     ];
 
     /// Stable code, as stored with each activity.
@@ -84,6 +137,10 @@ impl Gap {
             Gap::SpecialCondition => "special_condition",
             Gap::CriminalBasis => "criminal_basis",
             Gap::Controllers => "controllers",
+            Gap::Transfers => "transfers",
+            Gap::TransferScope => "transfer_scope",
+            Gap::SpecialLaw => "special_law",
+            Gap::AutomatedDecisions => "automated_decisions",
         }
     }
 
@@ -118,6 +175,10 @@ impl Gap {
             Gap::SpecialCondition => "Art. 9 condition",
             Gap::CriminalBasis => "Art. 10 basis",
             Gap::Controllers => "controllers acted for",
+            Gap::Transfers => "transfers",
+            Gap::TransferScope => "adequacy scope",
+            Gap::SpecialLaw => "Art. 9 law",
+            Gap::AutomatedDecisions => "Art. 22 safeguards",
         }
     }
 
@@ -132,6 +193,29 @@ impl Gap {
             Gap::SpecialCondition => "Art. 9(2)",
             Gap::CriminalBasis => "Art. 10",
             Gap::Controllers => "Art. 30(2)(a)-(b)",
+            Gap::Transfers => "Art. 30(1)(e) / 30(2)(c)",
+            Gap::TransferScope => "Art. 45",
+            Gap::SpecialLaw => "Art. 9(2)(b), (g)-(j)",
+            Gap::AutomatedDecisions => "Art. 22(2)-(3)",
+        }
+    }
+
+    /// What to do about it, in one sentence.
+    pub fn advice(self) -> &'static str {
+        match self {
+            Gap::Purposes => "Record the purposes of the processing.",
+            Gap::Subjects => "Record the categories of data subjects.",
+            Gap::DataCategories => "Record the categories of personal data.",
+            Gap::Recipients => "List the recipients, or declare that there are none.",
+            Gap::Transfers => "List the transfers outside the EEA, or declare that there are none.",
+            Gap::TransferScope => "A transfer relies on a partial adequacy decision: record why the recipient is inside its scope (for the US, the recipient's Data Privacy Framework certification and the date it was checked).",
+            Gap::Retention => "Give a retention period or criterion for every category of personal data.",
+            Gap::Controllers => "Name the controllers on whose behalf the processing is carried out.",
+            Gap::Security => "Describe the technical and organisational security measures.",
+            Gap::SpecialCondition => "Choose the Art. 9(2) condition for the special-category data.",
+            Gap::SpecialLaw => "Name the Union or Member State law the Art. 9(2) condition rests on.",
+            Gap::CriminalBasis => "Choose the Art. 10 basis for the criminal-offence data.",
+            Gap::AutomatedDecisions => "Record the Art. 22(2) exception, the logic involved and the safeguards of the automated decisions.",
         }
     }
 }
@@ -156,7 +240,7 @@ pub fn gaps(f: &Facts) -> Vec<Gap> {
             if f.data_categories == 0 {
                 gaps.push(Gap::DataCategories);
             }
-            if f.recipients == 0 {
+            if f.recipients == 0 && !f.no_recipients {
                 gaps.push(Gap::Recipients);
             }
             if f.data_categories == 0 || f.categories_with_retention < f.data_categories {
@@ -164,15 +248,28 @@ pub fn gaps(f: &Facts) -> Vec<Gap> {
             }
         }
     }
+    if f.transfers == 0 && !f.no_transfers {
+        gaps.push(Gap::Transfers);
+    }
+    if f.transfers_without_scope_evidence > 0 {
+        gaps.push(Gap::TransferScope);
+    }
     if !security {
         gaps.push(Gap::Security);
     }
     if f.special_data && f.special_conditions == 0 {
         gaps.push(Gap::SpecialCondition);
     }
+    if f.special_condition_needs_law && !f.special_law_named {
+        gaps.push(Gap::SpecialLaw);
+    }
     if f.criminal_data && !f.criminal_basis {
         gaps.push(Gap::CriminalBasis);
     }
+    if f.solely_automated && !f.automated_documented {
+        gaps.push(Gap::AutomatedDecisions);
+    }
+    gaps.sort_by_key(|g| Gap::ALL.iter().position(|x| x == g));
     gaps
 }
 
@@ -202,6 +299,7 @@ mod tests {
                 Gap::Subjects,
                 Gap::DataCategories,
                 Gap::Recipients,
+                Gap::Transfers,
                 Gap::Retention,
                 Gap::Security
             ]
@@ -218,6 +316,7 @@ mod tests {
             categories_with_retention: 1,
             recipients: 1,
             measures: 1,
+            no_transfers: true,
             ..Default::default()
         };
         assert_eq!(gaps(&base), vec![Gap::Retention]);
@@ -234,6 +333,87 @@ mod tests {
             role: Some(Role::Processor),
             ..Default::default()
         });
-        assert_eq!(g, vec![Gap::Controllers, Gap::Security]);
+        assert_eq!(g, vec![Gap::Transfers, Gap::Controllers, Gap::Security]);
+    }
+
+    #[test]
+    fn none_declared_is_complete_and_none_recorded_is_a_gap() {
+        let base = Facts {
+            role: Some(Role::Controller),
+            purposes: 1,
+            subjects: 1,
+            data_categories: 1,
+            categories_with_retention: 1,
+            measures: 1,
+            ..Default::default()
+        };
+        assert_eq!(gaps(&base), vec![Gap::Recipients, Gap::Transfers]);
+        let declared = Facts {
+            no_recipients: true,
+            no_transfers: true,
+            ..base
+        };
+        assert!(gaps(&declared).is_empty());
+        let listed = Facts {
+            recipients: 2,
+            transfers: 1,
+            ..base
+        };
+        assert!(gaps(&listed).is_empty());
+    }
+
+    #[test]
+    fn art_9_law_art_22_safeguards_and_adequacy_scope_are_gaps_until_recorded() {
+        let complete = Facts {
+            role: Some(Role::Controller),
+            purposes: 1,
+            subjects: 1,
+            data_categories: 1,
+            categories_with_retention: 1,
+            measures: 1,
+            no_recipients: true,
+            transfers: 1,
+            ..Default::default()
+        };
+        let f = Facts {
+            special_condition_needs_law: true,
+            solely_automated: true,
+            transfers_without_scope_evidence: 1,
+            ..complete
+        };
+        assert_eq!(
+            gaps(&f),
+            vec![Gap::TransferScope, Gap::SpecialLaw, Gap::AutomatedDecisions]
+        );
+        let f = Facts {
+            special_law_named: true,
+            automated_documented: true,
+            transfers_without_scope_evidence: 0,
+            ..f
+        };
+        assert!(gaps(&f).is_empty());
+    }
+
+    #[test]
+    fn partial_adequacy_needs_its_evidence_and_full_adequacy_does_not() {
+        let us = Country::parse("US");
+        let ca = Country::parse("CA");
+        let ch = Country::parse("CH");
+        let adequacy = TransferMechanism::AdequacyDecision;
+        let scc = TransferMechanism::SccModule2;
+        // The US decision covers only certified organisations: the party's certification.
+        assert!(!transfer_evidenced(us, adequacy, true, false));
+        assert!(transfer_evidenced(us, adequacy, false, true));
+        // Canada: a statement that the recipient is subject to PIPEDA, on the transfer.
+        assert!(!transfer_evidenced(ca, adequacy, false, true));
+        assert!(transfer_evidenced(ca, adequacy, true, false));
+        for iso in ["IL", "JP", "KR"] {
+            let c = Country::parse(iso);
+            assert!(!transfer_evidenced(c, adequacy, false, false), "{iso}");
+            assert!(transfer_evidenced(c, adequacy, true, false), "{iso}");
+        }
+        // Full decisions and other mechanisms need nothing more.
+        assert!(transfer_evidenced(ch, adequacy, false, false));
+        assert!(transfer_evidenced(us, scc, false, false));
     }
 }

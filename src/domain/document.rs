@@ -14,8 +14,10 @@ use serde::{Deserialize, Serialize};
 
 /// The `format` value every document carries.
 pub const FORMAT: &str = "ropa-register";
-/// The version of the document layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the document layout this build writes. Version 1 documents (before the
+/// per-purpose facts, the Art. 22 cases and the declared "none") are read too: see
+/// `store::import`.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The whole document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,6 +153,10 @@ pub struct PartyDoc {
     pub contract_reference: String,
     /// Art. 28 contract date.
     pub contract_date: Option<NaiveDate>,
+    /// Date the recipient's EU-US Data Privacy Framework certification was last checked on the
+    /// DPF List, if it is certified; version 2.
+    #[serde(default)]
+    pub dpf_checked_on: Option<NaiveDate>,
     /// Notes.
     pub notes: String,
     /// Created (UTC).
@@ -171,6 +177,16 @@ pub struct PurposeDoc {
     pub legitimate_interest: String,
     /// Balancing test reference.
     pub balancing_test_ref: String,
+    /// The purpose is direct marketing (Art. 21(2)-(3)); version 2.
+    #[serde(default)]
+    pub direct_marketing: bool,
+    /// Carried out by automated means (Art. 20(1)(b)); version 2.
+    #[serde(default = "yes")]
+    pub automated_means: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A link to a party with its text (joint controllers, controllers acted for).
@@ -191,6 +207,9 @@ pub struct ControllerDoc {
     pub party: String,
     /// Categories of processing.
     pub processing_categories: String,
+    /// The controller's representative (Art. 27); version 2.
+    #[serde(default)]
+    pub representative: String,
 }
 
 /// A recipient.
@@ -219,6 +238,9 @@ pub struct TransferDoc {
     pub mechanism: String,
     /// Documentation of safeguards.
     pub safeguards: String,
+    /// The recipient is inside a partial adequacy decision's scope; version 2.
+    #[serde(default)]
+    pub scope_confirmed: bool,
 }
 
 /// A retention rule.
@@ -293,10 +315,32 @@ pub struct ActivityDoc {
     pub systems: String,
     /// Location.
     pub data_location: String,
-    /// Automated decision-making.
-    pub automated_decision: bool,
+    /// Version 1's yes/no flag for automated decision-making; read, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automated_decision: Option<bool>,
+    /// Automated processing code (Art. 22); version 2.
+    #[serde(default)]
+    pub automated_processing: String,
     /// Its description.
     pub automated_decision_description: String,
+    /// Art. 22(2) exception code; version 2.
+    #[serde(default)]
+    pub automated_exception: Option<String>,
+    /// The logic involved; version 2.
+    #[serde(default)]
+    pub automated_logic: String,
+    /// The safeguards (Art. 22(3)); version 2.
+    #[serde(default)]
+    pub automated_safeguards: String,
+    /// DPIA completed on; version 2.
+    #[serde(default)]
+    pub dpia_completed_on: Option<NaiveDate>,
+    /// No recipients, declared; version 2.
+    #[serde(default)]
+    pub no_recipients: bool,
+    /// No transfers, declared; version 2 (a version 1 document's empty list means none).
+    #[serde(default)]
+    pub no_transfers: bool,
     /// DPIA required code.
     pub dpia_required: String,
     /// DPIA progress code.

@@ -13,6 +13,7 @@ pub mod errors;
 pub mod organisation;
 pub mod party;
 pub mod reference;
+pub mod rights;
 pub mod text;
 pub mod user;
 pub mod vocab;

@@ -35,6 +35,8 @@ pub struct PartyForm {
     pub contract_reference: String,
     /// Art. 28 contract date (processors).
     pub contract_date: String,
+    /// Date the party's EU-US Data Privacy Framework certification was checked (US recipients).
+    pub dpf_checked_on: String,
     /// Free notes.
     #[validate(length(max = 4000, message = "Notes are at most 4000 characters"))]
     pub notes: String,
@@ -59,6 +61,9 @@ pub struct PartyDraft {
     pub contract_reference: String,
     /// Art. 28 contract date.
     pub contract_date: Option<chrono::NaiveDate>,
+    /// Date its active Data Privacy Framework certification was checked on the DPF List; the
+    /// evidence a transfer under the US adequacy decision needs (Art. 45; Decision (EU) 2023/1795).
+    pub dpf_checked_on: Option<chrono::NaiveDate>,
     /// Notes.
     pub notes: String,
 }
@@ -74,6 +79,7 @@ impl PartyForm {
             ("Address", self.address.clone()),
             ("Contract reference", self.contract_reference.clone()),
             ("Contract date", self.contract_date.clone()),
+            ("DPF certification checked on", self.dpf_checked_on.clone()),
             ("Notes", self.notes.clone()),
         ]
     }
@@ -83,7 +89,11 @@ impl PartyForm {
         let mut form = self.clone();
         form.name = clean(&form.name);
         let mut errors = FieldErrors::new();
-        super::text::check_form(&form, &["kind", "country", "contract_date"], &mut errors);
+        super::text::check_form(
+            &form,
+            &["kind", "country", "contract_date", "dpf_checked_on"],
+            &mut errors,
+        );
         if let Err(e) = form.validate() {
             errors.extend_validator(&e);
         }
@@ -110,6 +120,18 @@ impl PartyForm {
             "Contract date",
             &form.contract_date,
         );
+        let dpf_checked_on = parse_date(
+            &mut errors,
+            "dpf_checked_on",
+            "DPF certification checked on",
+            &form.dpf_checked_on,
+        );
+        if dpf_checked_on.is_some() && country.is_some_and(|c| c.code() != "US") {
+            errors.add(
+                "dpf_checked_on",
+                "The EU-US Data Privacy Framework certifies organisations in the United States only: clear the date or set the country to US",
+            );
+        }
         match kind {
             Some(kind) if errors.is_empty() => Ok(PartyDraft {
                 name: form.name,
@@ -119,6 +141,7 @@ impl PartyForm {
                 address: clean(&form.address),
                 contract_reference: clean(&form.contract_reference),
                 contract_date,
+                dpf_checked_on,
                 notes: clean(&form.notes),
             }),
             _ => Err(errors),

@@ -164,6 +164,22 @@ impl TransferMechanism {
         self == Self::CompellingLegitimateInterests
     }
 
+    /// The exceptional transfers of Art. 49: the derogations of Art. 49(1) and the
+    /// second-subparagraph transfer on compelling legitimate interests (ICO column 9).
+    pub fn is_exceptional(self) -> bool {
+        matches!(
+            self,
+            Self::DerogationExplicitConsent
+                | Self::DerogationContractWithDataSubject
+                | Self::DerogationContractInDataSubjectInterest
+                | Self::DerogationPublicInterest
+                | Self::DerogationLegalClaims
+                | Self::DerogationVitalInterests
+                | Self::DerogationPublicRegister
+                | Self::CompellingLegitimateInterests
+        )
+    }
+
     /// The heading under which the mechanism is listed in a choice.
     pub fn group(self) -> &'static str {
         match self {
@@ -210,6 +226,7 @@ vocabulary! {
         Standard => "standard", "Art. 4(1)", "Standard personal data";
         SpecialCategory => "special_category", "Art. 9(1)", "Special category (Art. 9)";
         CriminalOffence => "criminal_offence", "Art. 10", "Criminal-offence data (Art. 10)";
+        NationalIdentifier => "national_identifier", "Art. 87", "National identification number (Art. 87; sensitive for the CNIL)";
     }
 }
 
@@ -259,9 +276,43 @@ vocabulary! {
 vocabulary! {
     /// Unit of a retention period.
     RetentionUnit {
+        Hours => "hours", "Art. 5(1)(e)", "hours";
         Days => "days", "Art. 5(1)(e)", "days";
+        Weeks => "weeks", "Art. 5(1)(e)", "weeks";
         Months => "months", "Art. 5(1)(e)", "months";
         Years => "years", "Art. 5(1)(e)", "years";
+    }
+}
+
+impl RetentionUnit {
+    /// The period in words with the unit in the right number: "1 month", "72 hours".
+    pub fn with_value(self, value: i32) -> String {
+        let unit = self.label();
+        if value == 1 {
+            format!("1 {}", unit.strip_suffix('s').unwrap_or(unit))
+        } else {
+            format!("{value} {unit}")
+        }
+    }
+}
+
+vocabulary! {
+    /// Automated processing of the activity (Art. 22, Art. 4(4)): the three cases the law
+    /// treats differently. Only solely automated decisions with legal or similarly significant
+    /// effects bring the Art. 22 rights.
+    AutomatedProcessing {
+        NoAutomatedDecisions => "none", "Art. 22(1)", "No profiling or automated decision-making";
+        ProfilingWithoutDecisions => "profiling", "Art. 4(4)", "Profiling or automated processing, without solely automated decisions with legal or similarly significant effects";
+        SolelyAutomatedDecisions => "solely_automated_decisions", "Art. 22(1)", "Solely automated decisions with legal or similarly significant effects";
+    }
+}
+
+vocabulary! {
+    /// The Art. 22(2) exceptions that allow a solely automated decision.
+    AutomatedDecisionException {
+        Contract => "contract", "Art. 22(2)(a)", "Necessary for entering into or performing a contract with the data subject";
+        AuthorisedByLaw => "authorised_by_law", "Art. 22(2)(b)", "Authorised by Union or Member State law with suitable safeguards";
+        ExplicitConsent => "explicit_consent", "Art. 22(2)(c)", "Based on the data subject's explicit consent";
     }
 }
 
@@ -280,39 +331,6 @@ vocabulary! {
         WithdrawConsent => "right_to_withdraw_consent", "Art. 7(3)", "Right to withdraw consent";
         Complaint => "right_to_lodge_complaint", "Art. 77", "Right to lodge a complaint with a supervisory authority";
     }
-}
-
-/// The rights the law gives for a set of lawful bases (ICO column 16).
-///
-/// Portability applies to consent and contract (Art. 20(1)(a)); objection to public task and
-/// legitimate interests (Art. 21(1)); erasure is limited for legal obligation and public task
-/// (Art. 17(3)(b)); withdrawal of consent only where consent is the basis (Art. 7(3)).
-pub fn rights_for(bases: &[LawfulBasis], automated_decision: bool) -> Vec<Right> {
-    let has = |b: LawfulBasis| bases.contains(&b);
-    let mut rights = vec![Right::Informed, Right::Access, Right::Rectification];
-    let erasure_limited = !bases.is_empty()
-        && bases
-            .iter()
-            .all(|b| matches!(b, LawfulBasis::LegalObligation | LawfulBasis::PublicTask));
-    if !erasure_limited {
-        rights.push(Right::Erasure);
-    }
-    rights.push(Right::Restriction);
-    if has(LawfulBasis::Consent) || has(LawfulBasis::Contract) {
-        rights.push(Right::Portability);
-    }
-    if has(LawfulBasis::PublicTask) || has(LawfulBasis::LegitimateInterests) {
-        rights.push(Right::Object);
-        rights.push(Right::ObjectDirectMarketing);
-    }
-    if automated_decision {
-        rights.push(Right::AutomatedDecisions);
-    }
-    if has(LawfulBasis::Consent) {
-        rights.push(Right::WithdrawConsent);
-    }
-    rights.push(Right::Complaint);
-    rights
 }
 
 /// The EEA: transfers between these states are not Chapter V transfers.
@@ -346,13 +364,22 @@ impl Country {
             "KR" => "Republic of Korea",
             "CZ" => "Czechia",
             "NL" => "Netherlands",
+            "TR" => "Türkiye",
+            "AX" => "Åland Islands",
+            "RE" => "Réunion",
             _ => self.0.name(),
         }
     }
 
-    /// Whether the country is in the European Economic Area.
+    /// Whether the GDPR applies there as in the EEA, so that sending data there is not a
+    /// Chapter V transfer: the EEA states, and the EU's outermost regions and Aland, which
+    /// carry their own ISO codes (GP, GF, MQ, YT, RE, MF, AX). Greenland, the overseas
+    /// countries and territories and Svalbard and Jan Mayen are third countries.
     pub fn in_eea(self) -> bool {
         EEA.contains(&self.code())
+            || super::reference::eu_territories()
+                .iter()
+                .any(|t| t == self.code())
     }
 
     /// The Commission's adequacy decision for this country, if there is one.
@@ -482,17 +509,79 @@ mod tests {
     }
 
     #[test]
-    fn rights_follow_the_lawful_basis() {
-        let consent = rights_for(&[LawfulBasis::Consent], false);
-        assert!(consent.contains(&Right::Portability));
-        assert!(consent.contains(&Right::WithdrawConsent));
-        assert!(!consent.contains(&Right::Object));
-        let legal = rights_for(&[LawfulBasis::LegalObligation], false);
-        assert!(!legal.contains(&Right::Erasure));
-        assert!(!legal.contains(&Right::Portability));
-        let li = rights_for(&[LawfulBasis::LegitimateInterests], true);
-        assert!(li.contains(&Right::Object));
-        assert!(li.contains(&Right::AutomatedDecisions));
+    fn the_eu_territories_are_not_third_countries_and_the_octs_are() {
+        let v = reference();
+        let listed: Vec<String> = v["eea_territories_iso2"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|c| c.as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert_eq!(listed, ["GP", "GF", "MQ", "YT", "RE", "MF", "AX"]);
+        for code in listed {
+            let c = Country::parse(&code).expect("ISO code");
+            assert!(c.in_eea(), "{code} is EU territory");
+            assert!(!Country::third_countries().contains(&c), "{code}");
+        }
+        for code in [
+            "GL", "FO", "PM", "PF", "NC", "WF", "BL", "AW", "CW", "SX", "BQ", "SJ", "CH",
+        ] {
+            let c = Country::parse(code).expect("ISO code");
+            assert!(!c.in_eea(), "{code} is a third country for Chapter V");
+            assert!(Country::third_countries().contains(&c), "{code}");
+        }
+        assert_eq!(Country::parse("TR").map(|c| c.name()), Some("Türkiye"));
+    }
+
+    #[test]
+    fn adequacy_decisions_carry_their_article_date_scope_and_end() {
+        use crate::domain::reference::{adequacy_as_of, adequacy_for_organisation, ScopeEvidence};
+        let old = [
+            "AD", "AR", "CA", "FO", "GG", "IL", "IM", "JE", "NZ", "CH", "UY",
+        ];
+        for code in old {
+            let a = Country::parse(code).and_then(|c| c.adequacy()).expect(code);
+            assert_eq!(a.legal_basis(), "Art. 45(9)", "{code}");
+        }
+        for code in ["JP", "KR", "GB", "US", "BR"] {
+            let a = Country::parse(code).and_then(|c| c.adequacy()).expect(code);
+            assert_eq!(a.legal_basis(), "Art. 45(3)", "{code}");
+        }
+        let uk = Country::parse("GB").and_then(|c| c.adequacy()).expect("UK");
+        assert_eq!(uk.expires.as_deref(), Some("2031-12-27"));
+        assert!(
+            uk.citation().contains("until 2031-12-27"),
+            "{}",
+            uk.citation()
+        );
+        let us = Country::parse("US").and_then(|c| c.adequacy()).expect("US");
+        assert_eq!(
+            us.citation(),
+            "Commission Implementing Decision (EU) 2023/1795 (EU-US Data Privacy Framework) of 2023-07-10 (Art. 45(3); partial)"
+        );
+        assert_eq!(us.scope_evidence(), Some(ScopeEvidence::DpfCertification));
+        for code in ["CA", "IL", "JP", "KR"] {
+            let a = Country::parse(code).and_then(|c| c.adequacy()).expect(code);
+            assert_eq!(
+                a.scope_evidence(),
+                Some(ScopeEvidence::RecipientInScope),
+                "{code}"
+            );
+        }
+        assert_eq!(uk.scope_evidence(), None);
+        assert!(adequacy_for_organisation("European Patent Organisation").is_some());
+        assert!(adequacy_for_organisation("european patent organisation ").is_some());
+        assert!(adequacy_for_organisation("United Nations").is_none());
+        assert_eq!(adequacy_as_of(), "2026-01-28");
+    }
+
+    #[test]
+    fn retention_periods_read_in_the_right_number() {
+        assert_eq!(RetentionUnit::Months.with_value(1), "1 month");
+        assert_eq!(RetentionUnit::Hours.with_value(72), "72 hours");
+        assert_eq!(RetentionUnit::Weeks.with_value(1), "1 week");
+        assert_eq!(RetentionUnit::Days.with_value(1), "1 day");
+        assert_eq!(RetentionUnit::Years.with_value(10), "10 years");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use std::io::Write;
 
-use crate::domain::vocab::{rights_for, PartyKind};
+use crate::domain::vocab::PartyKind;
 use crate::store::activities::ActivityDetail;
 use crate::store::organisations::Organisation;
 
@@ -96,6 +96,15 @@ fn lines<I: IntoIterator<Item = String>>(items: I) -> String {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// An empty list in words: "None" when declared, "not recorded" when it is a gap.
+fn none_or_missing(declared: bool) -> String {
+    if declared {
+        "None".into()
+    } else {
+        crate::store::activities::NOT_RECORDED.into()
+    }
 }
 
 fn date(d: Option<chrono::NaiveDate>) -> String {
@@ -187,41 +196,63 @@ impl<W: Write> CsvWriter<W> {
                     format!("{} ({})", c.label, c.sensitivity.article())
                 }
             })),
-            lines(a.recipients.iter().map(|r| {
-                let kind = r.kind.map(|k| k.label()).unwrap_or_default();
-                let country = r
-                    .country
-                    .map(|c| format!(", {}", c.name()))
-                    .unwrap_or_default();
-                let what = if r.text.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", r.text)
-                };
-                format!("{} ({kind}{country}){what}", r.name)
-            })),
-            a.processor_contract_ref.clone(),
-            lines(a.transfers.iter().map(|t| {
-                let to = if t.party_name.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", t.party_name)
-                };
-                format!("{}{to}", t.destination())
-            })),
-            lines(a.transfers.iter().map(|t| {
-                let docs = if t.safeguards.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", t.safeguards)
-                };
-                format!(
-                    "{}: {} ({}){docs}",
-                    t.destination(),
-                    t.mechanism.label(),
-                    t.mechanism.article()
-                )
-            })),
+            if a.recipients.is_empty() {
+                none_or_missing(a.no_recipients)
+            } else {
+                lines(a.recipients.iter().map(|r| {
+                    let kind = r.kind.map(|k| k.label()).unwrap_or_default();
+                    let country = r
+                        .country
+                        .map(|c| format!(", {}", c.name()))
+                        .unwrap_or_default();
+                    let what = if r.text.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", r.text)
+                    };
+                    format!("{} ({kind}{country}){what}", r.name)
+                }))
+            },
+            lines(a.processor_contracts()),
+            // 8: every transfer, its destination and mechanism.
+            if a.transfers.is_empty() {
+                none_or_missing(a.no_transfers)
+            } else {
+                lines(a.transfers.iter().map(|t| {
+                    let to = if t.party_name.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", t.party_name)
+                    };
+                    let evidence = t.scope_evidence_text();
+                    let evidence = if evidence.is_empty() {
+                        evidence
+                    } else {
+                        format!("; {evidence}")
+                    };
+                    format!("{}{to}: {}{evidence}", t.destination(), t.mechanism_text())
+                }))
+            },
+            // 9: only the exceptional transfers: Art. 49 derogations and the documentation
+            // of an Art. 49(1) second-subparagraph transfer.
+            lines(
+                a.transfers
+                    .iter()
+                    .filter(|t| t.mechanism.is_exceptional())
+                    .map(|t| {
+                        let docs = if t.safeguards.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", t.safeguards)
+                        };
+                        format!(
+                            "{}: {} ({}){docs}",
+                            t.destination(),
+                            t.mechanism.label(),
+                            t.mechanism.article()
+                        )
+                    }),
+            ),
             lines(a.retention.iter().map(|r| {
                 let law = if r.legal_reference.is_empty() {
                     String::new()
@@ -263,26 +294,14 @@ impl<W: Write> CsvWriter<W> {
             },
             lines(a.purposes.iter().map(|p| p.legitimate_interest.clone())),
             lines(a.purposes.iter().map(|p| p.balancing_test_ref.clone())),
-            if bases.is_empty() {
-                String::new()
-            } else {
-                lines(
-                    rights_for(&bases, a.automated_decision)
-                        .iter()
-                        .map(|r| format!("{} ({})", r.label(), r.article())),
-                )
-            },
-            if a.automated_decision {
-                format!("Yes: {}", a.automated_decision_description)
-            } else {
-                "No".into()
-            },
+            lines(a.rights().iter().map(|r| r.summary(a.purposes.len()))),
+            a.automated_text(),
             a.data_source.clone(),
             // 19-25: consent, access requests, DPIA, breaches
             a.consent_record_ref.clone(),
             lines([a.data_location.clone(), a.systems.clone()]),
             a.dpia_required.label().to_owned(),
-            a.dpia_status.label().to_owned(),
+            a.dpia_progress_text(),
             a.dpia_reference.clone(),
             if a.breach_occurred {
                 "Yes".into()
@@ -319,24 +338,27 @@ impl<W: Write> CsvWriter<W> {
             a.reference.clone(),
             a.name.clone(),
             lines(a.controllers.iter().map(|c| c.name.clone())),
-            lines(
-                a.controllers
-                    .iter()
-                    .map(|c| contact(&c.name, &[&c.contact, &c.address])),
-            ),
+            lines(a.controllers.iter().map(|c| {
+                let mut text = contact(&c.name, &[&c.contact, &c.address]);
+                if !c.detail.is_empty() {
+                    text.push_str(&format!("; representative (Art. 27): {}", c.detail));
+                }
+                text
+            })),
             lines(
                 a.controllers
                     .iter()
                     .map(|c| format!("{}: {}", c.name, c.text)),
             ),
-            lines(a.transfers.iter().map(|t| {
-                format!(
-                    "{}: {} ({})",
-                    t.destination(),
-                    t.mechanism.label(),
-                    t.mechanism.article()
+            if a.transfers.is_empty() {
+                none_or_missing(a.no_transfers)
+            } else {
+                lines(
+                    a.transfers
+                        .iter()
+                        .map(|t| format!("{}: {}", t.destination(), t.mechanism_text())),
                 )
-            })),
+            },
             lines(
                 a.transfers
                     .iter()

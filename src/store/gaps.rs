@@ -5,33 +5,57 @@
 //! Uses the schema and the domain's completeness rules; both `activities` and `catalogues`
 //! call it in the transaction that changed the facts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
 
 use diesel::prelude::*;
 
-use crate::domain::activity::ActivityDraft;
-use crate::domain::completeness::{gaps, Facts, Gap};
-use crate::domain::vocab::{Role, Sensitivity, Status};
+use crate::domain::activity::{ActivityDraft, Destination};
+use crate::domain::completeness::{gaps, transfer_evidenced, Facts, Gap};
+use crate::domain::vocab::{
+    AutomatedProcessing, Country, Role, Sensitivity, SpecialCondition, Status, TransferMechanism,
+};
 use crate::store::schema::{
     activities, activity_data_categories, activity_measures, activity_special_conditions,
-    activity_subjects, data_categories, purposes, recipients, represented_controllers,
-    retention_rules,
+    activity_subjects, data_categories, parties, purposes, recipients, represented_controllers,
+    retention_rules, transfers,
 };
 use crate::store::{code, DbConnection, StoreResult};
 
-/// The sensitivity of every personal-data category, by id: what decides whether an activity
-/// needs an Art. 9(2) condition or an Art. 10 basis.
-pub(crate) fn sensitivities(conn: &mut DbConnection) -> StoreResult<HashMap<i64, Sensitivity>> {
+/// What a draft's completeness depends on beyond the draft itself.
+pub(crate) struct GapContext {
+    /// The sensitivity of every personal-data category, by id: what decides whether an
+    /// activity needs an Art. 9(2) condition or an Art. 10 basis.
+    sensitivity: HashMap<i64, Sensitivity>,
+    /// The parties whose Data Privacy Framework certification is recorded (Art. 45).
+    certified: HashSet<i64>,
+}
+
+/// Reads the [`GapContext`] once per write.
+pub(crate) fn gap_context(conn: &mut DbConnection) -> StoreResult<GapContext> {
     let rows: Vec<(i64, String)> = data_categories::table
         .select((data_categories::id, data_categories::sensitivity))
         .load(conn)?;
-    rows.into_iter()
+    let sensitivity = rows
+        .into_iter()
         .map(|(id, s)| Ok((id, code("sensitivity", &s, Sensitivity::from_code)?)))
-        .collect()
+        .collect::<StoreResult<_>>()?;
+    let certified = parties::table
+        .filter(parties::dpf_checked_on.is_not_null())
+        .select(parties::id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    Ok(GapContext {
+        sensitivity,
+        certified,
+    })
 }
 
 /// The facts of a draft, as its stored rows will give them (see `facts_for`).
-pub(crate) fn draft_facts(d: &ActivityDraft, sensitivity: &HashMap<i64, Sensitivity>) -> Facts {
+pub(crate) fn draft_facts(d: &ActivityDraft, context: &GapContext) -> Facts {
+    let sensitivity = &context.sensitivity;
     let retained: std::collections::HashSet<i64> =
         d.retention.iter().map(|r| r.data_category_id.0).collect();
     let mut f = Facts {
@@ -50,6 +74,27 @@ pub(crate) fn draft_facts(d: &ActivityDraft, sensitivity: &HashMap<i64, Sensitiv
         special_conditions: d.special_conditions.len(),
         criminal_basis: d.criminal_basis.is_some(),
         controllers: d.controllers.len(),
+        no_recipients: d.no_recipients,
+        transfers: d.transfers.len(),
+        no_transfers: d.no_transfers,
+        transfers_without_scope_evidence: d
+            .transfers
+            .iter()
+            .filter(|t| {
+                let country = match t.destination {
+                    Destination::Country(c) => Some(c),
+                    Destination::Organisation(_) => None,
+                };
+                let certified = t.party_id.is_some_and(|p| context.certified.contains(&p.0));
+                !transfer_evidenced(country, t.mechanism, t.scope_confirmed, certified)
+            })
+            .count(),
+        special_condition_needs_law: d.special_conditions.iter().any(|c| c.needs_basis_in_law()),
+        special_law_named: !d.special_legal_reference.is_empty(),
+        solely_automated: d.automated_processing == AutomatedProcessing::SolelyAutomatedDecisions,
+        automated_documented: d.automated_exception.is_some()
+            && !d.automated_logic.is_empty()
+            && !d.automated_safeguards.is_empty(),
         ..Facts::default()
     };
     for c in &d.data_categories {
@@ -119,23 +164,48 @@ pub fn refresh_gaps(conn: &mut DbConnection, scope: GapScope<'_>) -> StoreResult
         GapScope::All => activities::table.select(activities::id).load(conn)?,
     };
     for chunk in ids.chunks(GAP_CHUNK) {
-        let rows: Vec<(i64, String, bool, bool)> = activities::table
+        type Row = (
+            i64,
+            String,
+            bool,
+            bool,
+            bool,
+            bool,
+            bool,
+            (String, bool, bool, bool),
+        );
+        let rows: Vec<Row> = activities::table
             .filter(activities::id.eq_any(chunk))
             .select((
                 activities::id,
                 activities::role,
                 activities::security_description.ne(""),
                 activities::criminal_basis.is_not_null(),
+                activities::no_recipients,
+                activities::no_transfers,
+                activities::special_legal_reference.ne(""),
+                (
+                    activities::automated_processing,
+                    activities::automated_exception.is_not_null(),
+                    activities::automated_logic.ne(""),
+                    activities::automated_safeguards.ne(""),
+                ),
             ))
             .load(conn)?;
         let mut facts = facts_for(conn, chunk)?;
         // One UPDATE per distinct set of gaps, not one per activity.
         let mut groups: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-        for (id, role, security, criminal) in rows {
+        for (id, role, security, criminal, no_recipients, no_transfers, law, automated) in rows {
             let mut f = facts.remove(&id).unwrap_or_default();
             f.role = Some(code("role", &role, Role::from_code)?);
             f.security_description = security;
             f.criminal_basis = criminal;
+            f.no_recipients = no_recipients;
+            f.no_transfers = no_transfers;
+            f.special_law_named = law;
+            let (case, exception, logic, safeguards) = automated;
+            f.solely_automated = case == AutomatedProcessing::SolelyAutomatedDecisions.code();
+            f.automated_documented = exception && logic && safeguards;
             groups.entry(Gap::encode(&gaps(&f))).or_default().push(id);
         }
         for (stored, ids) in groups {
@@ -178,7 +248,47 @@ fn facts_for(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, F
         .load::<(i64, i64)>(conn)?
         .into_iter()
         .collect();
+    let transfers_n = counts!(conn, transfers, ids);
+    let conditions: Vec<(i64, String)> = activity_special_conditions::table
+        .filter(activity_special_conditions::activity_id.eq_any(ids))
+        .select((
+            activity_special_conditions::activity_id,
+            activity_special_conditions::condition_code,
+        ))
+        .load(conn)?;
+    for (aid, c) in conditions {
+        let needs_law = SpecialCondition::from_code(&c).is_some_and(|c| c.needs_basis_in_law());
+        if let (true, Some(f)) = (needs_law, out.get_mut(&aid)) {
+            f.special_condition_needs_law = true;
+        }
+    }
+    type TransferFacts = (i64, Option<String>, String, bool, Option<NaiveDate>);
+    let transfer_rows: Vec<TransferFacts> = transfers::table
+        .left_join(parties::table)
+        .filter(transfers::activity_id.eq_any(ids))
+        .select((
+            transfers::activity_id,
+            transfers::destination_country,
+            transfers::mechanism,
+            transfers::scope_confirmed,
+            parties::dpf_checked_on.nullable(),
+        ))
+        .load(conn)?;
+    for (aid, country, mechanism, scope_confirmed, dpf) in transfer_rows {
+        let mechanism = code(
+            "transfer mechanism",
+            &mechanism,
+            TransferMechanism::from_code,
+        )?;
+        let country = country.as_deref().and_then(Country::parse);
+        if !transfer_evidenced(country, mechanism, scope_confirmed, dpf.is_some()) {
+            if let Some(f) = out.get_mut(&aid) {
+                f.transfers_without_scope_evidence += 1;
+            }
+        }
+    }
     for (id, f) in out.iter_mut() {
+        f.transfers = transfers_n.get(id).copied().unwrap_or(0);
         f.purposes = purposes_n.get(id).copied().unwrap_or(0);
         f.subjects = subjects_n.get(id).copied().unwrap_or(0);
         f.recipients = recipients_n.get(id).copied().unwrap_or(0);

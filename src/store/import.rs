@@ -23,7 +23,7 @@ use crate::domain::errors::FieldErrors;
 use crate::domain::organisation::OrganisationForm;
 use crate::domain::party::PartyForm;
 use crate::domain::text;
-use crate::domain::vocab::{MeasureFamily, MeasureKind, Sensitivity};
+use crate::domain::vocab::{AutomatedProcessing, MeasureFamily, MeasureKind, Sensitivity};
 
 /// Why an import was refused; nothing was written.
 #[derive(Debug, thiserror::Error)]
@@ -118,11 +118,11 @@ pub fn import(
     if doc.format != FORMAT {
         return Err(invalid("$.format", format!("expected \"{FORMAT}\"")));
     }
-    if doc.format_version != FORMAT_VERSION {
+    if !(1..=FORMAT_VERSION).contains(&doc.format_version) {
         return Err(invalid(
             "$.format_version",
             format!(
-                "this ropa reads format version {FORMAT_VERSION}, the document has {}",
+                "this ropa reads format versions 1 to {FORMAT_VERSION}, the document has {}",
                 doc.format_version
             ),
         ));
@@ -348,6 +348,7 @@ fn load(conn: &mut DbConnection, doc: &RegisterDocument) -> Result<ImportSummary
             address: p.address.clone(),
             contract_reference: p.contract_reference.clone(),
             contract_date: p.contract_date.map(|d| d.to_string()).unwrap_or_default(),
+            dpf_checked_on: p.dpf_checked_on.map(|d| d.to_string()).unwrap_or_default(),
             notes: p.notes.clone(),
             version: String::new(),
         };
@@ -414,6 +415,27 @@ fn load(conn: &mut DbConnection, doc: &RegisterDocument) -> Result<ImportSummary
                 )
             })
         };
+        // Version 1 had a yes/no flag for automated decision-making, and an empty list of
+        // transfers meant none; version 2 says both in its own fields.
+        let (automated, no_transfers) = match (doc.format_version, a.automated_decision) {
+            (1, flag) => (
+                if flag == Some(true) {
+                    AutomatedProcessing::SolelyAutomatedDecisions
+                        .code()
+                        .to_owned()
+                } else {
+                    a.automated_processing.clone()
+                },
+                a.no_transfers || a.transfers.is_empty(),
+            ),
+            (_, Some(_)) => {
+                return Err(invalid(
+                    format!("{path}.automated_decision"),
+                    "version 1's yes/no flag: a version 2 document gives automated_processing",
+                ))
+            }
+            _ => (a.automated_processing.clone(), a.no_transfers),
+        };
         let mut pairs: Vec<(String, String)> = vec![
             ("organisation_id".into(), org.to_string()),
             ("role".into(), a.role.clone()),
@@ -438,18 +460,28 @@ fn load(conn: &mut DbConnection, doc: &RegisterDocument) -> Result<ImportSummary
             ("data_source".into(), a.data_source.clone()),
             ("systems".into(), a.systems.clone()),
             ("data_location".into(), a.data_location.clone()),
-            (
-                "automated_decision".into(),
-                if a.automated_decision {
-                    "on".into()
-                } else {
-                    String::new()
-                },
-            ),
+            ("automated_processing".into(), automated),
             (
                 "automated_decision_description".into(),
                 a.automated_decision_description.clone(),
             ),
+            (
+                "automated_exception".into(),
+                a.automated_exception.clone().unwrap_or_default(),
+            ),
+            ("automated_logic".into(), a.automated_logic.clone()),
+            (
+                "automated_safeguards".into(),
+                a.automated_safeguards.clone(),
+            ),
+            (
+                "dpia_completed_on".into(),
+                a.dpia_completed_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
+            ("no_recipients".into(), flag(a.no_recipients)),
+            ("no_transfers".into(), flag(no_transfers)),
             ("dpia_required".into(), a.dpia_required.clone()),
             ("dpia_status".into(), a.dpia_status.clone()),
             ("dpia_reference".into(), a.dpia_reference.clone()),
@@ -518,6 +550,14 @@ fn load(conn: &mut DbConnection, doc: &RegisterDocument) -> Result<ImportSummary
                 pairs.push((format!("purposes[{j}].bases"), b.clone()));
             }
             pairs.push((
+                format!("purposes[{j}].direct_marketing"),
+                flag(p.direct_marketing),
+            ));
+            pairs.push((
+                format!("purposes[{j}].manual_only"),
+                flag(!p.automated_means),
+            ));
+            pairs.push((
                 format!("purposes[{j}].legitimate_interest"),
                 p.legitimate_interest.clone(),
             ));
@@ -544,6 +584,10 @@ fn load(conn: &mut DbConnection, doc: &RegisterDocument) -> Result<ImportSummary
             pairs.push((
                 format!("controllers[{j}].processing_categories"),
                 x.processing_categories.clone(),
+            ));
+            pairs.push((
+                format!("controllers[{j}].representative"),
+                x.representative.clone(),
             ));
         }
         for (j, x) in a.recipients.iter().enumerate() {
@@ -574,6 +618,10 @@ fn load(conn: &mut DbConnection, doc: &RegisterDocument) -> Result<ImportSummary
             }
             pairs.push((format!("transfers[{j}].mechanism"), t.mechanism.clone()));
             pairs.push((format!("transfers[{j}].safeguards"), t.safeguards.clone()));
+            pairs.push((
+                format!("transfers[{j}].scope_confirmed"),
+                flag(t.scope_confirmed),
+            ));
         }
         for (j, r) in a.retention.iter().enumerate() {
             pairs.push((
@@ -620,6 +668,15 @@ fn load(conn: &mut DbConnection, doc: &RegisterDocument) -> Result<ImportSummary
         activities: doc.activities.len(),
     };
     Ok(summary)
+}
+
+/// A checkbox's value in the form's pairs.
+fn flag(on: bool) -> String {
+    if on {
+        "on".into()
+    } else {
+        String::new()
+    }
 }
 
 fn store_field(e: StoreError, path: &str) -> ImportError {

@@ -35,6 +35,8 @@ pub struct Party {
     pub contract_reference: String,
     /// Art. 28 contract date.
     pub contract_date: Option<chrono::NaiveDate>,
+    /// Date its Data Privacy Framework certification was checked.
+    pub dpf_checked_on: Option<chrono::NaiveDate>,
     /// Notes.
     pub notes: String,
     /// Version for optimistic locking.
@@ -79,6 +81,10 @@ impl Party {
                 .contract_date
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
+            dpf_checked_on: self
+                .dpf_checked_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             notes: self.notes.clone(),
             version: self.version.to_string(),
         }
@@ -94,6 +100,7 @@ impl Party {
             address: self.address.clone(),
             contract_reference: self.contract_reference.clone(),
             contract_date: self.contract_date,
+            dpf_checked_on: self.dpf_checked_on,
             notes: self.notes.clone(),
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -111,6 +118,7 @@ struct PartyValues<'a> {
     address: &'a str,
     contract_reference: &'a str,
     contract_date: Option<chrono::NaiveDate>,
+    dpf_checked_on: Option<chrono::NaiveDate>,
     notes: &'a str,
 }
 
@@ -124,6 +132,7 @@ impl<'a> From<&'a PartyDraft> for PartyValues<'a> {
             address: &d.address,
             contract_reference: &d.contract_reference,
             contract_date: d.contract_date,
+            dpf_checked_on: d.dpf_checked_on,
             notes: &d.notes,
         }
     }
@@ -267,7 +276,7 @@ impl NamedRecord for Party {
         version: i64,
         draft: &PartyDraft,
     ) -> StoreResult<usize> {
-        diesel::update(
+        let changed = diesel::update(
             parties::table
                 .filter(parties::id.eq(id.0))
                 .filter(parties::version.eq(version)),
@@ -278,7 +287,16 @@ impl NamedRecord for Party {
             parties::updated_at.eq(now()),
         ))
         .execute(conn)
-        .map_err(duplicate_name)
+        .map_err(duplicate_name)?;
+        // The party's Data Privacy Framework certification decides whether the transfers to
+        // it are complete (Art. 45): their activities' stored gaps follow in this transaction.
+        let transferring: Vec<i64> = transfers::table
+            .filter(transfers::party_id.eq(id.0))
+            .select(transfers::activity_id)
+            .distinct()
+            .load(conn)?;
+        super::gaps::refresh_gaps(conn, super::gaps::GapScope::Ids(&transferring))?;
+        Ok(changed)
     }
 
     fn used_by(conn: &mut DbConnection, id: PartyId) -> StoreResult<Vec<String>> {

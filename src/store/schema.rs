@@ -73,6 +73,7 @@ diesel::table! {
         contract_reference -> Text,
         contract_date -> Nullable<Date>,
         notes -> Text,
+        dpf_checked_on -> Nullable<Date>,
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -96,8 +97,14 @@ diesel::table! {
         data_source -> Text,
         systems -> Text,
         data_location -> Text,
-        automated_decision -> Bool,
+        automated_processing -> Text,
         automated_decision_description -> Text,
+        automated_exception -> Nullable<Text>,
+        automated_logic -> Text,
+        automated_safeguards -> Text,
+        dpia_completed_on -> Nullable<Date>,
+        no_recipients -> Bool,
+        no_transfers -> Bool,
         dpia_required -> Text,
         dpia_status -> Text,
         dpia_reference -> Text,
@@ -126,6 +133,8 @@ diesel::table! {
         description -> Text,
         legitimate_interest -> Text,
         balancing_test_ref -> Text,
+        direct_marketing -> Bool,
+        automated_means -> Bool,
     }
 }
 
@@ -134,6 +143,7 @@ diesel::table! {
         purpose_id -> BigInt,
         activity_id -> BigInt,
         basis -> Text,
+        position -> Integer,
     }
 }
 
@@ -141,6 +151,7 @@ diesel::table! {
     activity_special_conditions (activity_id, condition_code) {
         activity_id -> BigInt,
         condition_code -> Text,
+        position -> Integer,
     }
 }
 
@@ -148,6 +159,7 @@ diesel::table! {
     activity_subjects (activity_id, subject_category_id) {
         activity_id -> BigInt,
         subject_category_id -> BigInt,
+        position -> Integer,
     }
 }
 
@@ -155,6 +167,7 @@ diesel::table! {
     activity_data_categories (activity_id, data_category_id) {
         activity_id -> BigInt,
         data_category_id -> BigInt,
+        position -> Integer,
     }
 }
 
@@ -162,6 +175,7 @@ diesel::table! {
     activity_measures (activity_id, security_measure_id) {
         activity_id -> BigInt,
         security_measure_id -> BigInt,
+        position -> Integer,
     }
 }
 
@@ -182,6 +196,7 @@ diesel::table! {
         party_id -> BigInt,
         position -> Integer,
         processing_categories -> Text,
+        representative -> Text,
     }
 }
 
@@ -206,6 +221,7 @@ diesel::table! {
         party_id -> Nullable<BigInt>,
         mechanism -> Text,
         safeguards -> Text,
+        scope_confirmed -> Bool,
     }
 }
 

@@ -20,11 +20,13 @@ use crate::domain::activity::{
 };
 use crate::domain::completeness::Gap;
 use crate::domain::errors::FieldErrors;
+use crate::domain::reference::adequacy_as_of;
+use crate::domain::rights::{merge, ActivityRight, Entitlement};
 use crate::domain::user::Permission;
 use crate::domain::vocab::{
-    rights_for, Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, MeasureFamily,
-    PartyKind, RetentionUnit, Right, Role, Sensitivity, SpecialCondition, Status,
-    TransferMechanism,
+    AutomatedDecisionException, AutomatedProcessing, Country, CriminalBasis, DpiaRequired,
+    DpiaStatus, LawfulBasis, MeasureFamily, PartyKind, RetentionUnit, Role, Sensitivity,
+    SpecialCondition, Status, TransferMechanism,
 };
 use crate::domain::{ActivityId, OrganisationId};
 use crate::store::activities::{self as store, ActivityDetail};
@@ -39,7 +41,9 @@ struct ShowPage {
     a: ActivityDetail,
     org: Organisation,
     gaps: Vec<Gap>,
-    rights: Vec<Right>,
+    rights: Vec<ActivityRight>,
+    per_purpose: Vec<Vec<Entitlement>>,
+    adequacy_as_of: &'static str,
 }
 
 impl ShowPage {
@@ -51,6 +55,10 @@ impl ShowPage {
         Country::parse(&self.org.country)
             .map(|c| c.to_string())
             .unwrap_or_else(|| self.org.country.clone())
+    }
+
+    fn purpose_rights(&self, i: &usize) -> &[Entitlement] {
+        self.per_purpose.get(*i).map_or(&[], |r| r.as_slice())
     }
 
     fn has_special(&self) -> bool {
@@ -97,7 +105,8 @@ pub async fn show(
     };
     kept_page(&req, &state, layout, load, |(a, org, history), layout| {
         let gaps = a.gaps();
-        let rights = rights_for(&a.lawful_bases(), a.automated_decision);
+        let per_purpose = a.rights_per_purpose();
+        let rights = merge(&per_purpose);
         ShowPage {
             layout: layout.at("activities"),
             history,
@@ -105,6 +114,8 @@ pub async fn show(
             org,
             gaps,
             rights,
+            per_purpose,
+            adequacy_as_of: adequacy_as_of(),
         }
     })
     .await
@@ -132,6 +143,10 @@ struct FormPage {
     units: &'static [RetentionUnit],
     dpia_required: &'static [DpiaRequired],
     dpia_statuses: &'static [DpiaStatus],
+    automated_cases: &'static [AutomatedProcessing],
+    automated_exceptions: &'static [AutomatedDecisionException],
+    organisations_with_adequacy: Vec<&'static str>,
+    adequacy_as_of: &'static str,
 }
 
 impl FormPage {
@@ -174,6 +189,14 @@ impl FormPage {
             units: RetentionUnit::ALL,
             dpia_required: DpiaRequired::ALL,
             dpia_statuses: DpiaStatus::ALL,
+            automated_cases: AutomatedProcessing::ALL,
+            automated_exceptions: AutomatedDecisionException::ALL,
+            organisations_with_adequacy: crate::domain::reference::adequacy_decisions()
+                .iter()
+                .filter(|a| a.kind == "international_organisation")
+                .map(|a| a.name.as_str())
+                .collect(),
+            adequacy_as_of: adequacy_as_of(),
         }
     }
 

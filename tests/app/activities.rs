@@ -132,8 +132,17 @@ fn complete_activity(f: &Fixture) -> Vec<(&'static str, String)> {
         ("data_source", s("The employees themselves")),
         ("systems", s("Personio")),
         ("data_location", s("Frankfurt data centre")),
-        ("automated_decision", s("on")),
+        ("automated_processing", s("solely_automated_decisions")),
         ("automated_decision_description", s("Shift planning scores")),
+        ("automated_exception", s("contract")),
+        (
+            "automated_logic",
+            s("Scores weigh availability and seniority"),
+        ),
+        (
+            "automated_safeguards",
+            s("A planner reviews every contested shift"),
+        ),
         ("dpia_required", s("yes")),
         ("dpia_status", s("in_progress")),
         ("dpia_reference", s("DPIA-77")),
@@ -178,7 +187,7 @@ async fn a_complete_activity_records_every_art_30_element_and_ico_column() {
         }
         if matches!(
             *key,
-            "role" | "status" | "automated_decision" | "breach_occurred"
+            "role" | "status" | "automated_processing" | "automated_exception" | "breach_occurred"
         ) || key.ends_with("bases")
             || key.ends_with("mechanism")
             || key.ends_with("period_unit")
@@ -215,7 +224,9 @@ async fn a_complete_activity_records_every_art_30_element_and_ico_column() {
         "Data backup",
         "Right to data portability",
         "Right to object",
-        "Yes — ",
+        "Solely automated decisions with legal or similarly significant effects",
+        "Art. 22(2)(a)",
+        "Rights related to automated decision-making",
         "In progress",
         "(a)",
         "(g)",
@@ -430,8 +441,17 @@ async fn each_legal_rule_is_an_error_next_to_its_field_with_input_kept() {
                 ("retention[0].data_category_id", &f.health),
                 ("retention[1].data_category_id", &f.identity),
                 ("retention[1].period_value", "5"),
-                ("automated_decision", "on"),
+                ("automated_processing", "profiling"),
                 ("next_review", "31.12.2026"),
+                ("transfers[3].country", "RE"),
+                ("transfers[3].mechanism", "scc_2021_914_module_1_c2c"),
+                ("transfers[4].organisation", "United Nations"),
+                ("transfers[4].mechanism", "adequacy_decision"),
+                ("no_transfers", "on"),
+                ("recipients[0].party_id", &f.authority),
+                ("no_recipients", "on"),
+                ("dpia_status", "in_progress"),
+                ("dpia_completed_on", "2026-01-31"),
                 ("controllers[0].party_id", &f.processor),
                 ("controllers[0].processing_categories", "x"),
                 ("joint_controllers[0].party_id", &f.processor),
@@ -456,7 +476,21 @@ async fn each_legal_rule_is_an_error_next_to_its_field_with_input_kept() {
         "retention[1].data_category_id",
         "Tick this personal-data category",
     );
-    expect("retention[1].period_unit", "days, months or years");
+    expect(
+        "retention[1].period_unit",
+        "hours, days, weeks, months or years",
+    );
+    expect(
+        "transfers[3].country",
+        "Réunion is in the EEA or is EU territory",
+    );
+    expect(
+        "transfers[4].mechanism",
+        "only the European Patent Organisation",
+    );
+    expect("no_transfers", "declared that there are no transfers");
+    expect("no_recipients", "declared that there are no recipients");
+    expect("dpia_completed_on", "completed or under review");
     expect("automated_decision_description", "Art. 22");
     expect("next_review", "date like");
     expect("controllers[0].party_id", "processor activities");
@@ -500,9 +534,10 @@ async fn each_legal_rule_is_an_error_next_to_its_field_with_input_kept() {
     assert!(field_error(&html, "controllers[0].processing_categories")
         .expect("categories")
         .contains("Art. 30(2)(b)"));
-    assert!(field_error(&html, "purposes[0].bases")
-        .expect("bases")
-        .contains("Art. 6(1)"));
+    assert!(
+        field_error(&html, "purposes[0].bases").is_none(),
+        "a processor's purposes rest on its client's basis, not an Art. 6 basis of its own"
+    );
 }
 
 #[tokio::test]

@@ -19,10 +19,20 @@ async fn build_register(app: &TestApp) -> Register {
         .create_organisation("Ørsted Ελλάδα Ltd")
         .await
         .to_string();
-    let processor = app
-        .create_party("Cloud, \"Inc\"", "processor", "US")
-        .await
-        .to_string();
+    let r = app
+        .post(
+            "/parties",
+            &[
+                ("name", "Cloud, \"Inc\""),
+                ("kind", "processor"),
+                ("country", "US"),
+                ("contract_reference", "DPA-CLOUD-7"),
+                ("dpf_checked_on", "2026-11-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let processor = id_from_location(&r).to_string();
     let client = app
         .create_party("Client Čeština s.r.o.", "client_controller", "CZ")
         .await
@@ -66,6 +76,23 @@ async fn build_register(app: &TestApp) -> Register {
                 ("measures", &encryption),
                 ("security_description", "+Encrypted, backed up"),
                 ("processor_contract_ref", "DPA-1"),
+                ("automated_processing", "solely_automated_decisions"),
+                (
+                    "automated_decision_description",
+                    "Pay grades set by a rules engine",
+                ),
+                ("automated_exception", "authorised_by_law"),
+                ("automated_logic", "Collective agreement tables"),
+                ("automated_safeguards", "Payroll officer reviews on request"),
+                ("dpia_required", "yes"),
+                ("dpia_status", "completed"),
+                ("dpia_completed_on", "2026-02-27"),
+                ("transfers[1].country", "AE"),
+                (
+                    "transfers[1].mechanism",
+                    "derogation_contract_with_data_subject",
+                ),
+                ("transfers[1].safeguards", "Occasional; travel bookings"),
             ],
         )
         .await;
@@ -180,7 +207,31 @@ async fn the_controller_csv_has_the_ico_header_and_parses_back_to_the_values() {
         col("Categories of recipients").contains("@everything"),
         "mid-cell @ is left alone"
     );
-    assert_eq!(col("Names of third countries or international organisations that personal data are transferred to (if applicable)"), "United States (US) (Cloud, \"Inc\")");
+    // Column 8: every transfer, with the decision it relies on cited in full.
+    assert_eq!(
+        col("Names of third countries or international organisations that personal data are transferred to (if applicable)"),
+        "United States (US) (Cloud, \"Inc\"): Adequacy: Commission Implementing Decision (EU) 2023/1795 (EU-US Data Privacy Framework) of 2023-07-10 (Art. 45(3); partial); Recipient certified under the EU-US Data Privacy Framework (checked 2026-11-01)\n\
+         United Arab Emirates (AE): Derogation: contract with the data subject (Art. 49(1)(b))"
+    );
+    // Column 9: only the exceptional transfers (Art. 49).
+    assert_eq!(
+        col("Safeguards for exceptional transfers of personal data to third countries or international organisations (if applicable)"),
+        "United Arab Emirates (AE): Derogation: contract with the data subject (Art. 49(1)(b)): Occasional; travel bookings"
+    );
+    // Column 17: the Art. 22 case in full.
+    assert_eq!(
+        col("Existence of automated decision-making, including profiling (if applicable)"),
+        "Solely automated decisions with legal or similarly significant effects (Art. 22(1))\n\
+         Pay grades set by a rules engine\n\
+         Exception: Authorised by Union or Member State law with suitable safeguards (Art. 22(2)(b))\n\
+         Logic involved: Collective agreement tables\n\
+         Safeguards (Art. 22(3)): Payroll officer reviews on request"
+    );
+    // Column 22: progress with its completion date.
+    assert_eq!(
+        col("Data Protection Impact Assessment progress"),
+        "Completed, completed on 2026-02-27"
+    );
     assert_eq!(col("Retention schedule (if possible)"), "Civil status, identity, identification data, images: 10 years from end of employment (§ 147 AO)");
     assert_eq!(
         col("Article 6 lawful basis for processing personal data"),
@@ -188,15 +239,25 @@ async fn the_controller_csv_has_the_ico_header_and_parses_back_to_the_values() {
         "one item per line"
     );
     assert!(
-        col("Rights available to individuals").contains("Right to data portability (Art. 20)"),
+        col("Rights available to individuals")
+            .contains("Right to data portability (Art. 20(1)(a)-(b))"),
         "derived from the bases"
     );
-    assert!(!col("Rights available to individuals").contains("Right to object (Art. 21)"));
+    assert!(col("Rights available to individuals").contains(
+        "Right to erasure (Art. 17(3)(b)), limited: the processing is necessary to comply with a legal obligation"
+    ));
+    assert!(col("Rights available to individuals")
+        .contains("Rights related to automated decision-making (Art. 22(1), (3))"));
+    assert!(!col("Rights available to individuals").contains("Right to object"));
     assert!(col(
         "General description of technical and organisational security measures (if possible)"
     )
     .starts_with("'+Encrypted"));
-    assert_eq!(col("Link to contract with processor"), "DPA-1");
+    // Column 7: the processors' Art. 28 contracts, then the activity's own reference.
+    assert_eq!(
+        col("Link to contract with processor"),
+        "Cloud, \"Inc\": DPA-CLOUD-7\nDPA-1"
+    );
     assert_eq!(
         col("Link to record of consent"),
         "",
@@ -315,7 +376,7 @@ async fn json_export_import_export_is_exact() {
     let (status, first) = app.get("/export.json").await;
     assert_eq!(status, StatusCode::OK);
     let doc = without_generated_at(&first);
-    assert_eq!(doc["format_version"], 1);
+    assert_eq!(doc["format_version"], 2);
     assert!(
         doc["catalogues"]["data_categories"]
             .as_array()
@@ -359,14 +420,14 @@ async fn json_export_import_export_is_exact() {
              SELECT id, 999999, 99, '', '' FROM activities LIMIT 1",
             "INSERT INTO activities (organisation_id, role, reference, name, description, \
              business_function, owner, status, criminal_legal_reference, \
-             special_legal_reference, data_source, systems, data_location, automated_decision, \
+             special_legal_reference, data_source, systems, data_location, automated_processing, \
              automated_decision_description, dpia_required, dpia_status, dpia_reference, \
              privacy_notice_ref, consent_record_ref, processor_contract_ref, \
              retention_policy_ref, breach_occurred, breach_record_ref, security_description, \
              search_text, version, created_at, updated_at) \
              SELECT 999999, role, 'X-1', name, description, business_function, owner, status, \
              criminal_legal_reference, special_legal_reference, data_source, systems, \
-             data_location, automated_decision, automated_decision_description, dpia_required, \
+             data_location, automated_processing, automated_decision_description, dpia_required, \
              dpia_status, dpia_reference, privacy_notice_ref, consent_record_ref, \
              processor_contract_ref, retention_policy_ref, breach_occurred, breach_record_ref, \
              security_description, search_text, version, created_at, updated_at \

@@ -327,6 +327,12 @@ impl TestApp {
                     ("kind", kind),
                     ("country", country),
                     ("contact", "privacy@example.com"),
+                    // US parties are certified under the Data Privacy Framework unless a
+                    // test says otherwise (see `activities::partial_adequacy...`).
+                    (
+                        "dpf_checked_on",
+                        if country == "US" { "2026-11-01" } else { "" },
+                    ),
                 ],
             )
             .await;

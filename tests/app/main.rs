@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod exports;
 mod helpers;
+mod law;
 mod pages;
 mod queries;
 mod register;

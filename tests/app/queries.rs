@@ -382,7 +382,7 @@ async fn the_missing_elements_stored_on_writing_match_a_count_of_the_stored_rows
         .to_string();
     let subject = choices.subject_categories[0].id.to_string();
     let actor = Actor::system("test set-up");
-    let variants: [&[(&str, &str)]; 3] = [
+    let variants: [&[(&str, &str)]; 4] = [
         &[("role", "controller")],
         &[("role", "processor")],
         &[
@@ -392,6 +392,26 @@ async fn the_missing_elements_stored_on_writing_match_a_count_of_the_stored_rows
             ("subjects", &subject),
             ("data_categories", &standard),
             ("security_description", "Access control"),
+        ],
+        // Declared none for recipients; a US transfer on adequacy without the recipient's
+        // certification; an Art. 9(2) condition without its law; solely automated decisions
+        // without their exception, logic and safeguards.
+        &[
+            ("role", "controller"),
+            ("purposes[0].description", "Scoring"),
+            ("purposes[0].bases", "contract"),
+            ("subjects", &subject),
+            ("data_categories", &standard),
+            ("retention[0].data_category_id", &standard),
+            ("retention[0].period_value", "1"),
+            ("retention[0].period_unit", "weeks"),
+            ("security_description", "Access control"),
+            ("no_recipients", "on"),
+            ("transfers[0].country", "US"),
+            ("transfers[0].mechanism", "adequacy_decision"),
+            ("special_conditions", "substantial_public_interest"),
+            ("automated_processing", "solely_automated_decisions"),
+            ("automated_decision_description", "Credit scoring"),
         ],
     ];
     for (i, extra) in variants.iter().enumerate() {
@@ -421,7 +441,7 @@ async fn the_missing_elements_stored_on_writing_match_a_count_of_the_stored_rows
             .expect("gaps")
     };
     let before = stored(&mut conn);
-    assert_eq!(before.len(), 303);
+    assert_eq!(before.len(), 304);
     assert!(
         before.iter().all(|(_, g)| g.is_some()),
         "every activity has its gaps"
@@ -433,13 +453,14 @@ async fn the_missing_elements_stored_on_writing_match_a_count_of_the_stored_rows
     assert_eq!(
         incomplete,
         [
-            "purposes,subjects,data_categories,recipients,retention,security",
-            "controllers,security",
-            "recipients,retention",
+            "purposes,subjects,data_categories,recipients,transfers,retention,security",
+            "transfers,controllers,security",
+            "recipients,transfers,retention",
+            "transfer_scope,special_law,automated_decisions",
         ]
     );
     let n = ropa::store::gaps::refresh_gaps(&mut conn, ropa::store::gaps::GapScope::All)
         .expect("refresh");
-    assert_eq!(n, 303);
+    assert_eq!(n, 304);
     assert_eq!(before, stored(&mut conn));
 }

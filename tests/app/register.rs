@@ -180,12 +180,13 @@ async fn a_party_is_validated_created_and_shown() {
                 ("kind", "friend"),
                 ("country", "ZZ"),
                 ("contract_date", "01/02/2024"),
+                ("dpf_checked_on", "soon"),
             ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.expect("body");
-    for f in ["name", "kind", "country", "contract_date"] {
+    for f in ["name", "kind", "country", "contract_date", "dpf_checked_on"] {
         assert!(field_error(&html, f).is_some(), "{f}");
     }
     assert_eq!(
@@ -213,10 +214,28 @@ async fn a_party_is_validated_created_and_shown() {
         "United States (US)",
         "DPA-7",
         "2024-07-01",
-        "adequacy decision (partial)",
+        "adequacy decision (partial, Art. 45(3))",
+        "Certification not recorded",
     ] {
         assert!(text.contains(v), "{v}");
     }
+    // The DPF certifies US organisations only.
+    let r = app
+        .post(
+            "/parties",
+            &[
+                ("name", "Maple Ltd"),
+                ("kind", "processor"),
+                ("country", "CA"),
+                ("dpf_checked_on", "2026-11-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    assert!(field_error(&html, "dpf_checked_on")
+        .expect("dpf error")
+        .contains("United States only"));
 }
 
 #[tokio::test]
@@ -477,6 +496,7 @@ async fn missing_elements_follow_saves_and_catalogue_sensitivity_changes() {
         ("retention[0].data_category_id", loyalty.as_str()),
         ("retention[0].criterion", "Until the card is cancelled"),
         ("measures", encryption.as_str()),
+        ("no_transfers", "on"),
     ];
     let r = app.post("/activities", &complete).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -199,6 +199,11 @@ fn party_form(name: &str, kind: PartyKind, country: &str) -> PartyForm {
         } else {
             String::new()
         },
+        dpf_checked_on: if country == "US" {
+            "2026-10-01".into()
+        } else {
+            String::new()
+        },
         ..Default::default()
     }
 }
@@ -345,7 +350,7 @@ fn activity_form(rng: &mut StdRng, c: &Choices, p: &Pools, n: usize) -> Activity
         put("dpia_reference", format!("DPIA-{prefix}-{:05}", n + 1));
     }
     if rng.random_bool(0.05) {
-        put("automated_decision", "on".into());
+        put("automated_processing", "profiling".into());
         put(
             "automated_decision_description",
             "Automated scoring with human review on request (Art. 22(3))".into(),
@@ -440,7 +445,11 @@ fn activity_form(rng: &mut StdRng, c: &Choices, p: &Pools, n: usize) -> Activity
             format!("Support of {}", function.to_lowercase()),
         );
     }
-    for i in 0..rng.random_range(0..=3) {
+    let transfers = rng.random_range(0..=3);
+    if transfers == 0 {
+        put("no_transfers", "on".into());
+    }
+    for i in 0..transfers {
         let country = one(rng, DESTINATIONS);
         let adequate = Country::parse(country).is_some_and(|c| c.adequacy().is_some());
         let mechanism = if adequate && rng.random_bool(0.7) {
@@ -457,6 +466,9 @@ fn activity_form(rng: &mut StdRng, c: &Choices, p: &Pools, n: usize) -> Activity
             put(&format!("transfers[{i}].party_id"), id.to_string());
         }
         put(&format!("transfers[{i}].mechanism"), mechanism.into());
+        // Partial decisions: the recipient is inside the scope (Canada, Israel, Japan, Korea);
+        // US recipients carry their DPF certification on the party.
+        put(&format!("transfers[{i}].scope_confirmed"), "on".into());
         put(
             &format!("transfers[{i}].safeguards"),
             "Transfer impact assessment on file; encryption in transit and at rest.".into(),

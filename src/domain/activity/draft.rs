@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 
 use crate::domain::vocab::{
-    Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, RetentionUnit, Role,
-    SpecialCondition, Status, TransferMechanism,
+    AutomatedDecisionException, AutomatedProcessing, Country, CriminalBasis, DpiaRequired,
+    DpiaStatus, LawfulBasis, RetentionUnit, Role, SpecialCondition, Status, TransferMechanism,
 };
 use crate::domain::{DataCategoryId, MeasureId, OrganisationId, PartyId, SubjectCategoryId};
 
@@ -22,6 +22,10 @@ pub struct Purpose {
     pub legitimate_interest: String,
     /// Reference to the balancing test.
     pub balancing_test_ref: String,
+    /// The purpose is direct marketing (Art. 21(2)-(3)).
+    pub direct_marketing: bool,
+    /// The processing is carried out by automated means (Art. 20(1)(b)).
+    pub automated_means: bool,
 }
 
 /// A joint controller (Art. 26).
@@ -40,6 +44,8 @@ pub struct RepresentedController {
     pub party_id: PartyId,
     /// Categories of processing carried out for it.
     pub processing_categories: String,
+    /// Its representative (Art. 27), where it has one.
+    pub representative: String,
 }
 
 /// A recipient (Art. 30(1)(d)).
@@ -73,6 +79,8 @@ pub struct Transfer {
     pub mechanism: TransferMechanism,
     /// Documentation of the safeguards.
     pub safeguards: String,
+    /// The recipient is inside the scope of a partial adequacy decision.
+    pub scope_confirmed: bool,
 }
 
 /// How long data are kept: a period, or a criterion in words.
@@ -137,10 +145,22 @@ pub struct ActivityDraft {
     pub systems: String,
     /// Location of the data.
     pub data_location: String,
-    /// Automated decision-making or profiling.
-    pub automated_decision: bool,
-    /// Its description.
+    /// Automated processing (Art. 22).
+    pub automated_processing: AutomatedProcessing,
+    /// Its description (ICO column 17).
     pub automated_decision_description: String,
+    /// The Art. 22(2) exception relied on.
+    pub automated_exception: Option<AutomatedDecisionException>,
+    /// The logic involved.
+    pub automated_logic: String,
+    /// The safeguards (Art. 22(3)).
+    pub automated_safeguards: String,
+    /// DPIA completed on.
+    pub dpia_completed_on: Option<NaiveDate>,
+    /// No recipients, declared (complete), as against none recorded yet (a gap).
+    pub no_recipients: bool,
+    /// No transfers, declared (complete), as against none recorded yet (a gap).
+    pub no_transfers: bool,
     /// DPIA required.
     pub dpia_required: DpiaRequired,
     /// DPIA progress.

@@ -24,6 +24,11 @@ pub struct PurposeRow {
         message = "Balancing test reference is at most 500 characters"
     ))]
     pub balancing_test_ref: String,
+    /// The purpose is direct marketing (Art. 21(2)-(3)).
+    pub direct_marketing: bool,
+    /// The purpose is carried out without automated means (paper files only), which rules out
+    /// portability (Art. 20(1)(b)); unticked, the processing is automated.
+    pub manual_only: bool,
 }
 
 /// One joint-controller row as typed.
@@ -47,6 +52,9 @@ pub struct ControllerRow {
         message = "Categories of processing are at most 2000 characters"
     ))]
     pub processing_categories: String,
+    /// Name and contact details of the controller's representative (Art. 27), where it has one.
+    #[validate(length(max = 1000, message = "Representative is at most 1000 characters"))]
+    pub representative: String,
 }
 
 /// One recipient row as typed.
@@ -80,6 +88,8 @@ pub struct TransferRow {
     /// Documentation of the safeguards.
     #[validate(length(max = 4000, message = "Safeguards are at most 4000 characters"))]
     pub safeguards: String,
+    /// The recipient is inside the scope of a partial adequacy decision (Art. 45).
+    pub scope_confirmed: bool,
 }
 
 /// One retention row as typed.
@@ -181,11 +191,25 @@ pub struct ActivityForm {
     /// Where the data are kept.
     #[validate(length(max = 2000, message = "Location is at most 2000 characters"))]
     pub data_location: String,
-    /// Automated decision-making or profiling.
-    pub automated_decision: bool,
+    /// Automated processing code (Art. 22).
+    pub automated_processing: String,
     /// Its description.
     #[validate(length(max = 2000, message = "Description is at most 2000 characters"))]
     pub automated_decision_description: String,
+    /// Art. 22(2) exception code, for solely automated decisions.
+    pub automated_exception: String,
+    /// The logic involved (Art. 13(2)(f), 14(2)(g)).
+    #[validate(length(max = 2000, message = "Logic involved is at most 2000 characters"))]
+    pub automated_logic: String,
+    /// The safeguards (Art. 22(3)).
+    #[validate(length(max = 2000, message = "Safeguards are at most 2000 characters"))]
+    pub automated_safeguards: String,
+    /// DPIA completion date.
+    pub dpia_completed_on: String,
+    /// No recipients, declared.
+    pub no_recipients: bool,
+    /// No transfers to third countries or international organisations, declared.
+    pub no_transfers: bool,
     /// DPIA required code.
     pub dpia_required: String,
     /// DPIA status code.
@@ -300,6 +324,10 @@ impl ActivityForm {
                     ("purposes", "balancing_test_ref") => {
                         row(&mut purposes, i).balancing_test_ref = v
                     }
+                    ("purposes", "direct_marketing") => {
+                        row(&mut purposes, i).direct_marketing = is_on(&v)
+                    }
+                    ("purposes", "manual_only") => row(&mut purposes, i).manual_only = is_on(&v),
                     ("joint_controllers", "party_id") => row(&mut joint, i).party_id = v,
                     ("joint_controllers", "responsibilities") => {
                         row(&mut joint, i).responsibilities = v
@@ -307,6 +335,9 @@ impl ActivityForm {
                     ("controllers", "party_id") => row(&mut controllers, i).party_id = v,
                     ("controllers", "processing_categories") => {
                         row(&mut controllers, i).processing_categories = v
+                    }
+                    ("controllers", "representative") => {
+                        row(&mut controllers, i).representative = v
                     }
                     ("recipients", "party_id") => row(&mut recipients, i).party_id = v,
                     ("recipients", "data_received") => row(&mut recipients, i).data_received = v,
@@ -316,6 +347,9 @@ impl ActivityForm {
                     ("transfers", "party_id") => row(&mut transfers, i).party_id = v,
                     ("transfers", "mechanism") => row(&mut transfers, i).mechanism = v,
                     ("transfers", "safeguards") => row(&mut transfers, i).safeguards = v,
+                    ("transfers", "scope_confirmed") => {
+                        row(&mut transfers, i).scope_confirmed = is_on(&v)
+                    }
                     ("retention", "data_category_id") => {
                         row(&mut retention, i).data_category_id = v
                     }
@@ -344,8 +378,14 @@ impl ActivityForm {
                 "data_source" => form.data_source = v,
                 "systems" => form.systems = v,
                 "data_location" => form.data_location = v,
-                "automated_decision" => form.automated_decision = is_on(&v),
+                "automated_processing" => form.automated_processing = v,
                 "automated_decision_description" => form.automated_decision_description = v,
+                "automated_exception" => form.automated_exception = v,
+                "automated_logic" => form.automated_logic = v,
+                "automated_safeguards" => form.automated_safeguards = v,
+                "dpia_completed_on" => form.dpia_completed_on = v,
+                "no_recipients" => form.no_recipients = is_on(&v),
+                "no_transfers" => form.no_transfers = is_on(&v),
                 "dpia_required" => form.dpia_required = v,
                 "dpia_status" => form.dpia_status = v,
                 "dpia_reference" => form.dpia_reference = v,

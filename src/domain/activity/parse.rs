@@ -13,10 +13,12 @@ use super::choices::*;
 use super::draft::*;
 use super::form::*;
 use crate::domain::errors::FieldErrors;
+use crate::domain::reference::adequacy_for_organisation;
 use crate::domain::text::{clean, parse_date};
 use crate::domain::vocab::{
-    Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, PartyKind, RetentionUnit, Role,
-    Sensitivity, SpecialCondition, Status, TransferMechanism,
+    AutomatedDecisionException, AutomatedProcessing, Country, CriminalBasis, DpiaRequired,
+    DpiaStatus, LawfulBasis, PartyKind, RetentionUnit, Role, Sensitivity, SpecialCondition, Status,
+    TransferMechanism,
 };
 use crate::domain::{DataCategoryId, MeasureId, OrganisationId, PartyId, SubjectCategoryId};
 
@@ -37,6 +39,9 @@ impl ActivityForm {
                 "criminal_basis",
                 "dpia_required",
                 "dpia_status",
+                "dpia_completed_on",
+                "automated_processing",
+                "automated_exception",
                 "country",
                 "mechanism",
                 "party_id",
@@ -136,7 +141,6 @@ impl ActivityForm {
                 ),
             }
         }
-        special_conditions.sort();
         if sensitivity_present(Sensitivity::SpecialCategory) && special_conditions.is_empty() {
             errors.add(
                 "special_conditions",
@@ -188,10 +192,50 @@ impl ActivityForm {
         if dpia_status.is_none() {
             errors.add("dpia_status", "DPIA progress must be chosen from the list");
         }
-        if form.automated_decision && clean(&form.automated_decision_description).is_empty() {
-            errors.add(
+        let automated_processing = match form.automated_processing.trim() {
+            "" => Some(AutomatedProcessing::NoAutomatedDecisions),
+            c => AutomatedProcessing::from_code(c),
+        };
+        match automated_processing {
+            None => errors.add(
+                "automated_processing",
+                "Automated processing must be chosen from the list (Art. 22)",
+            ),
+            Some(AutomatedProcessing::NoAutomatedDecisions) => {}
+            Some(_) if clean(&form.automated_decision_description).is_empty() => errors.add(
                 "automated_decision_description",
-                "Describe the automated decision-making or profiling (Art. 22)",
+                "Describe the profiling or automated decision-making (Art. 22; ICO column 17)",
+            ),
+            Some(_) => {}
+        }
+        let automated_exception = match form.automated_exception.trim() {
+            "" => None,
+            c => {
+                let e = AutomatedDecisionException::from_code(c);
+                if e.is_none() {
+                    errors.add(
+                        "automated_exception",
+                        "The Art. 22(2) exception must be chosen from the list",
+                    );
+                }
+                e
+            }
+        };
+        let dpia_completed_on = parse_date(
+            &mut errors,
+            "dpia_completed_on",
+            "DPIA completed on",
+            &form.dpia_completed_on,
+        );
+        if dpia_completed_on.is_some()
+            && !matches!(
+                dpia_status,
+                Some(DpiaStatus::Completed | DpiaStatus::UnderReview) | None
+            )
+        {
+            errors.add(
+                "dpia_completed_on",
+                "A completion date goes with a DPIA that is completed or under review: change the progress or clear the date",
             );
         }
         let last_reviewed = parse_date(
@@ -218,6 +262,7 @@ impl ActivityForm {
         let mut purposes = Vec::new();
         for (i, row) in form.purposes.iter().enumerate() {
             let blank = row.description.trim().is_empty()
+                && !row.direct_marketing
                 && row.bases.iter().all(|b| b.trim().is_empty())
                 && row.legitimate_interest.trim().is_empty()
                 && row.balancing_test_ref.trim().is_empty();
@@ -236,8 +281,8 @@ impl ActivityForm {
                     None => errors.add(key("bases"), "Lawful bases must be chosen from Art. 6(1)"),
                 }
             }
-            bases.sort();
-            if bases.is_empty() {
+            // A processor's purposes rest on its client's basis, not one of its own (Art. 28(3)(a)).
+            if bases.is_empty() && role != Some(Role::Processor) {
                 errors.add(
                     key("bases"),
                     "Choose at least one Art. 6(1) lawful basis for this purpose",
@@ -256,6 +301,8 @@ impl ActivityForm {
                 bases,
                 legitimate_interest: clean(&row.legitimate_interest),
                 balancing_test_ref: clean(&row.balancing_test_ref),
+                direct_marketing: row.direct_marketing,
+                automated_means: !row.manual_only,
             });
         }
         if role == Some(Role::Controller) && status == Some(Status::Active) && purposes.is_empty() {
@@ -290,7 +337,10 @@ impl ActivityForm {
 
         let mut controllers = Vec::new();
         for (i, row) in form.controllers.iter().enumerate() {
-            if row.party_id.trim().is_empty() && row.processing_categories.trim().is_empty() {
+            if row.party_id.trim().is_empty()
+                && row.processing_categories.trim().is_empty()
+                && row.representative.trim().is_empty()
+            {
                 continue;
             }
             let key = |f: &str| format!("controllers[{i}].{f}");
@@ -311,6 +361,7 @@ impl ActivityForm {
                 Some(p) => controllers.push(RepresentedController {
                     party_id: p.id,
                     processing_categories: clean(&row.processing_categories),
+                    representative: clean(&row.representative),
                 }),
                 None => errors.add(
                     key("party_id"),
@@ -336,6 +387,12 @@ impl ActivityForm {
                 None => errors.add(format!("recipients[{i}].party_id"), "Choose the recipient"),
             }
         }
+        if form.no_recipients && !recipients.is_empty() {
+            errors.add(
+                "no_recipients",
+                "You declared that there are no recipients but listed some: untick the declaration or remove the rows (Art. 30(1)(d))",
+            );
+        }
 
         let mut transfers = Vec::new();
         for (i, row) in form.transfers.iter().enumerate() {
@@ -357,25 +414,23 @@ impl ActivityForm {
                     None
                 }
                 ("", org) => Some(Destination::Organisation(org.to_owned())),
-                (code, "") => {
-                    match Country::parse(code) {
-                        Some(c) if c.in_eea() => {
-                            errors.add(
+                (code, "") => match Country::parse(code) {
+                    Some(c) if c.in_eea() => {
+                        errors.add(
                             key("country"),
-                            format!("{} is in the EEA: sending data there is not a Chapter V transfer", c.name()),
+                            format!("{} is in the EEA or is EU territory: sending data there is not a Chapter V transfer", c.name()),
                         );
-                            None
-                        }
-                        Some(c) => Some(Destination::Country(c)),
-                        None => {
-                            errors.add(
-                                key("country"),
-                                "Country must be an ISO 3166-1 alpha-2 code such as US",
-                            );
-                            None
-                        }
+                        None
                     }
-                }
+                    Some(c) => Some(Destination::Country(c)),
+                    None => {
+                        errors.add(
+                            key("country"),
+                            "Country must be an ISO 3166-1 alpha-2 code such as US",
+                        );
+                        None
+                    }
+                },
                 _ => {
                     errors.add(
                         key("organisation"),
@@ -401,16 +456,22 @@ impl ActivityForm {
                     key("safeguards"),
                     "Art. 49(1) second subparagraph: document the assessment and the suitable safeguards (Art. 30(1)(e), 49(6))",
                 ),
-                Some(TransferMechanism::AdequacyDecision) => {
-                    if let Some(Destination::Country(c)) = &destination {
-                        if c.adequacy().is_none() {
-                            errors.add(
-                                key("mechanism"),
-                                format!("There is no adequacy decision for {}: choose another mechanism", c.name()),
-                            );
-                        }
+                Some(TransferMechanism::AdequacyDecision) => match &destination {
+                    Some(Destination::Country(c)) if c.adequacy().is_none() => errors.add(
+                        key("mechanism"),
+                        format!(
+                            "There is no adequacy decision for {} (Art. 45): choose another mechanism",
+                            c.name()
+                        ),
+                    ),
+                    Some(Destination::Organisation(o)) if adequacy_for_organisation(o).is_none() => {
+                        errors.add(
+                            key("mechanism"),
+                            "Among international organisations only the European Patent Organisation has an adequacy decision (Art. 45): choose another mechanism",
+                        )
                     }
-                }
+                    _ => {}
+                },
                 Some(_) => {}
             }
             if let (Some(destination), Some(mechanism)) = (destination, mechanism) {
@@ -419,8 +480,16 @@ impl ActivityForm {
                     party_id,
                     mechanism,
                     safeguards: clean(&row.safeguards),
+                    scope_confirmed: row.scope_confirmed,
                 });
             }
+        }
+
+        if form.no_transfers && !transfers.is_empty() {
+            errors.add(
+                "no_transfers",
+                "You declared that there are no transfers but listed some: untick the declaration or remove the rows (Art. 30(1)(e))",
+            );
         }
 
         let chosen: BTreeSet<DataCategoryId> = data_categories
@@ -474,7 +543,10 @@ impl ActivityForm {
                         None
                     }
                     (_, None) => {
-                        errors.add(key("period_unit"), "Choose days, months or years");
+                        errors.add(
+                            key("period_unit"),
+                            "Choose hours, days, weeks, months or years",
+                        );
                         None
                     }
                 },
@@ -499,6 +571,7 @@ impl ActivityForm {
             measures,
             dpia_required,
             dpia_status,
+            automated_processing,
         ) {
             (
                 Some(organisation_id),
@@ -509,6 +582,7 @@ impl ActivityForm {
                 Some(measures),
                 Some(dpia_required),
                 Some(dpia_status),
+                Some(automated_processing),
             ) => ActivityDraft {
                 organisation_id,
                 role,
@@ -525,8 +599,14 @@ impl ActivityForm {
                 data_source: clean(&form.data_source),
                 systems: clean(&form.systems),
                 data_location: clean(&form.data_location),
-                automated_decision: form.automated_decision,
+                automated_processing,
                 automated_decision_description: clean(&form.automated_decision_description),
+                automated_exception,
+                automated_logic: clean(&form.automated_logic),
+                automated_safeguards: clean(&form.automated_safeguards),
+                dpia_completed_on,
+                no_recipients: form.no_recipients,
+                no_transfers: form.no_transfers,
                 dpia_required,
                 dpia_status,
                 dpia_reference: clean(&form.dpia_reference),
@@ -555,15 +635,18 @@ impl ActivityForm {
     }
 }
 
-/// Parses a list of ids, dropping blanks and duplicates; `None` if any is unknown.
+/// Parses a list of ids in the order given, dropping blanks and repeats; `None` if any is
+/// unknown.
 fn ids<T>(raw: &[String], exists: impl Fn(T) -> bool) -> Option<Vec<T>>
 where
-    T: std::str::FromStr + Copy + Ord,
+    T: std::str::FromStr + Copy + PartialEq,
 {
-    let mut out = BTreeSet::new();
+    let mut out = Vec::new();
     for value in raw.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
         let id = value.parse::<T>().ok().filter(|id| exists(*id))?;
-        out.insert(id);
+        if !out.contains(&id) {
+            out.push(id);
+        }
     }
-    Some(out.into_iter().collect())
+    Some(out)
 }

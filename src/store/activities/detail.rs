@@ -11,15 +11,30 @@ use crate::domain::activity::{
     ActivityForm, ControllerRow, JointControllerRow, PurposeRow, RecipientRow, RetentionRow,
     TransferRow,
 };
-use crate::domain::completeness::{gaps, Facts, Gap};
+use crate::domain::completeness::{gaps, transfer_evidenced, Facts, Gap};
 use crate::domain::document::{
     ActivityDoc, ControllerDoc, JointControllerDoc, PurposeDoc, RecipientDoc, RetentionDoc,
     TransferDoc,
 };
+use crate::domain::reference::{adequacy_for_organisation, Adequacy, ScopeEvidence};
+use crate::domain::rights::{merge, rights_of_purpose, ActivityRight, Entitlement, PurposeFacts};
 use crate::domain::vocab::{
-    Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, MeasureFamily, MeasureKind,
-    PartyKind, RetentionUnit, Role, Sensitivity, SpecialCondition, Status, TransferMechanism,
+    AutomatedDecisionException, AutomatedProcessing, Country, CriminalBasis, DpiaRequired,
+    DpiaStatus, LawfulBasis, MeasureFamily, MeasureKind, PartyKind, RetentionUnit, Role,
+    Sensitivity, SpecialCondition, Status, TransferMechanism,
 };
+
+/// What every export writes where a value is not recorded yet.
+pub const NOT_RECORDED: &str = "not recorded";
+
+/// The text, or [`NOT_RECORDED`] when it is empty.
+pub fn or_missing(text: &str) -> &str {
+    if text.is_empty() {
+        NOT_RECORDED
+    } else {
+        text
+    }
+}
 
 /// A catalogue entry as shown on an activity.
 #[derive(Debug, Clone)]
@@ -49,6 +64,10 @@ pub struct PurposeView {
     pub legitimate_interest: String,
     /// Balancing test reference.
     pub balancing_test_ref: String,
+    /// The purpose is direct marketing.
+    pub direct_marketing: bool,
+    /// Carried out by automated means.
+    pub automated_means: bool,
 }
 
 /// A party linked from an activity (joint controller, controller acted for, recipient).
@@ -70,7 +89,8 @@ pub struct PartyLink {
     pub contract_reference: String,
     /// First text of the link (responsibilities, processing categories, data received).
     pub text: String,
-    /// Second text of the link (reason for a recipient).
+    /// Second text of the link (reason for a recipient, representative of a controller acted
+    /// for).
     pub detail: String,
 }
 
@@ -89,6 +109,10 @@ pub struct TransferView {
     pub mechanism: TransferMechanism,
     /// Safeguards documentation.
     pub safeguards: String,
+    /// The recipient is inside the scope of a partial adequacy decision (stated on the transfer).
+    pub scope_confirmed: bool,
+    /// The recipient party's Data Privacy Framework certification was checked on this date.
+    pub dpf_checked_on: Option<NaiveDate>,
 }
 
 impl TransferView {
@@ -97,6 +121,55 @@ impl TransferView {
         match self.country {
             Some(c) => c.to_string(),
             None => format!("{} (international organisation)", self.organisation),
+        }
+    }
+
+    /// The adequacy decision relied on, when the mechanism is adequacy.
+    pub fn adequacy(&self) -> Option<&'static Adequacy> {
+        if self.mechanism != TransferMechanism::AdequacyDecision {
+            return None;
+        }
+        match self.country {
+            Some(c) => c.adequacy(),
+            None => adequacy_for_organisation(&self.organisation),
+        }
+    }
+
+    /// The mechanism in words with its article; an adequacy decision is cited in full.
+    pub fn mechanism_text(&self) -> String {
+        match self.adequacy() {
+            Some(decision) => format!("Adequacy: {}", decision.citation()),
+            None => format!("{} ({})", self.mechanism.label(), self.mechanism.article()),
+        }
+    }
+
+    /// Whether the transfer shows what its mechanism needs (see `transfer_evidenced`).
+    pub fn evidenced(&self) -> bool {
+        transfer_evidenced(
+            self.country,
+            self.mechanism,
+            self.scope_confirmed,
+            self.dpf_checked_on.is_some(),
+        )
+    }
+
+    /// The evidence that the recipient is inside a partial decision's scope, in words; empty
+    /// when the decision is full or the mechanism is not adequacy.
+    pub fn scope_evidence_text(&self) -> String {
+        match self.adequacy().and_then(|a| a.scope_evidence()) {
+            None => String::new(),
+            Some(ScopeEvidence::DpfCertification) => match self.dpf_checked_on {
+                Some(d) => format!(
+                    "Recipient certified under the EU-US Data Privacy Framework (checked {d})"
+                ),
+                None => "Recipient's Data Privacy Framework certification not recorded".into(),
+            },
+            Some(ScopeEvidence::RecipientInScope) if self.scope_confirmed => {
+                "Recipient inside the decision's scope".into()
+            }
+            Some(ScopeEvidence::RecipientInScope) => {
+                "Not recorded that the recipient is inside the decision's scope".into()
+            }
         }
     }
 }
@@ -124,7 +197,7 @@ impl RetentionView {
     /// The period in words: "6 years from end of contract", or the criterion.
     pub fn period(&self) -> String {
         let mut text = match (self.period_value, self.period_unit) {
-            (Some(v), Some(u)) => format!("{v} {}", u.label()),
+            (Some(v), Some(u)) => u.with_value(v),
             _ => self.criterion.clone(),
         };
         if !self.start_event.is_empty() {
@@ -176,10 +249,22 @@ pub struct ActivityDetail {
     pub systems: String,
     /// Location.
     pub data_location: String,
-    /// Automated decision-making.
-    pub automated_decision: bool,
+    /// Automated processing (Art. 22).
+    pub automated_processing: AutomatedProcessing,
     /// Its description.
     pub automated_decision_description: String,
+    /// The Art. 22(2) exception.
+    pub automated_exception: Option<AutomatedDecisionException>,
+    /// The logic involved.
+    pub automated_logic: String,
+    /// The safeguards (Art. 22(3)).
+    pub automated_safeguards: String,
+    /// DPIA completed on.
+    pub dpia_completed_on: Option<NaiveDate>,
+    /// No recipients, declared.
+    pub no_recipients: bool,
+    /// No transfers, declared.
+    pub no_transfers: bool,
     /// DPIA required.
     pub dpia_required: DpiaRequired,
     /// DPIA progress.
@@ -259,7 +344,101 @@ impl ActivityDetail {
                 .any(|c| c.sensitivity == Sensitivity::CriminalOffence),
             criminal_basis: self.criminal_basis.is_some(),
             controllers: self.controllers.len(),
+            no_recipients: self.no_recipients,
+            transfers: self.transfers.len(),
+            no_transfers: self.no_transfers,
+            transfers_without_scope_evidence: self
+                .transfers
+                .iter()
+                .filter(|t| !t.evidenced())
+                .count(),
+            special_condition_needs_law: self
+                .special_conditions
+                .iter()
+                .any(|c| c.needs_basis_in_law()),
+            special_law_named: !self.special_legal_reference.is_empty(),
+            solely_automated: self.automated_processing
+                == AutomatedProcessing::SolelyAutomatedDecisions,
+            automated_documented: self.automated_exception.is_some()
+                && !self.automated_logic.is_empty()
+                && !self.automated_safeguards.is_empty(),
         }
+    }
+
+    /// The rights of each purpose, in the order of the purposes; none for a processor
+    /// activity, whose controller answers them (Art. 28(3)(e)).
+    pub fn rights_per_purpose(&self) -> Vec<Vec<Entitlement>> {
+        if self.role == Role::Processor {
+            return Vec::new();
+        }
+        self.purposes
+            .iter()
+            .map(|p| {
+                rights_of_purpose(&PurposeFacts {
+                    bases: &p.bases,
+                    special_conditions: &self.special_conditions,
+                    direct_marketing: p.direct_marketing,
+                    automated_means: p.automated_means,
+                    automated: self.automated_processing,
+                })
+            })
+            .collect()
+    }
+
+    /// The automated processing in full (ICO column 17): the case, the description and, for
+    /// solely automated decisions, the Art. 22(2) exception, the logic and the safeguards.
+    pub fn automated_text(&self) -> String {
+        let mut parts = vec![format!(
+            "{} ({})",
+            self.automated_processing.label(),
+            self.automated_processing.article()
+        )];
+        if !self.automated_decision_description.is_empty() {
+            parts.push(self.automated_decision_description.clone());
+        }
+        if self.automated_processing == AutomatedProcessing::SolelyAutomatedDecisions {
+            parts.push(match self.automated_exception {
+                Some(e) => format!("Exception: {} ({})", e.label(), e.article()),
+                None => "Exception (Art. 22(2)): not recorded".into(),
+            });
+            parts.push(format!(
+                "Logic involved: {}",
+                or_missing(&self.automated_logic)
+            ));
+            parts.push(format!(
+                "Safeguards (Art. 22(3)): {}",
+                or_missing(&self.automated_safeguards)
+            ));
+        }
+        parts.join("\n")
+    }
+
+    /// The DPIA's progress in words, with its completion date (ICO column 22).
+    pub fn dpia_progress_text(&self) -> String {
+        match self.dpia_completed_on {
+            Some(d) => format!("{}, completed on {d}", self.dpia_status.label()),
+            None => self.dpia_status.label().to_owned(),
+        }
+    }
+
+    /// The Art. 28 contracts with the processors among the recipients, and the activity's own
+    /// contract reference (ICO column 7).
+    pub fn processor_contracts(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .recipients
+            .iter()
+            .filter(|r| r.kind.is_some_and(|k| k.has_processing_contract()))
+            .map(|r| format!("{}: {}", r.name, or_missing(&r.contract_reference)))
+            .collect();
+        if !self.processor_contract_ref.is_empty() {
+            out.push(self.processor_contract_ref.clone());
+        }
+        out
+    }
+
+    /// The rights of the activity, each with the purposes it applies to.
+    pub fn rights(&self) -> Vec<ActivityRight> {
+        merge(&self.rights_per_purpose())
     }
 
     /// Mandatory elements still missing.
@@ -274,8 +453,12 @@ impl ActivityDetail {
             .iter()
             .flat_map(|p| p.bases.iter().copied())
             .collect();
-        all.sort();
-        all.dedup();
+        let mut seen = Vec::new();
+        all.retain(|b| {
+            let first = !seen.contains(b);
+            seen.push(*b);
+            first
+        });
         all
     }
 
@@ -304,8 +487,20 @@ impl ActivityDetail {
             data_source: self.data_source.clone(),
             systems: self.systems.clone(),
             data_location: self.data_location.clone(),
-            automated_decision: self.automated_decision,
+            automated_processing: self.automated_processing.code().into(),
             automated_decision_description: self.automated_decision_description.clone(),
+            automated_exception: self
+                .automated_exception
+                .map(|e| e.code().into())
+                .unwrap_or_default(),
+            automated_logic: self.automated_logic.clone(),
+            automated_safeguards: self.automated_safeguards.clone(),
+            dpia_completed_on: self
+                .dpia_completed_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            no_recipients: self.no_recipients,
+            no_transfers: self.no_transfers,
             dpia_required: self.dpia_required.code().into(),
             dpia_status: self.dpia_status.code().into(),
             dpia_reference: self.dpia_reference.clone(),
@@ -337,6 +532,8 @@ impl ActivityDetail {
                     bases: p.bases.iter().map(|b| b.code().into()).collect(),
                     legitimate_interest: p.legitimate_interest.clone(),
                     balancing_test_ref: p.balancing_test_ref.clone(),
+                    direct_marketing: p.direct_marketing,
+                    manual_only: !p.automated_means,
                 })
                 .collect(),
             joint_controllers: self
@@ -353,6 +550,7 @@ impl ActivityDetail {
                 .map(|c| ControllerRow {
                     party_id: c.party_id.to_string(),
                     processing_categories: c.text.clone(),
+                    representative: c.detail.clone(),
                 })
                 .collect(),
             recipients: self
@@ -373,6 +571,7 @@ impl ActivityDetail {
                     party_id: t.party_id.map(|p| p.to_string()).unwrap_or_default(),
                     mechanism: t.mechanism.code().into(),
                     safeguards: t.safeguards.clone(),
+                    scope_confirmed: t.scope_confirmed,
                 })
                 .collect(),
             retention: self
@@ -417,6 +616,8 @@ impl ActivityDetail {
                     lawful_bases: p.bases.iter().map(|b| b.code().to_owned()).collect(),
                     legitimate_interest: p.legitimate_interest.clone(),
                     balancing_test_ref: p.balancing_test_ref.clone(),
+                    direct_marketing: p.direct_marketing,
+                    automated_means: p.automated_means,
                 })
                 .collect(),
             special_conditions: self
@@ -441,6 +642,7 @@ impl ActivityDetail {
                 .map(|c| ControllerDoc {
                     party: c.name.clone(),
                     processing_categories: c.text.clone(),
+                    representative: c.detail.clone(),
                 })
                 .collect(),
             subjects: self.subjects.iter().map(|s| subject_code(s.id)).collect(),
@@ -467,6 +669,7 @@ impl ActivityDetail {
                     party: t.party_id.map(|_| t.party_name.clone()),
                     mechanism: t.mechanism.code().into(),
                     safeguards: t.safeguards.clone(),
+                    scope_confirmed: t.scope_confirmed,
                 })
                 .collect(),
             retention: self
@@ -486,8 +689,15 @@ impl ActivityDetail {
             data_source: self.data_source.clone(),
             systems: self.systems.clone(),
             data_location: self.data_location.clone(),
-            automated_decision: self.automated_decision,
+            automated_decision: None,
+            automated_processing: self.automated_processing.code().into(),
             automated_decision_description: self.automated_decision_description.clone(),
+            automated_exception: self.automated_exception.map(|e| e.code().to_owned()),
+            automated_logic: self.automated_logic.clone(),
+            automated_safeguards: self.automated_safeguards.clone(),
+            dpia_completed_on: self.dpia_completed_on,
+            no_recipients: self.no_recipients,
+            no_transfers: self.no_transfers,
             dpia_required: self.dpia_required.code().into(),
             dpia_status: self.dpia_status.code().into(),
             dpia_reference: self.dpia_reference.clone(),

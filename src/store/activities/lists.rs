@@ -89,6 +89,8 @@ pub(super) fn insert_children(
                     purposes::description.eq(&p.description),
                     purposes::legitimate_interest.eq(&p.legitimate_interest),
                     purposes::balancing_test_ref.eq(&p.balancing_test_ref),
+                    purposes::direct_marketing.eq(p.direct_marketing),
+                    purposes::automated_means.eq(p.automated_means),
                 )
             })
         })
@@ -113,11 +115,12 @@ pub(super) fn insert_children(
                 .get(&(*id, position as i32))
                 .copied()
                 .ok_or(StoreError::NotFound)?;
-            for basis in &p.bases {
+            for (at, basis) in p.bases.iter().enumerate() {
                 basis_rows.push((
                     purpose_bases::purpose_id.eq(purpose_id),
                     purpose_bases::activity_id.eq(*id),
                     purpose_bases::basis.eq(basis.code()),
+                    purpose_bases::position.eq(at as i32),
                 ));
             }
         }
@@ -127,10 +130,11 @@ pub(super) fn insert_children(
     let rows: Vec<_> = items
         .iter()
         .flat_map(|(id, d)| {
-            d.special_conditions.iter().map(move |c| {
+            d.special_conditions.iter().enumerate().map(move |(at, c)| {
                 (
                     activity_special_conditions::activity_id.eq(*id),
                     activity_special_conditions::condition_code.eq(c.code()),
+                    activity_special_conditions::position.eq(at as i32),
                 )
             })
         })
@@ -140,10 +144,11 @@ pub(super) fn insert_children(
     let rows: Vec<_> = items
         .iter()
         .flat_map(|(id, d)| {
-            d.subjects.iter().map(move |s| {
+            d.subjects.iter().enumerate().map(move |(at, s)| {
                 (
                     activity_subjects::activity_id.eq(*id),
                     activity_subjects::subject_category_id.eq(s.0),
+                    activity_subjects::position.eq(at as i32),
                 )
             })
         })
@@ -153,10 +158,11 @@ pub(super) fn insert_children(
     let rows: Vec<_> = items
         .iter()
         .flat_map(|(id, d)| {
-            d.data_categories.iter().map(move |c| {
+            d.data_categories.iter().enumerate().map(move |(at, c)| {
                 (
                     activity_data_categories::activity_id.eq(*id),
                     activity_data_categories::data_category_id.eq(c.0),
+                    activity_data_categories::position.eq(at as i32),
                 )
             })
         })
@@ -166,10 +172,11 @@ pub(super) fn insert_children(
     let rows: Vec<_> = items
         .iter()
         .flat_map(|(id, d)| {
-            d.measures.iter().map(move |m| {
+            d.measures.iter().enumerate().map(move |(at, m)| {
                 (
                     activity_measures::activity_id.eq(*id),
                     activity_measures::security_measure_id.eq(m.0),
+                    activity_measures::position.eq(at as i32),
                 )
             })
         })
@@ -203,6 +210,7 @@ pub(super) fn insert_children(
                     represented_controllers::party_id.eq(c.party_id.0),
                     represented_controllers::position.eq(position as i32),
                     represented_controllers::processing_categories.eq(&c.processing_categories),
+                    represented_controllers::representative.eq(&c.representative),
                 )
             })
         })
@@ -241,6 +249,7 @@ pub(super) fn insert_children(
                     transfers::party_id.eq(t.party_id.map(|p| p.0)),
                     transfers::mechanism.eq(t.mechanism.code()),
                     transfers::safeguards.eq(&t.safeguards),
+                    transfers::scope_confirmed.eq(t.scope_confirmed),
                 )
             })
         })

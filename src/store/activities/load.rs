@@ -12,8 +12,9 @@ use super::detail::{
     ActivityDetail, EntryRef, PartyLink, PurposeView, RetentionView, TransferView,
 };
 use crate::domain::vocab::{
-    Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, MeasureFamily, MeasureKind,
-    PartyKind, RetentionUnit, Role, Sensitivity, SpecialCondition, Status, TransferMechanism,
+    AutomatedDecisionException, AutomatedProcessing, Country, CriminalBasis, DpiaRequired,
+    DpiaStatus, LawfulBasis, MeasureFamily, MeasureKind, PartyKind, RetentionUnit, Role,
+    Sensitivity, SpecialCondition, Status, TransferMechanism,
 };
 use crate::domain::ActivityId;
 use crate::store::schema::{
@@ -32,6 +33,8 @@ type TransferRowTuple = (
     Option<String>,
     String,
     String,
+    bool,
+    Option<NaiveDate>,
 );
 type RetentionRowTuple = (
     i64,
@@ -63,7 +66,7 @@ type ActivityRow = (
         String,
         String,
         String,
-        bool,
+        String,
         String,
     ),
     (
@@ -85,6 +88,14 @@ type ActivityRow = (
         NaiveDateTime,
         NaiveDateTime,
         String,
+    ),
+    (
+        Option<String>,
+        String,
+        String,
+        Option<NaiveDate>,
+        bool,
+        bool,
     ),
 );
 
@@ -118,7 +129,7 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
                 activities::special_legal_reference,
                 activities::data_source,
                 activities::systems,
-                activities::automated_decision,
+                activities::automated_processing,
                 activities::data_location,
             ),
             (
@@ -141,11 +152,19 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
                 activities::updated_at,
                 activities::security_description,
             ),
+            (
+                activities::automated_exception,
+                activities::automated_logic,
+                activities::automated_safeguards,
+                activities::dpia_completed_on,
+                activities::no_recipients,
+                activities::no_transfers,
+            ),
         ))
         .load(conn)?;
 
     let mut details: HashMap<i64, ActivityDetail> = HashMap::new();
-    for (a, b, c, d) in rows {
+    for (a, b, c, d, e) in rows {
         let detail = ActivityDetail {
             id: a.0,
             organisation_id: a.1,
@@ -165,7 +184,24 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
             special_legal_reference: b.3,
             data_source: b.4,
             systems: b.5,
-            automated_decision: b.6,
+            automated_processing: code(
+                "automated processing",
+                &b.6,
+                AutomatedProcessing::from_code,
+            )?,
+            automated_exception: match e.0 {
+                Some(x) => Some(code(
+                    "Art. 22(2) exception",
+                    &x,
+                    AutomatedDecisionException::from_code,
+                )?),
+                None => None,
+            },
+            automated_logic: e.1,
+            automated_safeguards: e.2,
+            dpia_completed_on: e.3,
+            no_recipients: e.4,
+            no_transfers: e.5,
             data_location: b.7,
             automated_decision_description: c.0,
             dpia_required: code("DPIA required", &c.1, DpiaRequired::from_code)?,
@@ -200,7 +236,7 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
         return Ok(Vec::new());
     }
 
-    let purpose_rows: Vec<(i64, i64, String, String, String)> = purposes::table
+    let purpose_rows: Vec<(i64, i64, String, String, String, bool, bool)> = purposes::table
         .filter(purposes::activity_id.eq_any(ids))
         .order((purposes::activity_id, purposes::position))
         .select((
@@ -209,10 +245,13 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
             purposes::description,
             purposes::legitimate_interest,
             purposes::balancing_test_ref,
+            purposes::direct_marketing,
+            purposes::automated_means,
         ))
         .load(conn)?;
     let basis_rows: Vec<(i64, String)> = purpose_bases::table
         .filter(purpose_bases::activity_id.eq_any(ids))
+        .order((purpose_bases::purpose_id, purpose_bases::position))
         .select((purpose_bases::purpose_id, purpose_bases::basis))
         .load(conn)?;
     let mut bases: BTreeMap<i64, Vec<LawfulBasis>> = BTreeMap::new();
@@ -223,21 +262,27 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
             LawfulBasis::from_code,
         )?);
     }
-    for (pid, aid, description, legitimate_interest, balancing_test_ref) in purpose_rows {
+    for (pid, aid, description, legitimate_interest, balancing_test_ref, dm, automated) in
+        purpose_rows
+    {
         if let Some(d) = details.get_mut(&aid) {
-            let mut b = bases.remove(&pid).unwrap_or_default();
-            b.sort();
             d.purposes.push(PurposeView {
                 description,
-                bases: b,
+                bases: bases.remove(&pid).unwrap_or_default(),
                 legitimate_interest,
                 balancing_test_ref,
+                direct_marketing: dm,
+                automated_means: automated,
             });
         }
     }
 
     let conditions: Vec<(i64, String)> = activity_special_conditions::table
         .filter(activity_special_conditions::activity_id.eq_any(ids))
+        .order((
+            activity_special_conditions::activity_id,
+            activity_special_conditions::position,
+        ))
         .select((
             activity_special_conditions::activity_id,
             activity_special_conditions::condition_code,
@@ -253,7 +298,11 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
     let subjects: Vec<(i64, i64, String, bool)> = activity_subjects::table
         .inner_join(subject_categories::table)
         .filter(activity_subjects::activity_id.eq_any(ids))
-        .order(subject_categories::label.asc())
+        .order((
+            activity_subjects::activity_id,
+            activity_subjects::position,
+            subject_categories::label.asc(),
+        ))
         .select((
             activity_subjects::activity_id,
             subject_categories::id,
@@ -278,6 +327,8 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
         .inner_join(data_categories::table)
         .filter(activity_data_categories::activity_id.eq_any(ids))
         .order((
+            activity_data_categories::activity_id,
+            activity_data_categories::position,
             data_categories::sensitivity.desc(),
             data_categories::label.asc(),
         ))
@@ -306,6 +357,8 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
         .inner_join(security_measures::table)
         .filter(activity_measures::activity_id.eq_any(ids))
         .order((
+            activity_measures::activity_id,
+            activity_measures::position,
             security_measures::family.asc(),
             security_measures::label.asc(),
         ))
@@ -378,7 +431,7 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
             d.joint_controllers.push(link(row, String::new()));
         }
     }
-    let controllers: Vec<LinkRow> = represented_controllers::table
+    let controllers: Vec<(String, LinkRow)> = represented_controllers::table
         .inner_join(parties::table)
         .filter(represented_controllers::activity_id.eq_any(ids))
         .order((
@@ -386,15 +439,18 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
             represented_controllers::position,
         ))
         .select((
-            represented_controllers::activity_id,
-            represented_controllers::party_id,
-            represented_controllers::processing_categories,
-            party_cols,
+            represented_controllers::representative,
+            (
+                represented_controllers::activity_id,
+                represented_controllers::party_id,
+                represented_controllers::processing_categories,
+                party_cols,
+            ),
         ))
         .load(conn)?;
-    for row in controllers {
+    for (representative, row) in controllers {
         if let Some(d) = details.get_mut(&row.0) {
-            d.controllers.push(link(row, String::new()));
+            d.controllers.push(link(row, representative));
         }
     }
     let recipient_rows: Vec<(String, LinkRow)> = recipients::table
@@ -429,9 +485,22 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
             parties::name.nullable(),
             transfers::mechanism,
             transfers::safeguards,
+            transfers::scope_confirmed,
+            parties::dpf_checked_on.nullable(),
         ))
         .load(conn)?;
-    for (aid, country, organisation, party_id, party_name, mechanism, safeguards) in transfer_rows {
+    for (
+        aid,
+        country,
+        organisation,
+        party_id,
+        party_name,
+        mechanism,
+        safeguards,
+        scope_confirmed,
+        dpf_checked_on,
+    ) in transfer_rows
+    {
         if let Some(d) = details.get_mut(&aid) {
             d.transfers.push(TransferView {
                 country: country.as_deref().and_then(Country::parse),
@@ -444,6 +513,8 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
                     TransferMechanism::from_code,
                 )?,
                 safeguards,
+                scope_confirmed,
+                dpf_checked_on,
             });
         }
     }

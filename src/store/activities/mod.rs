@@ -21,7 +21,10 @@ mod snapshot;
 mod write;
 
 pub use choices::{choices, usual_measures};
-pub use detail::{ActivityDetail, EntryRef, PartyLink, PurposeView, RetentionView, TransferView};
+pub use detail::{
+    or_missing, ActivityDetail, EntryRef, PartyLink, PurposeView, RetentionView, TransferView,
+    NOT_RECORDED,
+};
 pub(crate) use lists::LIST_TABLES;
 pub use load::{get, load_details};
 pub use search::{

@@ -14,10 +14,10 @@ use super::Backend;
 use crate::domain::activity::ActivityDraft;
 use crate::domain::completeness::{gaps, Gap};
 use crate::domain::document::ActivityDoc;
-use crate::domain::vocab::{Sensitivity, Status};
+use crate::domain::vocab::Status;
 use crate::domain::{ActivityId, OrganisationId};
 use crate::store::audit::{self, Actor, Change};
-use crate::store::gaps::{draft_facts, sensitivities};
+use crate::store::gaps::{draft_facts, gap_context, GapContext};
 use crate::store::prepared;
 use crate::store::schema::activities;
 use crate::store::{fold, now, DbConnection, StoreError, StoreResult};
@@ -85,8 +85,14 @@ struct ActivityValues<'a> {
     data_source: &'a str,
     systems: &'a str,
     data_location: &'a str,
-    automated_decision: bool,
+    automated_processing: &'a str,
     automated_decision_description: &'a str,
+    automated_exception: Option<&'a str>,
+    automated_logic: &'a str,
+    automated_safeguards: &'a str,
+    dpia_completed_on: Option<NaiveDate>,
+    no_recipients: bool,
+    no_transfers: bool,
     dpia_required: &'a str,
     dpia_status: &'a str,
     dpia_reference: &'a str,
@@ -106,7 +112,7 @@ struct ActivityValues<'a> {
 fn values<'a>(
     d: &'a ActivityDraft,
     reference: &'a str,
-    sensitivity: &HashMap<i64, Sensitivity>,
+    sensitivity: &GapContext,
 ) -> ActivityValues<'a> {
     ActivityValues {
         organisation_id: d.organisation_id.0,
@@ -123,8 +129,14 @@ fn values<'a>(
         data_source: &d.data_source,
         systems: &d.systems,
         data_location: &d.data_location,
-        automated_decision: d.automated_decision,
+        automated_processing: d.automated_processing.code(),
         automated_decision_description: &d.automated_decision_description,
+        automated_exception: d.automated_exception.map(|e| e.code()),
+        automated_logic: &d.automated_logic,
+        automated_safeguards: &d.automated_safeguards,
+        dpia_completed_on: d.dpia_completed_on,
+        no_recipients: d.no_recipients,
+        no_transfers: d.no_transfers,
         dpia_required: d.dpia_required.code(),
         dpia_status: d.dpia_status.code(),
         dpia_reference: &d.dpia_reference,
@@ -187,7 +199,7 @@ pub(crate) fn insert_unaudited(
             None => next_reference(conn, draft.organisation_id)?,
         };
         let at = now();
-        let sensitivity = sensitivities(conn)?;
+        let sensitivity = gap_context(conn)?;
         let id: i64 = diesel::insert_into(activities::table)
             .values((
                 values(draft, &reference, &sensitivity),
@@ -220,7 +232,7 @@ pub(crate) struct NewActivity<'a> {
 }
 
 /// Activities (with their rows) written per multi-row INSERT in [`insert_many_unaudited`]:
-/// 32 bound parameters an activity row.
+/// 40 bound parameters an activity row.
 const BATCH_ACTIVITIES: usize = 250;
 
 /// Creates many activities without audit entries (imports and generated registers): several
@@ -255,7 +267,7 @@ pub(crate) fn insert_many_unaudited(
             };
             references.push(reference);
         }
-        let sensitivity = sensitivities(conn)?;
+        let sensitivity = gap_context(conn)?;
         let rows: Vec<_> = items
             .iter()
             .zip(&references)
@@ -372,7 +384,7 @@ pub fn update(
             None if organisation == draft.organisation_id.0 => old_reference,
             None => next_reference(conn, draft.organisation_id)?,
         };
-        let sensitivity = sensitivities(conn)?;
+        let sensitivity = gap_context(conn)?;
         // Every field is written (`treat_none_as_null`): one statement, kept prepared.
         let changed = prepared::update(
             activities::table,

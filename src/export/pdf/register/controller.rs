@@ -10,7 +10,7 @@ use super::super::engine::*;
 use super::annexes::annexes;
 use super::cells::*;
 use super::Ctx;
-use crate::domain::vocab::{rights_for, Sensitivity};
+use crate::domain::vocab::Sensitivity;
 use crate::store::activities::{ActivityDetail, PartyLink, TransferView};
 
 pub(super) fn controller_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEntry> {
@@ -184,11 +184,11 @@ pub(super) fn controller_activity(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, a: &Activ
 
     // (d)
     f.band("(d) Categories of recipients — Art. 30(1)(d)");
-    recipients_table(f, &a.recipients);
+    recipients_table(f, &a.recipients, a.no_recipients);
 
     // (e)
     f.band("(e) Transfers to third countries or international organisations — Art. 30(1)(e)");
-    transfers_table(f, &a.transfers);
+    transfers_table(f, &a.transfers, a.no_transfers);
 
     // (f)
     f.band("(f) Time limits for erasure — Art. 30(1)(f)");
@@ -240,16 +240,13 @@ pub(super) fn controller_activity(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, a: &Activ
     // Extras
     f.band("Further information recommended by the supervisory authorities");
     let mut rights = Cell::new();
-    for r in rights_for(&a.lawful_bases(), a.automated_decision) {
-        rights = rights.add(BODY, format!("{} ({})", r.label(), r.article()));
+    for r in a.rights() {
+        rights = rights.add(BODY, r.summary(a.purposes.len()));
     }
-    let automated = if a.automated_decision {
-        Cell::new()
-            .add(BODY, "Yes")
-            .add(BODY, &a.automated_decision_description)
-    } else {
-        Cell::new().add(BODY, "No")
-    };
+    let mut automated = Cell::new();
+    for line in a.automated_text().lines() {
+        automated = automated.add(BODY, line);
+    }
     let breach = if a.breach_occurred {
         Cell::new().add(BODY, "Yes")
     } else {
@@ -271,7 +268,7 @@ pub(super) fn controller_activity(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, a: &Activ
                 automated,
             ),
             fact("DPIA required (Art. 35)", val(a.dpia_required.label())),
-            fact("DPIA progress", val(a.dpia_status.label())),
+            fact("DPIA progress", val(&a.dpia_progress_text())),
             fact("DPIA reference", val(&a.dpia_reference)),
             fact("Rights available to individuals", rights.or(NONE)),
             fact("Privacy notice (Arts 13–14)", val(&a.privacy_notice_ref)),
@@ -301,9 +298,14 @@ pub(super) fn controller_activity(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, a: &Activ
     );
 }
 
-pub(super) fn recipients_table(f: &mut Flow<'_, '_>, recipients: &[PartyLink]) {
+/// The note for an empty list: "none" when declared, "not recorded" (a gap) otherwise.
+pub(super) fn empty_list(f: &mut Flow<'_, '_>, declared: bool) {
+    f.note(if declared { "none (declared)" } else { NONE });
+}
+
+pub(super) fn recipients_table(f: &mut Flow<'_, '_>, recipients: &[PartyLink], declared: bool) {
     if recipients.is_empty() {
-        f.note(NONE);
+        empty_list(f, declared);
         return;
     }
     let rows = recipients
@@ -334,9 +336,9 @@ pub(super) fn recipients_table(f: &mut Flow<'_, '_>, recipients: &[PartyLink]) {
     );
 }
 
-pub(super) fn transfers_table(f: &mut Flow<'_, '_>, transfers: &[TransferView]) {
+pub(super) fn transfers_table(f: &mut Flow<'_, '_>, transfers: &[TransferView], declared: bool) {
     if transfers.is_empty() {
-        f.note(NONE);
+        empty_list(f, declared);
         return;
     }
     let rows = transfers
@@ -349,9 +351,15 @@ pub(super) fn transfers_table(f: &mut Flow<'_, '_>, transfers: &[TransferView]) 
                 } else {
                     ""
                 }),
-                Cell::new()
-                    .add(BODY, t.mechanism.label())
-                    .add(SMALL, t.mechanism.article()),
+                match t.adequacy() {
+                    Some(d) => Cell::new()
+                        .add(BODY, format!("Adequacy decision ({})", d.legal_basis()))
+                        .add(SMALL, d.citation())
+                        .add(SMALL, t.scope_evidence_text()),
+                    None => Cell::new()
+                        .add(BODY, t.mechanism.label())
+                        .add(SMALL, t.mechanism.article()),
+                },
                 val(&t.safeguards),
             ])
         })

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 
 use super::super::engine::*;
 use super::cells::*;
-use super::controller::{activity_title, security, transfers_table};
+use super::controller::{activity_title, recipients_table, security, transfers_table};
 use super::Ctx;
+use crate::domain::vocab::PartyKind;
 use crate::store::activities::{ActivityDetail, PartyLink};
 use crate::store::records::Record;
 
@@ -118,6 +119,10 @@ pub(super) fn processor_activity(
             fact("Processor", organisation_cell(org, &a.organisation_name)),
             fact("Controller acted for", controller_cell),
             fact(
+                "The controller's representative (Art. 27)",
+                val_none(controller.map_or("", |c| &c.detail)),
+            ),
+            fact(
                 "Representative (Art. 27)",
                 val_none(org.map_or("", |o| &o.representative)),
             ),
@@ -142,7 +147,16 @@ pub(super) fn processor_activity(
     );
 
     f.band("(c) Transfers to third countries or international organisations — Art. 30(2)(c)");
-    transfers_table(f, &a.transfers);
+    transfers_table(f, &a.transfers, a.no_transfers);
+
+    f.band("Sub-processors engaged — Art. 28(2), (4)");
+    let engaged: Vec<PartyLink> = a
+        .recipients
+        .iter()
+        .filter(|r| matches!(r.kind, Some(PartyKind::SubProcessor | PartyKind::Processor)))
+        .cloned()
+        .collect();
+    recipients_table(f, &engaged, a.no_recipients || !a.recipients.is_empty());
 
     f.band("(d) Technical and organisational security measures — Art. 30(2)(d); Art. 32(1)");
     security(f, a);

@@ -4,8 +4,9 @@ use super::*;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::vocab::{
-    Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, MeasureFamily, MeasureKind,
-    PartyKind, RetentionUnit, Sensitivity, SpecialCondition, Status, TransferMechanism,
+    AutomatedProcessing, Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis,
+    MeasureFamily, MeasureKind, PartyKind, RetentionUnit, Sensitivity, SpecialCondition, Status,
+    TransferMechanism,
 };
 use crate::store::activities::{EntryRef, PartyLink, PurposeView, RetentionView, TransferView};
 
@@ -81,8 +82,14 @@ fn activity(i: usize, org: &Organisation, role: Role) -> ActivityDetail {
         data_source: "Directly from the data subject".into(),
         systems: "HR system".into(),
         data_location: "EU data centre".into(),
-        automated_decision: false,
+        automated_processing: AutomatedProcessing::NoAutomatedDecisions,
         automated_decision_description: String::new(),
+        automated_exception: None,
+        automated_logic: String::new(),
+        automated_safeguards: String::new(),
+        dpia_completed_on: None,
+        no_recipients: false,
+        no_transfers: true,
         dpia_required: DpiaRequired::No,
         dpia_status: DpiaStatus::NotApplicable,
         dpia_reference: String::new(),
@@ -110,6 +117,8 @@ fn activity(i: usize, org: &Organisation, role: Role) -> ActivityDetail {
             bases: vec![LawfulBasis::Contract],
             legitimate_interest: String::new(),
             balancing_test_ref: String::new(),
+            direct_marketing: false,
+            automated_means: true,
         }],
         joint_controllers: Vec::new(),
         controllers: Vec::new(),
@@ -149,7 +158,7 @@ fn awkward(org: &Organisation, role: Role) -> (ActivityDetail, Vec<String>) {
     a.business_function = "Finance\nand controlling".into();
     a.systems = "=SUM(A1)".into();
     a.data_location = "Ελλάδα, Čeština".into();
-    a.automated_decision = true;
+    a.automated_processing = AutomatedProcessing::SolelyAutomatedDecisions;
     a.automated_decision_description = "Scoring of applicants".into();
     a.dpia_required = DpiaRequired::Yes;
     a.dpia_status = DpiaStatus::InProgress;
@@ -188,12 +197,16 @@ fn awkward(org: &Organisation, role: Role) -> (ActivityDetail, Vec<String>) {
             bases: vec![LawfulBasis::Contract, LawfulBasis::LegalObligation],
             legitimate_interest: String::new(),
             balancing_test_ref: String::new(),
+            direct_marketing: false,
+            automated_means: true,
         },
         PurposeView {
             description: "Fraud prevention".into(),
             bases: vec![LawfulBasis::LegitimateInterests],
             legitimate_interest: "Protecting the company's funds".into(),
             balancing_test_ref: "LIA-2026-01".into(),
+            direct_marketing: false,
+            automated_means: true,
         },
     ];
     let mut joint = party(200, "Ørsted Group A/S", PartyKind::JointController, "DK");
@@ -219,6 +232,8 @@ fn awkward(org: &Organisation, role: Role) -> (ActivityDetail, Vec<String>) {
         party_name: "Cloud Inc.".into(),
         mechanism: TransferMechanism::SccModule2,
         safeguards: "Transfer impact assessment TIA-9, encryption".into(),
+        scope_confirmed: false,
+        dpf_checked_on: None,
     }];
     a.retention.push(RetentionView {
         data_category_id: 11,
@@ -345,8 +360,11 @@ fn controller_pdf_contains_every_value_and_letter() {
         "Labour Code Art. 94",
         "Until the sick leave ends",
         "Encryption at rest",
-        "Right to object (Art. 21)",
-        "Rights related to automated decision-making (Art. 22)",
+        "Right to object (Art. 21(1)): purpose 2",
+        "Rights related to automated decision-making (Art. 22(1), (3))",
+        "Right to erasure (Art. 17(3)(b); Art. 17(1)), for purpose 1: limited",
+        "Solely automated decisions with legal or similarly significant effects (Art. 22(1))",
+        "Exception (Art. 22(2)): not recorded",
         "DPIA-2026-07",
         "CONSENT-LOG",
         "DPA-Ørsted-2024",

@@ -1,0 +1,22 @@
+UPDATE data_categories SET sensitivity = 'standard', article = ''
+    WHERE code = 'national_identification_number' AND sensitivity = 'national_identifier';
+ALTER TABLE represented_controllers DROP COLUMN representative;
+ALTER TABLE parties DROP COLUMN dpf_checked_on;
+ALTER TABLE transfers DROP COLUMN scope_confirmed;
+ALTER TABLE activities DROP COLUMN no_transfers;
+ALTER TABLE activities DROP COLUMN no_recipients;
+ALTER TABLE activities DROP COLUMN dpia_completed_on;
+ALTER TABLE activities DROP COLUMN automated_safeguards;
+ALTER TABLE activities DROP COLUMN automated_logic;
+ALTER TABLE activities DROP COLUMN automated_exception;
+ALTER TABLE activities ADD COLUMN automated_decision BOOLEAN NOT NULL DEFAULT FALSE;
+UPDATE activities SET automated_decision = (automated_processing <> 'none');
+ALTER TABLE activities DROP COLUMN automated_processing;
+ALTER TABLE activity_measures DROP COLUMN position;
+ALTER TABLE activity_data_categories DROP COLUMN position;
+ALTER TABLE activity_subjects DROP COLUMN position;
+ALTER TABLE activity_special_conditions DROP COLUMN position;
+ALTER TABLE purpose_bases DROP COLUMN position;
+ALTER TABLE purposes DROP COLUMN automated_means;
+ALTER TABLE purposes DROP COLUMN direct_marketing;
+UPDATE activities SET gaps = NULL;
