@@ -110,8 +110,9 @@ struct ExportArgs {
     /// Controller record (Art. 30(1)) or processor record (Art. 30(2)); ignored for JSON.
     #[arg(long, value_enum, default_value = "controller")]
     role: RoleArg,
-    /// Which activities: the current register (draft and active), one status, or all.
-    #[arg(long, value_enum, default_value = "current")]
+    /// Which activities: the active register (the default: what a supervisory authority
+    /// receives), the current one with drafts (each marked), one status, or all.
+    #[arg(long, value_enum, default_value = "active")]
     status: StatusArg,
     /// Write to this file instead of standard output.
     #[arg(long, short)]

@@ -14,10 +14,11 @@ use super::errors::AppError;
 use super::page::{db, NotCrossSite};
 use super::AppState;
 use crate::domain::user::Permission;
-use crate::domain::vocab::Role;
+use crate::domain::vocab::{Role, Status};
 use crate::domain::ActivityId;
 use crate::export::csv::CsvWriter;
-use crate::export::{pdf, ExportError};
+use crate::export::{pdf, ExportError, FileName};
+use crate::store::activities::StatusFilter;
 use crate::store::now;
 use crate::store::records::{self, Selection};
 use tokio::sync::OwnedSemaphorePermit;
@@ -58,11 +59,9 @@ pub fn describe(selection: &Selection, organisation_name: Option<&str>) -> Strin
         parts.push(format!("transfers to {}", c.name()));
     }
     let status = match f.status {
-        crate::store::activities::StatusFilter::Current => "draft and active activities".to_owned(),
-        crate::store::activities::StatusFilter::All => {
-            "all activities, retired included".to_owned()
-        }
-        crate::store::activities::StatusFilter::Only(s) => {
+        StatusFilter::Current => "draft and active activities".to_owned(),
+        StatusFilter::All => "all activities, retired included".to_owned(),
+        StatusFilter::Only(s) => {
             format!("{} activities", s.label().to_lowercase())
         }
     };
@@ -108,9 +107,24 @@ pub async fn download(
         })?)),
     };
     let bom = matches!(value(&query, "bom"), Some("1" | "true" | "on"));
-    let filter = parse_filter(&query)?;
+    let mut filter = parse_filter(&query)?;
+    // The regulator's copy is the active register; drafts and retired activities only when
+    // asked for (and then marked as such on their pages).
+    if value(&query, "status").is_none() {
+        filter.status = StatusFilter::Only(Status::Active);
+    }
     let generated_at = now();
-    let stamp = generated_at.format("%Y-%m-%d").to_string();
+    let statuses = match filter.status {
+        StatusFilter::Only(Status::Active) => None,
+        StatusFilter::Only(s) => Some(s.code()),
+        StatusFilter::Current => Some("current"),
+        StatusFilter::All => Some("all"),
+    };
+    let filtered = !filter.text.is_empty()
+        || filter.lawful_basis.is_some()
+        || filter.data_category.is_some()
+        || filter.destination.is_some()
+        || filter.incomplete;
     let what = format!(
         "{} {} export: {}",
         match format {
@@ -146,18 +160,45 @@ pub async fn download(
     })
     .await?;
 
+    // What the download holds, for its name; an unknown activity or organisation is a 404 page
+    // before anything is streamed.
+    let (organisation_name, activity_reference) = {
+        let (activity, organisation) = (activity, filter.organisation);
+        db(&state, move |c| -> crate::store::StoreResult<_> {
+            let mut name = match organisation {
+                Some(o) => Some(crate::store::organisations::get(c, o)?.name),
+                None => None,
+            };
+            let mut reference = None;
+            if let Some(id) = activity {
+                let a = crate::store::activities::get(c, id)?;
+                name = Some(a.organisation_name);
+                reference = Some(a.reference);
+            }
+            Ok((name, reference))
+        })
+        .await?
+    };
+    let file_name = |kind: &str, extension: &str| {
+        FileName {
+            organisation: organisation_name.as_deref(),
+            kind,
+            activity: activity_reference.as_deref(),
+            filtered,
+            statuses,
+            date: generated_at.date(),
+            extension,
+        }
+        .render()
+    };
+
     if format == Format::Json {
         let organisation = filter.organisation;
-        if let Some(o) = organisation {
-            db(&state, move |c| crate::store::organisations::get(c, o)).await?;
-        }
         let rx = stream_json(state.pool.clone(), organisation, generated_at, slot);
         let body = stream::unfold(rx, |mut rx| async move {
             rx.recv().await.map(|chunk| (chunk, rx))
         });
-        return Ok(
-            attachment("application/json", &format!("ropa-register-{stamp}.json")).streaming(body),
-        );
+        return Ok(attachment("application/json", &file_name("register", "json")).streaming(body));
     }
 
     let selection = Selection {
@@ -166,8 +207,8 @@ pub async fn download(
         filter,
     };
     let kind = match role {
-        Role::Controller => "controller",
-        Role::Processor => "processor",
+        Role::Controller => "controller-record",
+        Role::Processor => "processor-record",
     };
     match format {
         Format::Pdf => {
@@ -194,34 +235,14 @@ pub async fn download(
             let body = stream::unfold(rx, |mut rx| async move {
                 rx.recv().await.map(|chunk| (chunk, rx))
             });
-            Ok(attachment(
-                "application/pdf",
-                &format!("ropa-{kind}-record-{stamp}.pdf"),
-            )
-            .streaming(body))
+            Ok(attachment("application/pdf", &file_name(kind, "pdf")).streaming(body))
         }
         _ => {
-            // Check what can be checked before the stream starts, so errors are proper pages.
-            let sel = selection.clone();
-            db(&state, move |c| -> crate::store::StoreResult<()> {
-                if let Some(id) = sel.activity {
-                    crate::store::activities::get(c, id)?;
-                }
-                if let Some(o) = sel.filter.organisation {
-                    crate::store::organisations::get(c, o)?;
-                }
-                Ok(())
-            })
-            .await?;
             let rx = stream_csv(state.pool.clone(), selection, bom, slot);
             let body = stream::unfold(rx, |mut rx| async move {
                 rx.recv().await.map(|chunk| (chunk, rx))
             });
-            Ok(attachment(
-                "text/csv; charset=utf-8",
-                &format!("ropa-{kind}-record-{stamp}.csv"),
-            )
-            .streaming(body))
+            Ok(attachment("text/csv; charset=utf-8", &file_name(kind, "csv")).streaming(body))
         }
     }
 }

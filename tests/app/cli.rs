@@ -86,8 +86,91 @@ fn the_demo_loads_a_convincing_register_once() {
         .data_categories
         .iter()
         .any(|c| c.label.contains("Biometric"))));
+    // The showcase a DPO reads closely: every activity complete but the draft in preparation, and the corrections of the
+    // review (#15) in place.
+    for d in details
+        .iter()
+        .filter(|d| d.status != ropa::domain::vocab::Status::Draft)
+    {
+        assert!(
+            d.gaps().is_empty(),
+            "{} {} lacks {:?}",
+            d.reference,
+            d.name,
+            d.gaps()
+        );
+    }
+    let by_name = |name: &str| {
+        details
+            .iter()
+            .find(|d| d.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    assert_eq!(
+        by_name("CCTV in stores").retention[0].period(),
+        "72 hours from recording"
+    );
+    let payroll = by_name("Payroll");
+    let bureau = by_name("Payroll processing for client companies");
+    for d in [payroll, bureau] {
+        assert_eq!(d.transfers[0].mechanism.code(), "scc_2021_914_module_3_p2p");
+        assert!(d.recipients.iter().any(|r| r.name.starts_with("Bangalore")
+            && r.kind == Some(ropa::domain::vocab::PartyKind::SubProcessor)));
+    }
+    let biometric = by_name("Biometric access control to the warehouse");
+    assert!(!biometric
+        .lawful_bases()
+        .contains(&ropa::domain::vocab::LawfulBasis::Consent));
+    assert!(!biometric
+        .special_conditions
+        .contains(&ropa::domain::vocab::SpecialCondition::ExplicitConsent));
+    assert!(payroll
+        .data_categories
+        .iter()
+        .any(|c| c.sensitivity == ropa::domain::vocab::Sensitivity::NationalIdentifier));
+    let newsletter = by_name("Newsletter marketing");
+    assert!(newsletter.purposes[0].direct_marketing);
+    assert!(!by_name("CCTV in stores").purposes[0].direct_marketing);
     drop(conn);
     drop(pool);
+
+    // The regulator's copy of one organisation: the active register, an overview, activities
+    // one after another (41 pages before this layout, drafts included).
+    let pdf = dir.path().join("retail.pdf");
+    let export = |status: &str| {
+        let out = ropa(
+            &url,
+            &[
+                "export",
+                "--format",
+                "pdf",
+                "--organisation",
+                "Nordlicht Retail GmbH",
+                "--status",
+                status,
+                "--output",
+                pdf.to_str().expect("path"),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let bytes = std::fs::read(&pdf).expect("pdf");
+        pdf_extract::extract_text_from_mem_by_pages(&bytes).expect("text")
+    };
+    let active = export("active");
+    assert!(active.len() <= 25, "{} pages", active.len());
+    let text = active.concat();
+    assert!(text.contains("Register overview"));
+    assert!(!text.contains("DRAFT"), "no draft in the active register");
+    assert!(!text.contains("Business travel management"));
+    let current = export("current");
+    assert!(current.len() <= 28, "{} pages", current.len());
+    assert!(current.concat().contains("DRAFT"));
+    assert!(current.concat().contains("Business travel management"));
+
     let again = ropa(&url, &["demo"]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already loaded"));

@@ -339,12 +339,43 @@ async fn the_list_export_honours_its_filters() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, all) = app.get("/export.csv?role=controller").await;
+    // By default the regulator's copy: the active register, drafts only when asked for.
+    let (_, active_only) = app.get("/export.csv?role=controller").await;
+    assert_eq!(parse_csv(&active_only).len(), 2, "the draft is left out");
+    let (_, all) = app.get("/export.csv?role=controller&status=current").await;
     assert_eq!(parse_csv(&all).len(), 3);
-    let (_, filtered) = app.get("/export.csv?role=controller&q=marketing").await;
+    let (_, filtered) = app
+        .get("/export.csv?role=controller&q=marketing&status=current")
+        .await;
     let rows = parse_csv(&filtered);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1][3], "Marketing");
+    let r = app
+        .client
+        .get(format!(
+            "{}/export.csv?role=controller&q=marketing&status=current&organisation={org}",
+            app.address
+        ))
+        .send()
+        .await
+        .expect("get");
+    let disposition = r
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let today = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    assert_eq!(
+        disposition,
+        format!(
+            "attachment; filename=\"other-org-controller-record-filtered-current-{today}.csv\""
+        ),
+        "the file name says what the download holds"
+    );
     let (_, active) = app.get("/export.csv?role=controller&status=active").await;
     assert_eq!(parse_csv(&active).len(), 2);
     let (_, html) = app.get("/activities?q=marketing").await;

@@ -9,15 +9,14 @@
 //! every page can be numbered "Page N of M" and every link can point at its page object as it
 //! is written.
 //!
-//! Text is shown in the two embedded DejaVu Sans faces as Type 0 fonts (Identity-H, two-byte
-//! glyph ids, widths of the glyphs used), each with a `ToUnicode` map so that the text can be
-//! searched, copied and extracted.
+//! Text is shown in the two DejaVu Sans faces as Type 0 fonts (Identity-H, two-byte glyph ids,
+//! widths of the glyphs used), each with a `ToUnicode` map so that the text can be searched,
+//! copied and extracted, and each embedded as a subset of the glyphs the document uses.
 //!
 //! Uses `export::pdf::engine::{fonts, style}`.
 
 use std::cell::RefCell;
 use std::io::Write;
-use std::sync::OnceLock;
 
 use flate2::write::ZlibEncoder;
 use flate2::Compression;
@@ -25,6 +24,7 @@ use pdf_writer::types::{
     ActionType, AnnotationType, CidFontType, FontFlags, PageMode, SystemInfo, UnicodeCmap,
 };
 use pdf_writer::{Chunk, Content, Date, Filter, Name, Rect, Ref, Str, TextStr};
+use subsetter::GlyphRemapper;
 
 use super::fonts::Fonts;
 use super::style::{Face, A4};
@@ -376,14 +376,20 @@ fn write_font(
     used: &[Option<char>],
     [type0, cid, descriptor, program_ref, to_unicode]: [Ref; 5],
 ) -> Result<(), ExportError> {
-    let program = program(face)?;
+    let subset = Subset::of(face, used)?;
+    let cid_to_gid = file.alloc();
     let parsed = fonts.parsed(face);
     let metrics = fonts.metrics(face);
     let scale = 1000.0 / f32::from(parsed.units_per_em.max(1));
-    let name = Name(match face {
-        Face::Regular => b"DejaVuSans".as_slice(),
-        Face::Bold => b"DejaVuSans-Bold".as_slice(),
-    });
+    let base = format!(
+        "{}+{}",
+        subset.tag,
+        match face {
+            Face::Regular => "DejaVuSans",
+            Face::Bold => "DejaVuSans-Bold",
+        }
+    );
+    let name = Name(base.as_bytes());
     let system = SystemInfo {
         registry: Str(b"Adobe"),
         ordering: Str(b"Identity"),
@@ -405,7 +411,7 @@ fn write_font(
             .system_info(system)
             .font_descriptor(descriptor)
             .default_width(f32::from(metrics.notdef_width()) * scale)
-            .cid_to_gid_map_predefined(Name(b"Identity"));
+            .cid_to_gid_map_stream(cid_to_gid);
         let mut widths = font.widths();
         for (gid, c) in used.iter().enumerate() {
             if c.is_some() {
@@ -440,12 +446,16 @@ fn write_font(
     })?;
 
     file.object(program_ref, |c| {
-        c.stream(program_ref, &program.compressed)
+        c.stream(program_ref, &subset.program)
             .filter(Filter::FlateDecode)
             .pair(
                 Name(b"Length1"),
-                i32::try_from(program.length).unwrap_or(i32::MAX),
+                i32::try_from(subset.length).unwrap_or(i32::MAX),
             );
+    })?;
+    file.object(cid_to_gid, |c| {
+        c.stream(cid_to_gid, &subset.cid_to_gid)
+            .filter(Filter::FlateDecode);
     })?;
 
     let mut cmap = UnicodeCmap::new(Name(b"Custom"), system);
@@ -462,41 +472,57 @@ fn write_font(
     })
 }
 
-/// A font program ready to embed: compressed once per process.
-pub(crate) struct Program {
-    /// Length of the uncompressed TrueType file.
-    pub length: usize,
-    /// The file, zlib-compressed.
-    pub compressed: Vec<u8>,
+/// The face's font program cut down to the glyphs the document uses, ready to embed.
+///
+/// The subset is made by the `subsetter` crate (the typst project's), which numbers the kept
+/// glyphs afresh. The pages were written with the full font's glyph ids as CIDs before the set
+/// of glyphs was known, so the CID font keeps those CIDs and a `CIDToGIDMap` stream maps each to
+/// its glyph in the subset (ISO 32000-1, 9.7.4.2).
+struct Subset {
+    /// Length of the uncompressed TrueType subset.
+    length: usize,
+    /// The subset, zlib-compressed.
+    program: Vec<u8>,
+    /// The CID-to-GID map (two bytes per CID), zlib-compressed.
+    cid_to_gid: Vec<u8>,
+    /// The six-letter tag that names a subset (ISO 32000-1, 9.6.4), from the glyphs kept.
+    tag: String,
 }
 
-impl Program {
-    /// Compresses `bytes` at the best level (done once, so the size is worth the time).
-    pub(crate) fn of(bytes: &[u8]) -> Result<Self, ExportError> {
+impl Subset {
+    fn of(face: Face, used: &[Option<char>]) -> Result<Self, ExportError> {
+        let data = match face {
+            Face::Regular => dejavu::sans::regular(),
+            Face::Bold => dejavu::sans::bold(),
+        };
+        let mut remapper = GlyphRemapper::new();
+        let mut map = vec![0u8; used.len() * 2];
+        let mut tag_seed: u32 = 2_166_136_261;
+        for (gid, c) in used.iter().enumerate() {
+            if c.is_none() {
+                continue;
+            }
+            let gid = u16::try_from(gid)
+                .map_err(|_| ExportError::Pdf(format!("glyph id {gid} out of range")))?;
+            let new = remapper.remap(gid);
+            map[usize::from(gid) * 2..usize::from(gid) * 2 + 2].copy_from_slice(&new.to_be_bytes());
+            // FNV-1a over the glyphs kept: the same glyphs give the same tag.
+            for b in gid.to_be_bytes() {
+                tag_seed = (tag_seed ^ u32::from(b)).wrapping_mul(16_777_619);
+            }
+        }
+        let font = subsetter::subset(data, 0, &remapper)
+            .map_err(|e| ExportError::Pdf(format!("cannot subset the font: {e}")))?;
+        let tag = (0..6)
+            .map(|i| char::from(b'A' + ((tag_seed >> (i * 5)) % 26) as u8))
+            .collect();
         Ok(Self {
-            length: bytes.len(),
-            compressed: deflate(bytes, 9)?,
+            length: font.len(),
+            program: deflate(&font, 9)?,
+            cid_to_gid: deflate(&map, 9)?,
+            tag,
         })
     }
-}
-
-/// The face's TrueType program, compressed for embedding (once per process).
-fn program(face: Face) -> Result<&'static Program, ExportError> {
-    static PROGRAMS: OnceLock<Result<[Program; 2], String>> = OnceLock::new();
-    let programs = PROGRAMS
-        .get_or_init(|| {
-            let compress = |bytes: &[u8]| Program::of(bytes).map_err(|e| e.to_string());
-            Ok([
-                compress(dejavu::sans::regular())?,
-                compress(dejavu::sans::bold())?,
-            ])
-        })
-        .as_ref()
-        .map_err(|e| ExportError::Pdf(e.clone()))?;
-    Ok(match face {
-        Face::Regular => &programs[0],
-        Face::Bold => &programs[1],
-    })
 }
 
 fn deflate(bytes: &[u8], level: u32) -> Result<Vec<u8>, ExportError> {

@@ -66,7 +66,7 @@ pub(crate) fn val(text: &str) -> Cell {
     Cell::new().add(BODY, text).or(DASH)
 }
 
-/// A value, or "none recorded".
+/// A value, or "not recorded".
 pub(crate) fn val_none(text: &str) -> Cell {
     Cell::new().add(BODY, text).or(NONE)
 }
@@ -169,6 +169,20 @@ impl<'a, 's> Flow<'a, 's> {
             y: TOP,
             running: String::new(),
         }
+    }
+
+    /// Sets the running title of the pages that follow, and adds it to the current page's when
+    /// the page already holds something else (a page shared by two activities names both).
+    pub(crate) fn set_running(&mut self, running: String) {
+        let shared = !self.at_top();
+        if let Some(page) = self.current.as_mut() {
+            if shared && !page.running.is_empty() && page.running != running {
+                page.running = format!("{}; {}", page.running, running);
+            } else {
+                page.running = running.clone();
+            }
+        }
+        self.running = running;
     }
 
     pub(crate) fn new_page(&mut self) {
@@ -286,7 +300,7 @@ impl<'a, 's> Flow<'a, 's> {
             .fonts
             .wrap(text, H2, CONTENT_W - 2.0 * PAD_X - 3.0, &mut lines);
         let h: f32 = lines.iter().map(|l| l.h).sum::<f32>() + 2.0 * PAD_Y + 1.0;
-        self.gap(10.0);
+        self.gap(7.0);
         self.ensure(h + 48.0);
         let top = self.y;
         let kit = self.kit;
@@ -305,18 +319,10 @@ impl<'a, 's> Flow<'a, 's> {
             y -= line.h;
         }
         self.y = top - h;
-        self.gap(5.0);
+        self.gap(4.0);
     }
 
-    /// A small bold sub-heading kept with what follows.
-    pub(crate) fn sublabel(&mut self, text: &str) {
-        self.gap(8.0);
-        self.ensure(LABEL.line_height() + 36.0);
-        self.para(text, LABEL);
-        self.gap(2.0);
-    }
-
-    /// "none recorded" (or another note) as a muted line.
+    /// "not recorded" (or another note) as a muted line.
     pub(crate) fn note(&mut self, text: &str) {
         self.para_at(text, BODY_MUTED, MARGIN_X + PAD_X, CONTENT_W - PAD_X);
     }

@@ -177,18 +177,49 @@ impl Fonts {
                     used = w;
                     continue;
                 }
-                for c in word.chars() {
-                    let cw = m.units(c);
-                    if used + cw > max && !line.is_empty() {
+                // A word longer than a line (an email address, a URL, a long reference) breaks
+                // after one of its separators where it can, inside a run only where it must.
+                for piece in pieces(word) {
+                    let pw = m.str_units(piece);
+                    if used + pw > max && !line.is_empty() {
                         push(&mut line, &mut used);
                     }
-                    line.push(c);
-                    used += cw;
+                    if pw <= max {
+                        line.push_str(piece);
+                        used += pw;
+                        continue;
+                    }
+                    for c in piece.chars() {
+                        let cw = m.units(c);
+                        if used + cw > max && !line.is_empty() {
+                            push(&mut line, &mut used);
+                        }
+                        line.push(c);
+                        used += cw;
+                    }
                 }
             }
             push(&mut line, &mut used);
         }
     }
+}
+
+/// The parts of a word that a line may end after: each ends with a separator of email
+/// addresses, URLs and references (`@ . / - _ ? & = # :`), the last with whatever is left.
+fn pieces(word: &str) -> impl Iterator<Item = &str> {
+    let mut rest = word;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| matches!(c, '@' | '.' | '/' | '-' | '_' | '?' | '&' | '=' | '#' | ':'))
+            .map_or(rest.len(), |(i, c)| i + c.len_utf8());
+        let (piece, tail) = rest.split_at(end);
+        rest = tail;
+        Some(piece)
+    })
 }
 
 /// Line breaks normalised to `\n`, tabs to spaces, other control characters dropped,

@@ -10,21 +10,22 @@ pub(crate) const A4: (f32, f32) = (595.276, 841.89);
 pub(crate) const PAGE_W: f32 = A4.0;
 /// Page height.
 pub(crate) const PAGE_H: f32 = A4.1;
-pub(crate) const MARGIN_X: f32 = 56.7;
+pub(crate) const MARGIN_X: f32 = 46.0;
 pub(crate) const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
 /// Top of the content area.
-pub(crate) const TOP: f32 = PAGE_H - 66.0;
+pub(crate) const TOP: f32 = PAGE_H - 58.0;
 /// Bottom of the content area.
-pub(crate) const BOTTOM: f32 = 66.0;
+pub(crate) const BOTTOM: f32 = 60.0;
 pub(crate) const PAD_X: f32 = 4.5;
-pub(crate) const PAD_Y: f32 = 3.2;
+pub(crate) const PAD_Y: f32 = 2.6;
 /// Rows up to this height move to the next page whole instead of splitting.
 pub(crate) const ROW_KEEP: f32 = 110.0;
 
-/// What an empty value prints.
+/// What an empty value that does not apply prints.
 pub(crate) const DASH: &str = "—";
-/// What an empty list prints.
-pub(crate) const NONE: &str = "none recorded";
+/// What a value or list not recorded yet prints: the one wording of every export (the CSV and
+/// the pages say the same), as against "none (declared)".
+pub(crate) const NONE: &str = "not recorded";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Rgb3(pub(crate) f32, pub(crate) f32, pub(crate) f32);
@@ -55,7 +56,7 @@ impl Style {
     }
 
     pub(crate) fn line_height(self) -> f32 {
-        self.size * 1.32
+        self.size * 1.27
     }
 }
 

@@ -12,9 +12,18 @@ use crate::store::activities::PartyLink;
 
 pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<TocEntry>) {
     let r = ctx.record;
+    // The first annex starts a page; the others follow it.
+    let mut first = true;
     let mut start = |f: &mut Flow<'_, '_>, letter: &str, title: &str| {
-        f.running = format!("Annex {letter} · {title}");
-        f.new_page();
+        if first {
+            f.running = format!("Annex {letter} · {title}");
+            f.new_page();
+            first = false;
+        } else {
+            f.gap(18.0);
+            f.ensure(140.0);
+            f.set_running(format!("Annex {letter} · {title}"));
+        }
         entries.push(TocEntry {
             strong: true,
             reference: format!("Annex {letter}"),
@@ -29,8 +38,8 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
         );
     };
 
-    // A. Recipients and processors
-    start(f, "A", "Recipients and processors");
+    // A. Recipients and processors. An annex with nothing in it is left out (a one-activity
+    // record without transfers has no annex B); the letters stay those of the full record.
     let mut parties: BTreeMap<(String, i64), (&PartyLink, Vec<&str>)> = BTreeMap::new();
     for a in &r.activities {
         for p in &a.recipients {
@@ -42,9 +51,8 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
             }
         }
     }
-    if parties.is_empty() {
-        f.note(NONE);
-    } else {
+    if !parties.is_empty() {
+        start(f, "A", "Recipients and processors");
         let rows = parties
             .values()
             .map(|(p, refs)| {
@@ -71,7 +79,6 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
     }
 
     // B. Transfers by destination
-    start(f, "B", "Transfers by destination");
     // (destination, mechanism) -> (activities, recipients)
     type Uses<'r> = (Vec<&'r str>, BTreeSet<&'r str>);
     let mut transfers: BTreeMap<(String, &'static str), Uses<'_>> = BTreeMap::new();
@@ -88,9 +95,8 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
             }
         }
     }
-    if transfers.is_empty() {
-        f.note(NONE);
-    } else {
+    if !transfers.is_empty() {
+        start(f, "B", "Transfers by destination");
         let mechanisms: HashMap<&str, (&str, &str)> = r
             .activities
             .iter()
@@ -127,49 +133,43 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
     }
 
     // C. Retention schedule
-    start(f, "C", "Retention schedule");
+    // One row per activity: each category with its period and the law that justifies it.
     let mut rows = Vec::new();
     for a in &r.activities {
-        let activity = format!("{} · {}", a.reference, a.name);
         let covered: HashSet<i64> = a.retention.iter().map(|x| x.data_category_id).collect();
+        let mut periods = Cell::new();
         for x in &a.retention {
-            rows.push(row(vec![
-                val(&activity),
-                val(&x.category),
-                val(&x.period()),
-                val(&x.legal_reference),
-            ]));
+            periods = periods
+                .add(BODY, format!("{}: {}", x.category, x.period()))
+                .add(SMALL, &x.legal_reference);
         }
         for c in a
             .data_categories
             .iter()
             .filter(|c| !covered.contains(&c.id))
         {
+            periods = periods.add(BODY, format!("{}: {NONE}", c.label));
+        }
+        if !a.retention.is_empty() || !a.data_categories.is_empty() {
             rows.push(row(vec![
-                val(&activity),
-                val(&c.label),
-                val_none(""),
-                val(""),
+                val(&format!("{} · {}", a.reference, a.name)),
+                periods,
             ]));
         }
     }
-    if rows.is_empty() {
-        f.note(NONE);
-    } else {
+    if !rows.is_empty() {
+        start(f, "C", "Retention schedule");
         f.table(
             TableKind::Grid,
             &[
-                col("Activity", 26.0),
-                col("Personal data", 22.0),
-                col("Period", 30.0),
-                col("Legal reference", 22.0),
+                col("Activity", 28.0),
+                col("Personal data: period, and the law that justifies it", 72.0),
             ],
             rows,
         );
     }
 
     // D. Security measures
-    start(f, "D", "Security measures");
     let mut measures: BTreeMap<(String, i64), (&crate::store::activities::EntryRef, Vec<&str>)> =
         BTreeMap::new();
     for a in &r.activities {
@@ -182,9 +182,8 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
             }
         }
     }
-    if measures.is_empty() {
-        f.note(NONE);
-    } else {
+    if !measures.is_empty() {
+        start(f, "D", "Security measures");
         let rows = measures
             .values()
             .map(|(m, refs)| {

@@ -31,20 +31,23 @@ pub(super) fn country_name(code: &str) -> String {
     }
 }
 
-pub(super) fn date_or_none(d: Option<chrono::NaiveDate>) -> Cell {
-    val_none(&d.map(|d| d.to_string()).unwrap_or_default())
+/// Whether the last line of an address names the country of `code` (in English, or its code).
+pub(super) fn address_names_country(address: &str, code: &str) -> bool {
+    let Some(country) = Country::parse(code) else {
+        return false;
+    };
+    address.lines().last().is_some_and(|line| {
+        let line = line.trim();
+        line.eq_ignore_ascii_case(country.name())
+            || line.eq_ignore_ascii_case(country.code())
+            || line
+                .to_lowercase()
+                .ends_with(&country.name().to_lowercase())
+    })
 }
 
 pub(super) fn party_cell(p: &PartyLink) -> Cell {
     Cell::new().add(BODY_BOLD, &p.name).or(DASH)
-}
-
-pub(super) fn contact_cell(p: &PartyLink) -> Cell {
-    Cell::new()
-        .add(BODY, &p.contact)
-        .add(SMALL, &p.address)
-        .add(SMALL, p.country.map(|c| c.to_string()).unwrap_or_default())
-        .or(DASH)
 }
 
 pub(super) fn party_country(p: &PartyLink) -> Cell {
@@ -73,7 +76,14 @@ pub(super) fn organisation_cell(org: Option<&Organisation>, fallback: &str) -> C
                 .add(BODY_BOLD, &o.name)
                 .add(BODY, &o.legal_address)
                 .add(BODY, contact.join(" · "))
-                .add(BODY, country_name(&o.country))
+                .add(
+                    BODY,
+                    if address_names_country(&o.legal_address, &o.country) {
+                        String::new()
+                    } else {
+                        country_name(&o.country)
+                    },
+                )
                 .add(
                     SMALL,
                     prefixed("Registration number: ", &o.registration_number),

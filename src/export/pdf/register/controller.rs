@@ -10,23 +10,35 @@ use super::super::engine::*;
 use super::annexes::annexes;
 use super::cells::*;
 use super::Ctx;
-use crate::domain::vocab::Sensitivity;
+use crate::domain::vocab::{Sensitivity, Status};
 use crate::store::activities::{ActivityDetail, PartyLink, TransferView};
 
 pub(super) fn controller_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEntry> {
     let r = ctx.record;
-    let mut entries = Vec::with_capacity(r.activities.len() + 4);
-    for a in &r.activities {
-        f.running = format!("{} · {}", a.reference, a.name);
+    let mut entries = Vec::with_capacity(r.activities.len() + 5);
+    if !r.activities.is_empty() {
+        f.running = "Register overview".into();
         f.new_page();
         entries.push(TocEntry {
-            strong: false,
-            reference: a.reference.clone(),
-            title: a.name.clone(),
+            strong: true,
+            reference: String::new(),
+            title: "Register overview".into(),
             page: f.page_no(),
         });
+        overview(f, ctx);
+    }
+    // Activities follow one another; each starts where the one before ended when enough of
+    // the page is left for its title and first element.
+    for (i, a) in r.activities.iter().enumerate() {
+        if i == 0 {
+            f.new_page();
+        } else {
+            f.gap(18.0);
+            f.ensure(160.0);
+        }
+        start_activity(f, ctx, a, &mut entries);
         activity_title(f, a, "Controller record · Art. 30(1) GDPR", H1);
-        controller_activity(f, ctx, a);
+        controller_activity(f, a);
     }
     if !r.activities.is_empty() {
         annexes(f, ctx, &mut entries);
@@ -34,9 +46,120 @@ pub(super) fn controller_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEnt
     entries
 }
 
+/// Marks where an activity starts: its contents entry (naming its organisation when the record
+/// covers several) and the running header of its pages, which says "DRAFT" for a draft.
+pub(super) fn start_activity(
+    f: &mut Flow<'_, '_>,
+    ctx: &Ctx<'_>,
+    a: &ActivityDetail,
+    entries: &mut Vec<TocEntry>,
+) {
+    let draft = if a.status == Status::Draft {
+        "DRAFT · "
+    } else {
+        ""
+    };
+    f.set_running(format!("{draft}{} · {}", a.reference, a.name));
+    let title = if ctx.record.organisations.len() > 1 {
+        format!("{}{} — {}", draft, a.name, a.organisation_name)
+    } else {
+        format!("{draft}{}", a.name)
+    };
+    entries.push(TocEntry {
+        strong: false,
+        reference: a.reference.clone(),
+        title,
+        page: f.page_no(),
+    });
+}
+
+/// The register on a few pages: one row per activity with what an inspector looks at first.
+fn overview(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) {
+    let r = ctx.record;
+    let several = r.organisations.len() > 1;
+    f.title(
+        "Record of processing activities",
+        "Register overview",
+        H1,
+        &format!(
+            "{} activities. Special categories: Art. 9 or Art. 10 data. Transfers: to third countries or international organisations (Chapter V).",
+            r.activities.len()
+        ),
+    );
+    let mut cols = Vec::new();
+    if several {
+        cols.push(col("Organisation", 13.0));
+    }
+    cols.extend([
+        col("Ref.", 9.0),
+        col("Processing activity", 19.0),
+        col("Purposes", 23.0),
+        col("Lawful bases", 15.0),
+        col("Special categories", 9.0),
+        col("Transfers", 9.0),
+        col("DPIA", 10.0),
+    ]);
+    let rows = r
+        .activities
+        .iter()
+        .map(|a| {
+            let mut cells = Vec::new();
+            if several {
+                cells.push(val(&a.organisation_name));
+            }
+            let mut name = Cell::new().add(BODY, &a.name);
+            if a.status == Status::Draft {
+                name = name.add(BODY_BOLD, "DRAFT");
+            } else if a.status == Status::Retired {
+                name = name.add(SMALL, "retired");
+            }
+            let mut purposes = Cell::new();
+            for p in &a.purposes {
+                purposes = purposes.add(BODY, &p.description);
+            }
+            let mut bases = Cell::new();
+            for b in a.lawful_bases() {
+                bases = bases.add(BODY, format!("{} ({})", b.label(), b.article()));
+            }
+            let special = a.data_categories.iter().any(|c| {
+                matches!(
+                    c.sensitivity,
+                    Sensitivity::SpecialCategory | Sensitivity::CriminalOffence
+                )
+            });
+            let transfers = if !a.transfers.is_empty() {
+                format!("Yes ({})", a.transfers.len())
+            } else if a.no_transfers {
+                "No".to_owned()
+            } else {
+                NONE.to_owned()
+            };
+            let dpia = Cell::new()
+                .add(BODY, format!("Required: {}", a.dpia_required.label()))
+                .add(SMALL, a.dpia_progress_text());
+            cells.extend([
+                val(&a.reference),
+                name,
+                purposes.or(NONE),
+                bases.or(NONE),
+                val(if special { "Yes" } else { "No" }),
+                val(&transfers),
+                dpia,
+            ]);
+            row(cells)
+        })
+        .collect();
+    f.table(TableKind::Grid, &cols, rows);
+}
+
 pub(super) fn activity_title(f: &mut Flow<'_, '_>, a: &ActivityDetail, record: &str, style: Style) {
     let eyebrow = format!(
-        "{} · Processing activity {}",
+        "{}{} · Processing activity {}",
+        if a.status == Status::Draft {
+            "DRAFT, not part of the active register · "
+        } else {
+            ""
+        },
         non_empty(&a.organisation_name),
         non_empty(&a.reference)
     );
@@ -54,46 +177,35 @@ pub(super) fn activity_title(f: &mut Flow<'_, '_>, a: &ActivityDetail, record: &
     );
 }
 
-pub(super) fn controller_activity(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, a: &ActivityDetail) {
-    let facts = [col("", 30.0), col("", 70.0)];
+pub(super) fn controller_activity(f: &mut Flow<'_, '_>, a: &ActivityDetail) {
+    let facts = [col("", 25.0), col("", 75.0)];
 
-    // (a)
+    // (a): the controller's name and contact details, its representative and its DPO stand
+    // once on the cover; each activity names its controller and its joint controllers.
     f.band("(a) Controller and joint controllers — Art. 30(1)(a)");
-    let org = ctx.org(a);
+    let mut joint = Cell::new();
+    for j in &a.joint_controllers {
+        joint = joint
+            .add(BODY_BOLD, &j.name)
+            .add(SMALL, &j.contact)
+            .add(SMALL, &j.address)
+            .add(BODY, prefixed("Arrangement: ", &j.text));
+    }
     f.table(
         TableKind::Facts,
         &facts,
         vec![
-            fact("Controller", organisation_cell(org, &a.organisation_name)),
             fact(
-                "Representative (Art. 27)",
-                val_none(org.map_or("", |o| &o.representative)),
+                "Controller",
+                Cell::new().add(BODY_BOLD, &a.organisation_name).add(
+                    SMALL,
+                    "Contact details, representative and DPO: see the cover",
+                ),
             ),
-            fact(
-                "Data protection officer (Art. 37)",
-                val_none(org.map_or("", |o| &o.dpo)),
-            ),
+            // Joint control is "where applicable": none is not a gap.
+            fact("Joint controllers (Art. 26)", joint.or("none")),
         ],
     );
-    f.sublabel("Joint controllers (Art. 26)");
-    if a.joint_controllers.is_empty() {
-        f.note(NONE);
-    } else {
-        let rows = a
-            .joint_controllers
-            .iter()
-            .map(|j| row(vec![party_cell(j), contact_cell(j), val(&j.text)]))
-            .collect();
-        f.table(
-            TableKind::Grid,
-            &[
-                col("Joint controller", 28.0),
-                col("Contact", 30.0),
-                col("Responsibilities under the arrangement", 42.0),
-            ],
-            rows,
-        );
-    }
 
     // (b)
     f.band("(b) Purposes of the processing and lawful bases — Art. 30(1)(b); Art. 6(1)");
@@ -132,55 +244,82 @@ pub(super) fn controller_activity(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, a: &Activ
 
     // (c)
     f.band("(c) Categories of data subjects and of personal data — Art. 30(1)(c)");
-    let mut subjects = Cell::new();
-    for s in &a.subjects {
-        let text = if s.vulnerable {
-            format!("{} · vulnerable", s.label)
-        } else {
-            s.label.clone()
-        };
-        subjects = subjects.add(BODY, text);
+    // Lists read as one paragraph each ("; " between items); sensitive categories stand out
+    // on lines of their own.
+    let subjects: Vec<String> = a
+        .subjects
+        .iter()
+        .map(|s| {
+            if s.vulnerable {
+                format!("{} (vulnerable)", s.label)
+            } else {
+                s.label.clone()
+            }
+        })
+        .collect();
+    let standard: Vec<&str> = a
+        .data_categories
+        .iter()
+        .filter(|c| c.sensitivity == Sensitivity::Standard)
+        .map(|c| c.label.as_str())
+        .collect();
+    let mut categories = Cell::new().add(BODY, standard.join("; "));
+    for c in a
+        .data_categories
+        .iter()
+        .filter(|c| c.sensitivity != Sensitivity::Standard)
+    {
+        categories = categories.add(
+            BODY_BOLD,
+            format!("{} — {}", c.label, c.sensitivity.label()),
+        );
     }
-    let mut categories = Cell::new();
-    for c in &a.data_categories {
-        let text = match c.sensitivity {
-            Sensitivity::Standard => c.label.clone(),
-            other => format!("{} — {}", c.label, other.label()),
+    let mut rows = vec![
+        fact(
+            "Categories of data subjects",
+            val_none(&subjects.join("; ")),
+        ),
+        fact("Categories of personal data", categories.or(NONE)),
+    ];
+    let special = a
+        .data_categories
+        .iter()
+        .any(|c| c.sensitivity == Sensitivity::SpecialCategory);
+    if special || !a.special_conditions.is_empty() {
+        let mut conditions = Cell::new();
+        for c in &a.special_conditions {
+            conditions = conditions.add(BODY, format!("{} ({})", c.label(), c.article()));
+        }
+        let law_needed = a.special_conditions.iter().any(|c| c.needs_basis_in_law());
+        let law = match (law_needed, a.special_legal_reference.trim().is_empty()) {
+            (true, true) => format!("Union or Member State law: {NONE}"),
+            (_, false) => format!("Basis in law: {}", a.special_legal_reference),
+            (false, true) => String::new(),
         };
-        let style = if c.sensitivity == Sensitivity::Standard {
-            BODY
-        } else {
-            BODY_BOLD
-        };
-        categories = categories.add(style, text);
+        rows.push(fact(
+            "Art. 9(2) conditions (special categories)",
+            conditions.or(NONE).add(SMALL, law),
+        ));
     }
-    let mut conditions = Cell::new();
-    for c in &a.special_conditions {
-        conditions = conditions.add(BODY, format!("{} ({})", c.label(), c.article()));
+    let criminal_data = a
+        .data_categories
+        .iter()
+        .any(|c| c.sensitivity == Sensitivity::CriminalOffence);
+    if criminal_data || a.criminal_basis.is_some() {
+        rows.push(fact(
+            "Art. 10 basis (criminal-offence data)",
+            Cell::new()
+                .add(
+                    BODY,
+                    a.criminal_basis
+                        .map(|b| format!("{} ({})", b.label(), b.article()))
+                        .unwrap_or_default(),
+                )
+                .or(NONE)
+                .add(SMALL, prefixed("Law: ", &a.criminal_legal_reference)),
+        ));
     }
-    let conditions = conditions.or(NONE).add(
-        SMALL,
-        prefixed("Basis in law: ", &a.special_legal_reference),
-    );
-    let criminal = Cell::new()
-        .add(
-            BODY,
-            a.criminal_basis
-                .map(|b| format!("{} ({})", b.label(), b.article()))
-                .unwrap_or_default(),
-        )
-        .or(NONE)
-        .add(SMALL, prefixed("Law: ", &a.criminal_legal_reference));
-    f.table(
-        TableKind::Facts,
-        &facts,
-        vec![
-            fact("Categories of data subjects", subjects.or(NONE)),
-            fact("Categories of personal data", categories.or(NONE)),
-            fact("Art. 9(2) conditions (special categories)", conditions),
-            fact("Art. 10 basis (criminal-offence data)", criminal),
-        ],
-    );
+    f.table(TableKind::Facts, &facts, rows);
 
     // (d)
     f.band("(d) Categories of recipients — Art. 30(1)(d)");
@@ -239,62 +378,109 @@ pub(super) fn controller_activity(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, a: &Activ
 
     // Extras
     f.band("Further information recommended by the supervisory authorities");
-    let mut rights = Cell::new();
-    for r in a.rights() {
-        rights = rights.add(BODY, r.summary(a.purposes.len()));
-    }
+    let rights: Vec<String> = a
+        .rights()
+        .iter()
+        .map(|r| r.summary(a.purposes.len()))
+        .collect();
     let mut automated = Cell::new();
     for line in a.automated_text().lines() {
         automated = automated.add(BODY, line);
     }
     let breach = if a.breach_occurred {
-        Cell::new().add(BODY, "Yes")
+        Cell::new()
+            .add(BODY, "Yes")
+            .add(BODY, prefixed("Record: ", &a.breach_record_ref))
     } else {
-        Cell::new().add(BODY, "No breach recorded")
+        Cell::new().add(BODY, "No")
     };
+    let when = |d: Option<chrono::NaiveDate>| d.map_or(NONE.to_owned(), |d| d.to_string());
+    let mut contracts = Cell::new();
+    for c in a.processor_contracts() {
+        contracts = contracts.add(BODY, c);
+    }
     f.table(
         TableKind::Facts,
         &facts,
         vec![
-            fact("Business function", val(&a.business_function)),
-            fact("Owner", val(&a.owner)),
+            fact(
+                "Business function and owner",
+                Cell::new()
+                    .add(BODY, &a.business_function)
+                    .add(SMALL, prefixed("Owner: ", &a.owner))
+                    .or(NONE),
+            ),
             fact("Description", val(&a.description)),
-            fact("Status", val(a.status.label())),
             fact("Source of the data (Art. 14(2)(f))", val(&a.data_source)),
-            fact("Systems", val(&a.systems)),
-            fact("Location of the data", val(&a.data_location)),
+            fact(
+                "Systems and location of the data",
+                Cell::new()
+                    .add(BODY, &a.systems)
+                    .add(BODY, &a.data_location)
+                    .or(NONE),
+            ),
             fact(
                 "Automated decision-making, including profiling (Art. 22)",
                 automated,
             ),
-            fact("DPIA required (Art. 35)", val(a.dpia_required.label())),
-            fact("DPIA progress", val(&a.dpia_progress_text())),
-            fact("DPIA reference", val(&a.dpia_reference)),
-            fact("Rights available to individuals", rights.or(NONE)),
-            fact("Privacy notice (Arts 13–14)", val(&a.privacy_notice_ref)),
-            fact("Record of consent (Art. 7(1))", val(&a.consent_record_ref)),
             fact(
-                "Contract with processor (Art. 28(3))",
-                val(&a.processor_contract_ref),
-            ),
-            fact("Retention and erasure policy", val(&a.retention_policy_ref)),
-            fact("Personal data breach (Art. 33(5))", breach),
-            fact("Breach record", val(&a.breach_record_ref)),
-            fact("Last reviewed", date_or_none(a.last_reviewed)),
-            fact("Next review", date_or_none(a.next_review)),
-            fact(
-                "Record created",
-                val(&a.created_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+                "DPIA (Art. 35)",
+                Cell::new()
+                    .add(
+                        BODY,
+                        format!(
+                            "Required: {}; progress: {}",
+                            a.dpia_required.label(),
+                            a.dpia_progress_text()
+                        ),
+                    )
+                    .add(SMALL, prefixed("Reference: ", &a.dpia_reference)),
             ),
             fact(
-                "Record updated",
-                val(&format!(
-                    "{} (version {})",
-                    a.updated_at.format("%Y-%m-%d %H:%M UTC"),
-                    a.version
-                )),
+                "Rights available to individuals",
+                val_none(&rights.join("; ")),
             ),
+            fact("Contracts with processors (Art. 28(3))", contracts.or(DASH)),
         ],
+    );
+    // The short facts two to a row.
+    let short = [
+        ("Privacy notice (Arts 13–14)", val(&a.privacy_notice_ref)),
+        ("Record of consent (Art. 7(1))", val(&a.consent_record_ref)),
+        ("Personal data breach (Art. 33(5))", breach),
+        (
+            "Review",
+            Cell::new()
+                .add(BODY, format!("Last {}", when(a.last_reviewed)))
+                .add(BODY, format!("Next {}", when(a.next_review))),
+        ),
+        (
+            "Record created",
+            val(&a.created_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+        ),
+        (
+            "Record updated",
+            val(&format!(
+                "{} (version {})",
+                a.updated_at.format("%Y-%m-%d %H:%M UTC"),
+                a.version
+            )),
+        ),
+    ];
+    let mut rows = Vec::new();
+    let mut pairs = short.into_iter();
+    while let Some((l1, v1)) = pairs.next() {
+        let mut cells = vec![label(l1), v1];
+        match pairs.next() {
+            Some((l2, v2)) => cells.extend([label(l2), v2]),
+            None => cells.extend([Cell::new(), Cell::new()]),
+        }
+        rows.push(row(cells));
+    }
+    f.table(
+        TableKind::Facts,
+        &[col("", 25.0), col("", 25.0), col("", 20.0), col("", 30.0)],
+        rows,
     );
 }
 
@@ -311,9 +497,8 @@ pub(super) fn recipients_table(f: &mut Flow<'_, '_>, recipients: &[PartyLink], d
     let rows = recipients
         .iter()
         .map(|r| {
-            let name = party_cell(r)
-                .add(SMALL, &r.contact)
-                .add(SMALL, prefixed("Contract: ", &r.contract_reference));
+            // Contact details stand in annex A.
+            let name = party_cell(r).add(SMALL, prefixed("Contract: ", &r.contract_reference));
             row(vec![
                 name,
                 val(r.kind.map_or("", |k| k.label())),
@@ -377,39 +562,31 @@ pub(super) fn transfers_table(f: &mut Flow<'_, '_>, transfers: &[TransferView], 
 }
 
 pub(super) fn security(f: &mut Flow<'_, '_>, a: &ActivityDetail) {
-    f.sublabel("General description");
-    if a.security_description.trim().is_empty() {
-        f.note(NONE);
-    } else {
-        f.para_at(
-            &a.security_description,
-            BODY,
-            MARGIN_X + PAD_X,
-            CONTENT_W - PAD_X,
-        );
+    let facts = [col("", 25.0), col("", 75.0)];
+    // The catalogue measures by kind, each with its family, as one paragraph per kind.
+    let mut by_kind: Vec<(String, Vec<String>)> = Vec::new();
+    for m in &a.measures {
+        let kind = m.kind.map_or("Other measures".to_owned(), |k| {
+            format!("{} measures", k.label())
+        });
+        let item = match m.family {
+            Some(family) => format!("{} ({})", m.label, family.label()),
+            None => m.label.clone(),
+        };
+        match by_kind.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, items)) => items.push(item),
+            None => by_kind.push((kind, vec![item])),
+        }
     }
-    f.sublabel("Measures");
-    if a.measures.is_empty() {
-        f.note(NONE);
-        return;
+    let mut rows = vec![fact(
+        "General description",
+        val_none(&a.security_description),
+    )];
+    if by_kind.is_empty() {
+        rows.push(fact("Measures from the catalogue", val_none("")));
     }
-    let rows = a
-        .measures
-        .iter()
-        .map(|m| {
-            row(vec![
-                val(&m.label),
-                val(m.kind.map_or("", |k| k.label())),
-                Cell::new()
-                    .add(BODY, m.family.map_or("", |x| x.label()))
-                    .or(DASH)
-                    .add(SMALL, m.family.map_or("", |x| x.article())),
-            ])
-        })
-        .collect();
-    f.table(
-        TableKind::Grid,
-        &[col("Measure", 50.0), col("Type", 18.0), col("Family", 32.0)],
-        rows,
-    );
+    for (kind, items) in by_kind {
+        rows.push(fact(&kind, val(&items.join("; "))));
+    }
+    f.table(TableKind::Facts, &facts, rows);
 }

@@ -21,7 +21,7 @@ use crate::export::ExportError;
 use crate::store::activities::ActivityDetail;
 use crate::store::organisations::Organisation;
 use crate::store::records::Record;
-use cells::{country_name, non_empty};
+use cells::{address_names_country, country_name, non_empty};
 use processor::processor_groups;
 
 /// Renders the controller record (Art. 30(1)) of `record` in memory.
@@ -246,8 +246,8 @@ fn cover_page(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) {
 
 /// The organisation block of point (a).
 pub(super) fn organisation_table(f: &mut Flow<'_, '_>, o: &Organisation) {
-    let cols = [col("", 30.0), col("", 70.0)];
-    let rows = vec![
+    let cols = [col("", 25.0), col("", 75.0)];
+    let mut rows = vec![
         Row {
             cells: vec![label("Name"), Cell::new().add(BODY_BOLD, &o.name).or(DASH)],
             kind: RowKind::Strong,
@@ -257,10 +257,15 @@ pub(super) fn organisation_table(f: &mut Flow<'_, '_>, o: &Organisation) {
         fact("Email", val(&o.email)),
         fact("Telephone", val(&o.phone)),
         fact("Registration number", val(&o.registration_number)),
-        fact("Country", val(&country_name(&o.country))),
+    ];
+    // The country is not repeated under an address that already names it.
+    if !address_names_country(&o.legal_address, &o.country) {
+        rows.push(fact("Country", val(&country_name(&o.country))));
+    }
+    rows.extend([
         fact("Representative (Art. 27)", val_none(&o.representative)),
         fact("Data protection officer (Art. 37)", val_none(&o.dpo)),
         fact("Lead supervisory authority", val(&o.supervisory_authority)),
-    ];
+    ]);
     f.table(TableKind::Facts, &cols, rows);
 }

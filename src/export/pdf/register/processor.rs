@@ -68,7 +68,7 @@ pub(super) fn processor_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEntr
         if let Some(c) = controller {
             f.table(
                 TableKind::Facts,
-                &[col("", 30.0), col("", 70.0)],
+                &[col("", 25.0), col("", 75.0)],
                 vec![
                     fact("Controller", Cell::new().add(BODY_BOLD, &c.name).or(DASH)),
                     fact("Contact", val(&c.contact)),
@@ -101,7 +101,7 @@ pub(super) fn processor_activity(
     a: &ActivityDetail,
     controller: Option<&PartyLink>,
 ) {
-    let facts = [col("", 30.0), col("", 70.0)];
+    let facts = [col("", 25.0), col("", 75.0)];
     let org = ctx.org(a);
 
     f.band("(a) Processor, controller, representative and DPO — Art. 30(2)(a)");

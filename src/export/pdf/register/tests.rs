@@ -343,7 +343,7 @@ fn controller_pdf_contains_every_value_and_letter() {
         "Legal obligation (Art. 6(1)(c))",
         "Protecting the company's funds",
         "Balancing test: LIA-2026-01",
-        "Apprentices · vulnerable",
+        "Apprentices (vulnerable)",
         "Health data — Special category (Art. 9)",
         "Criminal records — Criminal-offence data (Art. 10)",
         "Art. 9(2)(b)",
@@ -561,4 +561,136 @@ fn wrapping_keeps_every_character_and_fits_the_width() {
     }
     let joined: String = lines.iter().map(|l| l.text.as_str()).collect();
     assert_eq!(squash(&joined), squash(&text));
+}
+
+#[test]
+fn drafts_are_marked_and_the_overview_and_contents_name_each_organisation() {
+    let north = organisation(1, "Nordwind AG");
+    let south = organisation(2, "Südwind sp. z o.o.");
+    let mut draft = activity(2, &south, Role::Controller);
+    draft.status = Status::Draft;
+    draft.description = long_text();
+    let r = record(
+        Role::Controller,
+        vec![north.clone(), south.clone()],
+        vec![
+            activity(1, &north, Role::Controller),
+            draft,
+            activity(3, &north, Role::Controller),
+        ],
+    );
+    let pdf = controller_pdf(&r).expect("renders");
+    let pages = pages(&pdf);
+    let overview = pages
+        .iter()
+        .find(|p| p.contains("Register overview") && !p.contains("Contents"))
+        .expect("an overview page");
+    let flat = squash(overview);
+    for needle in [
+        "PA-001",
+        "PA-002",
+        "PA-003",
+        "Nordwind AG",
+        "Südwind sp. z o.o.",
+        "DRAFT",
+    ] {
+        assert!(flat.contains(&squash(needle)), "{needle} in the overview");
+    }
+    let contents = squash(
+        pages
+            .iter()
+            .find(|p| p.contains("Contents"))
+            .expect("contents"),
+    );
+    assert!(contents.contains(&squash(
+        "DRAFT · Processing activity number 002 — Südwind sp. z o.o."
+    )));
+    assert!(contents.contains(&squash("Processing activity number 001 — Nordwind AG")));
+    // Every page the draft is on says so in its running header.
+    let annexes = pages
+        .iter()
+        .position(|p| p.contains("Annexes to the record"))
+        .expect("annexes");
+    let on: Vec<&String> = pages[..annexes]
+        .iter()
+        .filter(|p| p.contains("PA-002"))
+        .filter(|p| !p.contains("Contents") && !p.contains("Register overview"))
+        .collect();
+    assert!(on.len() >= 2, "the draft's long description spans pages");
+    for p in on {
+        assert!(
+            p.contains("DRAFT"),
+            "a page of the draft without the mark: {p}"
+        );
+    }
+    assert!(squash(&pages.concat()).contains(&squash("DRAFT, not part of the active register")));
+}
+
+#[test]
+fn a_one_activity_record_embeds_font_subsets_extracts_every_script_and_has_no_empty_annex() {
+    let org = organisation(1, "Müller & Ørsted Łódź");
+    let mut a = activity(1, &org, Role::Controller);
+    a.name = "Ελλάδα Łódź Čeština Müller Ørsted".into();
+    a.description = "Zażółć gęślą jaźń; Příliš žluťoučký kůň; Größe; Ærø; Καλημέρα".into();
+    let r = record(Role::Controller, vec![org], vec![a]);
+    let pdf = controller_pdf(&r).expect("renders");
+    assert!(
+        pdf.len() < 150_000,
+        "a one-activity record is {} bytes: the fonts are not subset",
+        pdf.len()
+    );
+    let raw = pages(&pdf).concat();
+    for exact in [
+        "Ελλάδα Łódź Čeština Müller Ørsted",
+        "Zażółć gęślą jaźń",
+        "Příliš žluťoučký kůň",
+        "Größe",
+        "Ærø",
+        "Καλημέρα",
+    ] {
+        assert!(raw.contains(exact), "{exact} does not extract unchanged");
+    }
+    // No transfers: no annex B; the others hold something.
+    assert!(!raw.contains("Annex B"), "an empty annex is left out");
+    assert!(raw.contains("Annex A. Recipients and processors"));
+    // The embedded programs are subsets, named as such (ISO 32000-1, 9.6.4).
+    let doc = lopdf::Document::load_mem(&pdf).expect("parses");
+    let mut programs = 0;
+    for object in doc.objects.values() {
+        if let Ok(dict) = object.as_dict() {
+            if let Ok(name) = dict.get(b"FontName").and_then(|n| n.as_name()) {
+                let name = String::from_utf8_lossy(name).into_owned();
+                assert!(
+                    name.len() > 7 && name.as_bytes()[6] == b'+',
+                    "{name} is named as a subset"
+                );
+                programs += 1;
+            }
+        }
+    }
+    assert_eq!(programs, 2, "both faces embedded");
+}
+
+#[test]
+fn email_addresses_and_urls_break_after_their_separators() {
+    let fonts = Fonts::get().expect("fonts");
+    let text = "datenschutzbeauftragte.nordlicht-retail@konzern-datenschutz.example https://intranet.nordlicht-retail.example/datenschutz/verzeichnis";
+    let mut lines = Vec::new();
+    fonts.wrap(text, BODY, 140.0, &mut lines);
+    assert!(lines.len() > 2);
+    // Each line ends at a space or after a separator, never inside a run of letters.
+    let mut rest = text;
+    for l in &lines[..lines.len() - 1] {
+        rest = rest.strip_prefix(l.text.as_str()).expect("lines in order");
+        let last = l.text.chars().last().expect("a line");
+        assert!(
+            rest.starts_with(' ') || "@./-_?&=#:".contains(last),
+            "{:?} breaks mid-word",
+            l.text
+        );
+        rest = rest.trim_start();
+        assert!(fonts.width(&l.text, BODY) <= 140.0 + 0.01);
+    }
+    let joined: String = lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(squash(&joined), squash(text));
 }
