@@ -18,6 +18,11 @@ register_db "ropa_bench_exp_$LARGE" "$LARGE"
 URL="$(db_url "ropa_bench_exp_$LARGE")"
 read -r s mb < <(measure "$ROPA" export --format csv --status all --database-url "$URL" --output "$WORK/$BACKEND.csv")
 printf 'csv controller %6s activities  %7.2f s  %5s MB\n' "$LARGE" "$s" "$mb"
+if [ "$BACKEND" = sqlite ] && command -v sqlite3 >/dev/null; then
+    # The floor: SQLite's own shell reading the same joins (benches/csv_baseline.sql).
+    read -r s mb < <(measure bash -c "sqlite3 -csv -header '$URL' < '$ROOT/benches/csv_baseline.sql' > '$WORK/baseline.csv'")
+    printf 'csv sqlite3    %6s activities  %7.2f s  %5s MB  (group_concat floor)\n' "$LARGE" "$s" "$mb"
+fi
 read -r s mb < <(measure "$ROPA" export --format json --database-url "$URL" --output "$WORK/$BACKEND.json")
 printf 'json export    %6s activities  %7.2f s  %5s MB\n' "$LARGE" "$s" "$mb"
 fresh_db "ropa_bench_import"

@@ -230,7 +230,19 @@ impl<W: Write> CsvWriter<W> {
                     } else {
                         format!("; {evidence}")
                     };
-                    format!("{}{to}: {}{evidence}", t.destination(), t.mechanism_text())
+                    let as_of = if t.adequacy().is_some() {
+                        format!(
+                            " [decisions as checked up to {}]",
+                            crate::domain::reference::adequacy_as_of()
+                        )
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "{}{to}: {}{as_of}{evidence}",
+                        t.destination(),
+                        t.mechanism_text()
+                    )
                 }))
             },
             // 9: only the exceptional transfers: Art. 49 derogations and the documentation

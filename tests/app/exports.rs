@@ -210,7 +210,7 @@ async fn the_controller_csv_has_the_ico_header_and_parses_back_to_the_values() {
     // Column 8: every transfer, with the decision it relies on cited in full.
     assert_eq!(
         col("Names of third countries or international organisations that personal data are transferred to (if applicable)"),
-        "United States (US) (Cloud, \"Inc\"): Adequacy: Commission Implementing Decision (EU) 2023/1795 (EU-US Data Privacy Framework) of 2023-07-10 (Art. 45(3); partial); Recipient certified under the EU-US Data Privacy Framework (checked 2026-11-01)\n\
+        "United States (US) (Cloud, \"Inc\"): Adequacy: Commission Implementing Decision (EU) 2023/1795 (EU-US Data Privacy Framework) of 2023-07-10 (Art. 45(3); partial) [decisions as checked up to 2026-01-28]; Recipient certified under the EU-US Data Privacy Framework (checked 2026-11-01)\n\
          United Arab Emirates (AE): Derogation: contract with the data subject (Art. 49(1)(b))"
     );
     // Column 9: only the exceptional transfers (Art. 49).

@@ -220,6 +220,13 @@ fn cover_page(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) {
         );
     }
     f.para(&format!("Scope: {}", non_empty(&r.scope)), BODY);
+    f.para(
+        &format!(
+            "Adequacy decisions (Art. 45) as checked up to {}",
+            crate::domain::reference::adequacy_as_of()
+        ),
+        BODY,
+    );
     f.para(&format!("Generated {} UTC", ctx.generated), BODY);
     if n == 0 {
         f.gap(10.0);

@@ -334,6 +334,7 @@ fn controller_pdf_contains_every_value_and_letter() {
         "Record as of 2026-11-30",
         "Generated 2026-11-30 09:30 UTC",
         "Whole register",
+        "Adequacy decisions (Art. 45) as checked up to 2026-01-28",
         "KRS 0000123456",
         "Prezes Urzędu Ochrony Danych Osobowych",
         "Jan Müller, dpo@example.eu",
