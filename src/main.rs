@@ -261,12 +261,12 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
         }
     };
     let generated_at = ropa::store::now();
-    let mut out: Box<dyn Write> = match &args.output {
+    let mut out: Box<dyn Write + Send> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)
                 .map_err(|e| anyhow::anyhow!("--output: cannot create {}: {e}", path.display()))?,
         )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };
     let role = match args.role {
         RoleArg::Controller => Role::Controller,

@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::io::Write;
 
-use super::file::{Bookmark, GlyphUse, Info, PdfFile};
+use super::file::{Bookmark, FinishedPage, GlyphUse, Info, PdfFile};
 use super::flow::{col, Align, Cell, Col, Flow, Row, RowKind, TableKind};
 use super::fonts::Fonts;
 use super::page::{Count, Kit, PageBuf, PageSink};
@@ -50,19 +50,25 @@ pub(crate) struct Plan {
     body_len: usize,
 }
 
-/// The writing pass's page sink: each page gets its running header and footer and is written.
-struct Writer<'w, 'o> {
-    file: PdfFile<'o>,
+/// The writing pass's page sink: each page gets its running header and footer and goes to the
+/// thread that compresses and writes it, so that on two cores the layout of the next pages and
+/// the compression of the last ones run at once.
+struct Writer<'w> {
+    pages: std::sync::mpsc::SyncSender<FinishedPage>,
     kit: Kit<'w>,
     doc: &'w dyn Document,
     total: usize,
+    written: usize,
 }
 
-impl PageSink for Writer<'_, '_> {
+impl PageSink for Writer<'_> {
     fn take(&mut self, mut page: PageBuf) -> Result<(), ExportError> {
-        let n = self.file.written() + 1;
-        self.doc.decorate(&mut page, self.kit, n, self.total);
-        self.file.page(page.finish())
+        self.written += 1;
+        self.doc
+            .decorate(&mut page, self.kit, self.written, self.total);
+        self.pages
+            .send(page.finish())
+            .map_err(|_| ExportError::Pdf("the PDF file stopped being written".into()))
     }
 }
 
@@ -108,7 +114,7 @@ pub(crate) fn plan(doc: &dyn Document) -> Result<Plan, ExportError> {
 pub(crate) fn write(
     doc: &dyn Document,
     plan: &Plan,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> Result<(), ExportError> {
     let fonts = Fonts::get()?;
     let glyphs = RefCell::new(GlyphUse::default());
@@ -125,27 +131,34 @@ pub(crate) fn write(
     let body_start = cover_len + toc_len;
     let total = body_start + body_len;
 
-    let mut writer = Writer {
-        file: PdfFile::new(total, out)?,
-        kit,
-        doc,
-        total,
-    };
-    let mut cover = Flow::new(kit, &mut writer, false);
-    doc.cover(&mut cover);
-    cover.finish()?;
-    if !entries.is_empty() {
-        let mut toc = Flow::new(kit, &mut writer, false);
-        contents(&mut toc, entries, body_start);
-        if toc.finish()? != toc_len {
-            return Err(ExportError::Pdf(
-                "the table of contents changed length between passes".into(),
-            ));
-        }
-    }
-    let mut body = Flow::new(kit, &mut writer, false);
-    doc.body(&mut body);
-    body.finish()?;
+    let file = PdfFile::new(total, out)?;
+    let (pages, finished) = std::sync::mpsc::sync_channel::<FinishedPage>(8);
+    let (laid_out, file) = std::thread::scope(|scope| {
+        let writing = scope.spawn(move || -> Result<PdfFile<'_>, ExportError> {
+            let mut file = file;
+            for page in finished {
+                file.page(page)?;
+            }
+            Ok(file)
+        });
+        let mut writer = Writer {
+            pages,
+            kit,
+            doc,
+            total,
+            written: 0,
+        };
+        let laid_out = lay_out(doc, kit, &mut writer, entries, body_start, toc_len);
+        // Closing the channel ends the writing thread once it has written every page.
+        drop(writer);
+        let file = writing
+            .join()
+            .unwrap_or_else(|_| Err(ExportError::Pdf("the PDF writer stopped".into())));
+        (laid_out, file)
+    });
+    // A page the writer refused explains a layout that stopped: its error comes first.
+    let file = file?;
+    laid_out?;
 
     let mut bookmarks = Vec::with_capacity(entries.len() + 2);
     bookmarks.push(Bookmark {
@@ -167,7 +180,34 @@ pub(crate) fn write(
         page: body_start + e.page,
     }));
     let info = doc.info();
-    writer.file.finish(fonts, &glyphs, &bookmarks, &info)
+    file.finish(fonts, &glyphs, &bookmarks, &info)
+}
+
+/// The writing pass's layout: cover, contents and body, each page handed to `writer`.
+fn lay_out(
+    doc: &dyn Document,
+    kit: Kit<'_>,
+    writer: &mut Writer<'_>,
+    entries: &[TocEntry],
+    body_start: usize,
+    toc_len: usize,
+) -> Result<(), ExportError> {
+    let mut cover = Flow::new(kit, writer, false);
+    doc.cover(&mut cover);
+    cover.finish()?;
+    if !entries.is_empty() {
+        let mut toc = Flow::new(kit, writer, false);
+        contents(&mut toc, entries, body_start);
+        if toc.finish()? != toc_len {
+            return Err(ExportError::Pdf(
+                "the table of contents changed length between passes".into(),
+            ));
+        }
+    }
+    let mut body = Flow::new(kit, writer, false);
+    doc.body(&mut body);
+    body.finish()?;
+    Ok(())
 }
 
 /// The table of contents: one row per entry, linked to its page (`offset` + the entry's page).

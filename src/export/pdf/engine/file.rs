@@ -19,7 +19,7 @@ use std::cell::RefCell;
 use std::io::Write;
 
 use flate2::write::ZlibEncoder;
-use flate2::Compression;
+use flate2::{Compress, Compression, FlushCompress, Status};
 use pdf_writer::types::{
     ActionType, AnnotationType, CidFontType, FontFlags, PageMode, SystemInfo, UnicodeCmap,
 };
@@ -143,7 +143,7 @@ const FIRST_PAGE: i32 = 16;
 
 /// A PDF file of a known number of pages being written to `out`.
 pub(crate) struct PdfFile<'o> {
-    out: &'o mut dyn Write,
+    out: &'o mut (dyn Write + Send),
     /// Bytes written so far.
     position: usize,
     /// Object number and position of every object written.
@@ -151,11 +151,53 @@ pub(crate) struct PdfFile<'o> {
     total: usize,
     written: usize,
     next_ref: i32,
+    /// One compressor for every page, reset between pages: making a new one per page (its
+    /// window and hash tables allocated and cleared) cost as much as compressing.
+    pages: PageCompressor,
+}
+
+/// Compresses page content streams, one zlib stream each, with the same compressor.
+struct PageCompressor {
+    compress: Compress,
+    out: Vec<u8>,
+}
+
+impl PageCompressor {
+    fn new() -> Self {
+        // A 4 KB window: a page's content repeats its operators within a few lines, and the
+        // smaller tables are cheaper to reset.
+        Self {
+            compress: Compress::new_with_window_bits(Compression::new(PAGE_COMPRESSION), true, 12),
+            out: Vec::new(),
+        }
+    }
+
+    /// Leaves the zlib stream of `bytes` in `out`.
+    fn compress(&mut self, bytes: &[u8]) -> Result<(), ExportError> {
+        self.compress.reset();
+        self.out.clear();
+        self.out.reserve(bytes.len() / 2 + 64);
+        loop {
+            let consumed = usize::try_from(self.compress.total_in()).unwrap_or(usize::MAX);
+            let input = bytes.get(consumed..).unwrap_or_default();
+            let status = self
+                .compress
+                .compress_vec(input, &mut self.out, FlushCompress::Finish)
+                .map_err(|e| ExportError::Pdf(format!("cannot compress a page: {e}")))?;
+            match status {
+                Status::StreamEnd => return Ok(()),
+                Status::Ok | Status::BufError => {
+                    let more = self.out.capacity().max(1024);
+                    self.out.reserve(more);
+                }
+            }
+        }
+    }
 }
 
 impl<'o> PdfFile<'o> {
     /// A file that will hold `total` pages; writes the header.
-    pub(crate) fn new(total: usize, out: &'o mut dyn Write) -> Result<Self, ExportError> {
+    pub(crate) fn new(total: usize, out: &'o mut (dyn Write + Send)) -> Result<Self, ExportError> {
         let last = i32::try_from(total)
             .ok()
             .and_then(|t| t.checked_mul(2))
@@ -168,6 +210,7 @@ impl<'o> PdfFile<'o> {
             total,
             written: 0,
             next_ref: last,
+            pages: PageCompressor::new(),
         };
         // The second line marks the file as binary for transfer programs (ISO 32000-1, 7.5.2).
         file.raw(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
@@ -202,11 +245,6 @@ impl<'o> PdfFile<'o> {
         r
     }
 
-    /// Number of pages written so far.
-    pub(crate) fn written(&self) -> usize {
-        self.written
-    }
-
     /// Writes the next page.
     pub(crate) fn page(&mut self, page: FinishedPage) -> Result<(), ExportError> {
         if self.written >= self.total {
@@ -218,11 +256,15 @@ impl<'o> PdfFile<'o> {
         let n = self.written;
         let page_ref = Self::page_ref(n);
         let content_ref = Ref::new(page_ref.get() + 1);
-        let compressed = deflate(&page.content, PAGE_COMPRESSION)?;
-        self.object(content_ref, |c| {
+        self.pages.compress(&page.content)?;
+        // The buffer is lent out while the object is written, then kept for the next page.
+        let compressed = std::mem::take(&mut self.pages.out);
+        let written = self.object(content_ref, |c| {
             c.stream(content_ref, &compressed)
                 .filter(Filter::FlateDecode);
-        })?;
+        });
+        self.pages.out = compressed;
+        written?;
         let mut annotations = Vec::with_capacity(page.links.len());
         for ([x, y, w, h], target) in page.links {
             if target == 0 || target > self.total {
@@ -555,7 +597,80 @@ pub(crate) struct Layers {
     /// Grid lines.
     pub strokes: Content,
     /// Text.
-    pub text: Content,
+    pub text: TextLayer,
+}
+
+/// The text layer of a page, written by hand: a record of 10,000 activities shows some two
+/// million lines, and the general content writer spent more time choosing how to write each
+/// number and escaping each string of glyph ids than the layout took to place them. Numbers
+/// are written with two decimals (a hundredth of a point), glyph ids as literal strings with
+/// only the bytes the syntax needs escaped.
+#[derive(Default)]
+pub(crate) struct TextLayer {
+    bytes: Vec<u8>,
+}
+
+impl TextLayer {
+    /// `Tf`: the font resource and size.
+    pub(crate) fn set_font(&mut self, font: Name<'_>, size: f32) {
+        self.bytes.push(b'/');
+        self.bytes.extend_from_slice(font.0);
+        self.bytes.push(b' ');
+        self.number(size);
+        self.bytes.extend_from_slice(b" Tf\n");
+    }
+
+    /// `rg`: the fill colour, which text is painted with.
+    pub(crate) fn set_fill_rgb(&mut self, r: f32, g: f32, b: f32) {
+        for c in [r, g, b] {
+            self.number(c);
+            self.bytes.push(b' ');
+        }
+        self.bytes.extend_from_slice(b"rg\n");
+    }
+
+    /// `Tm` for an unscaled, unrotated line starting at (`x`, `y`), then `Tj` of the glyph
+    /// ids in `glyphs` (two bytes each).
+    pub(crate) fn show_at(&mut self, x: f32, y: f32, glyphs: &[u8]) {
+        self.bytes.extend_from_slice(b"1 0 0 1 ");
+        self.number(x);
+        self.bytes.push(b' ');
+        self.number(y);
+        self.bytes.extend_from_slice(b" Tm\n(");
+        for &b in glyphs {
+            match b {
+                b'(' | b')' | b'\\' => self.bytes.extend_from_slice(&[b'\\', b]),
+                // A bare carriage return would be read as a line end (ISO 32000-1, 7.3.4.2).
+                b'\r' => self.bytes.extend_from_slice(b"\\r"),
+                _ => self.bytes.push(b),
+            }
+        }
+        self.bytes.extend_from_slice(b") Tj\n");
+    }
+
+    /// A number with at most two decimals, without a trailing zero or point.
+    fn number(&mut self, v: f32) {
+        let hundredths = (f64::from(v) * 100.0).round() as i64;
+        if hundredths < 0 {
+            self.bytes.push(b'-');
+        }
+        let h = hundredths.unsigned_abs();
+        let mut digits = itoa::Buffer::new();
+        self.bytes
+            .extend_from_slice(digits.format(h / 100).as_bytes());
+        let frac = h % 100;
+        if frac != 0 {
+            self.bytes.push(b'.');
+            self.bytes.push(b'0' + (frac / 10) as u8);
+            if !frac.is_multiple_of(10) {
+                self.bytes.push(b'0' + (frac % 10) as u8);
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<u8> {
+        self.bytes
+    }
 }
 
 impl Layers {
@@ -564,7 +679,7 @@ impl Layers {
         Self {
             fills: Content::new(),
             strokes: Content::new(),
-            text: Content::new(),
+            text: TextLayer::default(),
         }
     }
 

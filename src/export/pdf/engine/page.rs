@@ -5,8 +5,6 @@
 
 use std::cell::RefCell;
 
-use pdf_writer::Str;
-
 use super::file::{self, FinishedPage, GlyphUse, Layers};
 use super::fonts::Fonts;
 use super::style::{Face, Rgb3, Style, RULE};
@@ -64,12 +62,11 @@ impl PageBuf {
             layer.set_fill_rgb(r, g, b);
             self.text_color = Some(style.color);
         }
-        layer.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, baseline]);
         self.scratch.clear();
         kit.glyphs
             .borrow_mut()
             .encode(kit.fonts, style.face, text, &mut self.scratch);
-        layer.show(Str(&self.scratch));
+        layer.show_at(x, baseline, &self.scratch);
     }
 
     pub(crate) fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, c: Rgb3) {

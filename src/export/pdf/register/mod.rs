@@ -45,7 +45,11 @@ pub fn processor_pdf(record: &Record) -> Result<Vec<u8>, ExportError> {
 }
 
 /// Lays out the record of `role` and writes it to `out` page by page.
-pub fn write_pdf(record: &Record, role: Role, out: &mut dyn Write) -> Result<(), ExportError> {
+pub fn write_pdf(
+    record: &Record,
+    role: Role,
+    out: &mut (dyn Write + Send),
+) -> Result<(), ExportError> {
     let plan = plan(record, role)?;
     write_planned(record, &plan, out)
 }
@@ -66,7 +70,11 @@ pub fn plan(record: &Record, role: Role) -> Result<Plan, ExportError> {
 }
 
 /// The writing pass: writes the record planned by [`plan`] to `out`, page by page.
-pub fn write_planned(record: &Record, plan: &Plan, out: &mut dyn Write) -> Result<(), ExportError> {
+pub fn write_planned(
+    record: &Record,
+    plan: &Plan,
+    out: &mut (dyn Write + Send),
+) -> Result<(), ExportError> {
     let ctx = context(record, plan.role);
     engine::write(&ctx, &plan.layout, out)
 }
