@@ -51,10 +51,19 @@ impl ShowPage {
         self.a.role == Role::Controller
     }
 
+    /// The organisation's country, unless the last line of its address already names it.
     fn org_country(&self) -> String {
-        Country::parse(&self.org.country)
-            .map(|c| c.to_string())
-            .unwrap_or_else(|| self.org.country.clone())
+        match Country::parse(&self.org.country) {
+            Some(c)
+                if self.org.legal_address.lines().last().is_some_and(|l| {
+                    l.trim().eq_ignore_ascii_case(c.name())
+                }) =>
+            {
+                String::new()
+            }
+            Some(c) => c.to_string(),
+            None => self.org.country.clone(),
+        }
     }
 
     fn purpose_rights(&self, i: &usize) -> &[Entitlement] {

@@ -374,6 +374,8 @@ async fn journey_create_a_complete_activity_adding_and_removing_rows() {
             "input[name='special_conditions'][value='employment_social_security_law']",
         )
         .await?;
+        // Art. 9(2)(b) rests on Member State law: the record names it.
+        fill(&c, "input[name='special_legal_reference']", "§ 26(3) BDSG").await?;
         choose(&c, "select[name='recipients[0].party_id']", &s.processor).await?;
         fill(
             &c,
@@ -388,6 +390,8 @@ async fn journey_create_a_complete_activity_adding_and_removing_rows() {
             "adequacy_decision",
         )
         .await?;
+        // The US decision covers certified recipients: the party's DPF certification counts.
+        choose(&c, "select[name='transfers[0].party_id']", &s.processor).await?;
         click(&c, "button[value='add:transfers']").await?;
         choose(&c, "select[name='transfers[1].country']", "IN").await?;
         click(&c, "button[value='remove:transfers:1']").await?;
