@@ -55,9 +55,12 @@ impl ShowPage {
     fn org_country(&self) -> String {
         match Country::parse(&self.org.country) {
             Some(c)
-                if self.org.legal_address.lines().last().is_some_and(|l| {
-                    l.trim().eq_ignore_ascii_case(c.name())
-                }) =>
+                if self
+                    .org
+                    .legal_address
+                    .lines()
+                    .last()
+                    .is_some_and(|l| l.trim().eq_ignore_ascii_case(c.name())) =>
             {
                 String::new()
             }
