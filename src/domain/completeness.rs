@@ -53,6 +53,12 @@ pub struct Facts {
     pub automated_documented: bool,
 }
 
+/// Whether solely automated decisions are documented as Art. 22(2)-(3) needs: the exception
+/// relied on, the logic involved and the safeguards.
+pub fn automated_documented(exception: bool, logic: &str, safeguards: &str) -> bool {
+    exception && !logic.is_empty() && !safeguards.is_empty()
+}
+
 /// Whether a transfer shows what its mechanism needs: under a partial adequacy decision, the
 /// evidence that the recipient is inside the decision's scope (Art. 45; for the US, the
 /// recipient's Data Privacy Framework certification and the date it was checked, recorded on

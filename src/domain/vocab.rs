@@ -382,6 +382,16 @@ impl Country {
                 .any(|t| t == self.code())
     }
 
+    /// Whether the last line of a postal address already names this country (in English, or
+    /// by its code), so that the country need not be repeated under it.
+    pub fn named_by(self, address: &str) -> bool {
+        address.lines().last().is_some_and(|line| {
+            let line = line.trim();
+            line.eq_ignore_ascii_case(self.code())
+                || line.to_lowercase().ends_with(&self.name().to_lowercase())
+        })
+    }
+
     /// The Commission's adequacy decision for this country, if there is one.
     pub fn adequacy(self) -> Option<&'static super::reference::Adequacy> {
         super::reference::adequacy_for(self.code())

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::domain::activity::{ActivityDraft, Destination};
-use crate::domain::completeness::{gaps, transfer_evidenced, Facts, Gap};
+use crate::domain::completeness::{automated_documented, gaps, transfer_evidenced, Facts, Gap};
 use crate::domain::vocab::{
     AutomatedProcessing, Country, Role, Sensitivity, SpecialCondition, Status, TransferMechanism,
 };
@@ -92,9 +92,11 @@ pub(crate) fn draft_facts(d: &ActivityDraft, context: &GapContext) -> Facts {
         special_condition_needs_law: d.special_conditions.iter().any(|c| c.needs_basis_in_law()),
         special_law_named: !d.special_legal_reference.is_empty(),
         solely_automated: d.automated_processing == AutomatedProcessing::SolelyAutomatedDecisions,
-        automated_documented: d.automated_exception.is_some()
-            && !d.automated_logic.is_empty()
-            && !d.automated_safeguards.is_empty(),
+        automated_documented: automated_documented(
+            d.automated_exception.is_some(),
+            &d.automated_logic,
+            &d.automated_safeguards,
+        ),
         ..Facts::default()
     };
     for c in &d.data_categories {
@@ -227,7 +229,6 @@ fn facts_for(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, F
     let subjects_n = counts!(conn, activity_subjects, ids);
     let recipients_n = counts!(conn, recipients, ids);
     let measures_n = counts!(conn, activity_measures, ids);
-    let conditions_n = counts!(conn, activity_special_conditions, ids);
     let controllers_n = counts!(conn, represented_controllers, ids);
     let categories = activity_data_categories::table
         .inner_join(data_categories::table)
@@ -257,9 +258,11 @@ fn facts_for(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, F
         ))
         .load(conn)?;
     for (aid, c) in conditions {
-        let needs_law = SpecialCondition::from_code(&c).is_some_and(|c| c.needs_basis_in_law());
-        if let (true, Some(f)) = (needs_law, out.get_mut(&aid)) {
-            f.special_condition_needs_law = true;
+        if let Some(f) = out.get_mut(&aid) {
+            f.special_conditions += 1;
+            if SpecialCondition::from_code(&c).is_some_and(|c| c.needs_basis_in_law()) {
+                f.special_condition_needs_law = true;
+            }
         }
     }
     type TransferFacts = (i64, Option<String>, String, bool, Option<NaiveDate>);
@@ -293,7 +296,6 @@ fn facts_for(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, F
         f.subjects = subjects_n.get(id).copied().unwrap_or(0);
         f.recipients = recipients_n.get(id).copied().unwrap_or(0);
         f.measures = measures_n.get(id).copied().unwrap_or(0);
-        f.special_conditions = conditions_n.get(id).copied().unwrap_or(0);
         f.controllers = controllers_n.get(id).copied().unwrap_or(0);
     }
     for (aid, cid, sensitivity) in categories {

@@ -54,16 +54,7 @@ impl ShowPage {
     /// The organisation's country, unless the last line of its address already names it.
     fn org_country(&self) -> String {
         match Country::parse(&self.org.country) {
-            Some(c)
-                if self
-                    .org
-                    .legal_address
-                    .lines()
-                    .last()
-                    .is_some_and(|l| l.trim().eq_ignore_ascii_case(c.name())) =>
-            {
-                String::new()
-            }
+            Some(c) if c.named_by(&self.org.legal_address) => String::new(),
             Some(c) => c.to_string(),
             None => self.org.country.clone(),
         }

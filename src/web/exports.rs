@@ -162,23 +162,30 @@ pub async fn download(
 
     // What the download holds, for its name; an unknown activity or organisation is a 404 page
     // before anything is streamed.
-    let (organisation_name, activity_reference) = {
+    let (filter_organisation, activity_of) = {
         let (activity, organisation) = (activity, filter.organisation);
         db(&state, move |c| -> crate::store::StoreResult<_> {
-            let mut name = match organisation {
+            let filter_organisation = match organisation {
                 Some(o) => Some(crate::store::organisations::get(c, o)?.name),
                 None => None,
             };
-            let mut reference = None;
-            if let Some(id) = activity {
-                let a = crate::store::activities::get(c, id)?;
-                name = Some(a.organisation_name);
-                reference = Some(a.reference);
-            }
-            Ok((name, reference))
+            let activity_of = match activity {
+                Some(id) => {
+                    let a = crate::store::activities::get(c, id)?;
+                    Some((a.organisation_name, a.reference))
+                }
+                None => None,
+            };
+            Ok((filter_organisation, activity_of))
         })
         .await?
     };
+    // One activity's download is named for its organisation; otherwise the filter's.
+    let organisation_name = activity_of
+        .as_ref()
+        .map(|(name, _)| name.clone())
+        .or_else(|| filter_organisation.clone());
+    let activity_reference = activity_of.map(|(_, reference)| reference);
     let file_name = |kind: &str, extension: &str| {
         FileName {
             organisation: organisation_name.as_deref(),
@@ -213,15 +220,8 @@ pub async fn download(
     match format {
         Format::Pdf => {
             let sel = selection.clone();
+            let scope = describe(&sel, filter_organisation.as_deref());
             let record = db(&state, move |c| {
-                if let Some(id) = sel.activity {
-                    crate::store::activities::get(c, id)?;
-                }
-                let org_name = match sel.filter.organisation {
-                    Some(o) => Some(crate::store::organisations::get(c, o)?.name),
-                    None => None,
-                };
-                let scope = describe(&sel, org_name.as_deref());
                 records::load_record(c, &sel, scope, generated_at)
             })
             .await?;

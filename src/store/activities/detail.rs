@@ -11,7 +11,7 @@ use crate::domain::activity::{
     ActivityForm, ControllerRow, JointControllerRow, PurposeRow, RecipientRow, RetentionRow,
     TransferRow,
 };
-use crate::domain::completeness::{gaps, transfer_evidenced, Facts, Gap};
+use crate::domain::completeness::{automated_documented, gaps, transfer_evidenced, Facts, Gap};
 use crate::domain::document::{
     ActivityDoc, ControllerDoc, JointControllerDoc, PurposeDoc, RecipientDoc, RetentionDoc,
     TransferDoc,
@@ -359,9 +359,11 @@ impl ActivityDetail {
             special_law_named: !self.special_legal_reference.is_empty(),
             solely_automated: self.automated_processing
                 == AutomatedProcessing::SolelyAutomatedDecisions,
-            automated_documented: self.automated_exception.is_some()
-                && !self.automated_logic.is_empty()
-                && !self.automated_safeguards.is_empty(),
+            automated_documented: automated_documented(
+                self.automated_exception.is_some(),
+                &self.automated_logic,
+                &self.automated_safeguards,
+            ),
         }
     }
 

@@ -31,19 +31,9 @@ pub(super) fn country_name(code: &str) -> String {
     }
 }
 
-/// Whether the last line of an address names the country of `code` (in English, or its code).
+/// Whether the address names the country of `code` (see `Country::named_by`).
 pub(super) fn address_names_country(address: &str, code: &str) -> bool {
-    let Some(country) = Country::parse(code) else {
-        return false;
-    };
-    address.lines().last().is_some_and(|line| {
-        let line = line.trim();
-        line.eq_ignore_ascii_case(country.name())
-            || line.eq_ignore_ascii_case(country.code())
-            || line
-                .to_lowercase()
-                .ends_with(&country.name().to_lowercase())
-    })
+    Country::parse(code).is_some_and(|c| c.named_by(address))
 }
 
 pub(super) fn party_cell(p: &PartyLink) -> Cell {
