@@ -225,13 +225,8 @@ pub async fn download(
                 records::load_record(c, &sel, scope, generated_at)
             })
             .await?;
-            // The counting pass runs first, so a record that cannot be laid out gets an
-            // error page; the pages are then streamed out as they are written.
-            let (record, plan) =
-                web::block(move || pdf::plan(&record, role).map(|plan| (record, plan)))
-                    .await?
-                    .map_err(|e| AppError::Internal(e.into()))?;
-            let rx = stream_pdf(record, plan, slot);
+            // The pages are streamed out as they are laid out.
+            let rx = stream_pdf(record, slot);
             let body = stream::unfold(rx, |mut rx| async move {
                 rx.recv().await.map(|chunk| (chunk, rx))
             });
@@ -343,14 +338,10 @@ fn connection(
         .map_err(|e| ExportError::Io(std::io::Error::other(e.to_string())))
 }
 
-/// Writes a planned PDF on a blocking thread, handing it to the response 64 KB at a time.
-fn stream_pdf(
-    record: crate::store::records::Record,
-    plan: pdf::Plan,
-    slot: OwnedSemaphorePermit,
-) -> Stream {
+/// Writes the PDF on a blocking thread, handing it to the response 64 KB at a time.
+fn stream_pdf(record: crate::store::records::Record, slot: OwnedSemaphorePermit) -> Stream {
     stream_blocking("PDF", slot, move |mut out| {
-        pdf::write_planned(&record, &plan, &mut out)
+        pdf::write_pdf(&record, record.role, &mut out)
     })
 }
 

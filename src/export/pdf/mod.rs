@@ -8,4 +8,4 @@
 mod engine;
 mod register;
 
-pub use register::{controller_pdf, plan, processor_pdf, write_pdf, write_planned, Plan};
+pub use register::{controller_pdf, processor_pdf, write_pdf};

@@ -1,13 +1,14 @@
 //! The PDF file, written page by page as the layout finishes each page.
 //!
-//! A record of 10,000 activities is some 36,000 pages: holding every page's drawing operations
+//! A record of 10,000 activities is some 22,000 pages: holding every page's drawing operations
 //! until the end (as a whole-document PDF builder does) takes gigabytes, and even the finished
-//! file is 150 MB. Here a finished page is serialised, compressed and written to the output at
-//! once; only the position of each object is kept, for the cross-reference table that follows
-//! the fonts, the outline and the page tree after the last page. The layout is run twice (see
-//! `plan` and `write` in `document`): a dry pass that only counts pages, so that
-//! every page can be numbered "Page N of M" and every link can point at its page object as it
-//! is written.
+//! file is 100 MB. Here a finished page is serialised, compressed and written to the output at
+//! once; only the object numbers of each page and the position of each object are kept, for the
+//! page tree and the cross-reference table that follow the fonts and the outline after the last
+//! page. The layout runs once (see `document`): the cover, then the body, then the contents,
+//! whose links point at body pages already written; the page tree puts the contents before the
+//! body. Each page's "Page N of M" is a small second content stream of the page, written at
+//! the end when N and M are known.
 //!
 //! Text is shown in the two DejaVu Sans faces as Type 0 fonts (Identity-H, two-byte glyph ids,
 //! widths of the glyphs used), each with a `ToUnicode` map so that the text can be searched,
@@ -84,20 +85,49 @@ impl GlyphUse {
     }
 }
 
-/// A finished page: its content stream (uncompressed) and its links (rectangle as x, y, width,
-/// height; target page, 1-based).
+/// The parts of a document in reading order. The layout makes them in another (cover, body,
+/// contents), so every page says which part it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// The cover.
+    Cover,
+    /// The table of contents.
+    Contents,
+    /// Everything after the contents.
+    Body,
+}
+
+impl Part {
+    /// The parts in reading order.
+    const ALL: [Part; 3] = [Part::Cover, Part::Contents, Part::Body];
+
+    fn index(self) -> usize {
+        match self {
+            Part::Cover => 0,
+            Part::Contents => 1,
+            Part::Body => 2,
+        }
+    }
+}
+
+/// A finished page: its part, its content stream (uncompressed) and its links (rectangle as x,
+/// y, width, height; the body page it leads to, 1-based).
 pub(crate) struct FinishedPage {
+    /// The part it belongs to.
+    pub part: Part,
     /// The content stream.
     pub content: Vec<u8>,
-    /// Link rectangles and the page each one leads to.
+    /// Link rectangles and the body page each one leads to (already written).
     pub links: Vec<([f32; 4], usize)>,
 }
 
-/// One outline (bookmark) entry: title and page, 1-based.
+/// One outline (bookmark) entry: its title and the page it opens (1-based within its part).
 pub(crate) struct Bookmark {
     /// Shown in the viewer's outline.
     pub title: String,
-    /// The page it opens.
+    /// The part of the page it opens.
+    pub part: Part,
+    /// The page it opens, counted within the part.
     pub page: usize,
 }
 
@@ -115,8 +145,9 @@ pub(crate) struct Info {
     pub created: chrono::NaiveDateTime,
 }
 
-// Fixed object numbers, dense so that the cross-reference table has no holes; pages and their
-// content streams follow, two numbers a page, then annotations and outline items.
+// Fixed object numbers; every number after them is given out as an object is made (pages, their
+// content streams, annotations, outline items) and each is written, so the cross-reference
+// table has no holes.
 const CATALOG: Ref = Ref::new(1);
 const PAGE_TREE: Ref = Ref::new(2);
 const INFO: Ref = Ref::new(3);
@@ -139,18 +170,20 @@ const FONT_OBJECTS: [[Ref; 5]; 2] = [
         Ref::new(15),
     ],
 ];
-const FIRST_PAGE: i32 = 16;
+/// The first object number given out as objects are made.
+const FIRST_FREE: i32 = 16;
 
-/// A PDF file of a known number of pages being written to `out`.
+/// A PDF file being written to `out`, page by page.
 pub(crate) struct PdfFile<'o> {
     out: &'o mut (dyn Write + Send),
     /// Bytes written so far.
     position: usize,
     /// Object number and position of every object written.
     offsets: Vec<(i32, usize)>,
-    total: usize,
-    written: usize,
     next_ref: i32,
+    /// The page object and page-number stream of every page written, by part (`Part::ALL`
+    /// order), in the order of the part.
+    parts: [Vec<(Ref, Ref)>; 3],
     /// One compressor for every page, reset between pages: making a new one per page (its
     /// window and hash tables allocated and cleared) cost as much as compressing.
     pages: PageCompressor,
@@ -196,20 +229,14 @@ impl PageCompressor {
 }
 
 impl<'o> PdfFile<'o> {
-    /// A file that will hold `total` pages; writes the header.
-    pub(crate) fn new(total: usize, out: &'o mut (dyn Write + Send)) -> Result<Self, ExportError> {
-        let last = i32::try_from(total)
-            .ok()
-            .and_then(|t| t.checked_mul(2))
-            .and_then(|t| t.checked_add(FIRST_PAGE))
-            .ok_or_else(|| ExportError::Pdf("too many pages for one PDF file".into()))?;
+    /// A file to be written to `out`; writes the header.
+    pub(crate) fn new(out: &'o mut (dyn Write + Send)) -> Result<Self, ExportError> {
         let mut file = Self {
             out,
             position: 0,
-            offsets: Vec::with_capacity(total * 2 + 64),
-            total,
-            written: 0,
-            next_ref: last,
+            offsets: Vec::with_capacity(1024),
+            next_ref: FIRST_FREE,
+            parts: Default::default(),
             pages: PageCompressor::new(),
         };
         // The second line marks the file as binary for transfer programs (ISO 32000-1, 7.5.2).
@@ -233,29 +260,21 @@ impl<'o> PdfFile<'o> {
         self.raw(chunk.as_bytes())
     }
 
-    /// The page object of page `n` (1-based).
-    fn page_ref(n: usize) -> Ref {
-        // `new` checked that every page number of this file fits.
-        Ref::new(FIRST_PAGE + 2 * (n as i32 - 1))
-    }
-
-    fn alloc(&mut self) -> Ref {
+    /// A new object number.
+    fn alloc(&mut self) -> Result<Ref, ExportError> {
         let r = Ref::new(self.next_ref);
-        self.next_ref += 1;
-        r
+        self.next_ref = self
+            .next_ref
+            .checked_add(1)
+            .ok_or_else(|| ExportError::Pdf("too many objects for one PDF file".into()))?;
+        Ok(r)
     }
 
-    /// Writes the next page.
+    /// Writes the next page of its part. Its links lead to body pages already written.
     pub(crate) fn page(&mut self, page: FinishedPage) -> Result<(), ExportError> {
-        if self.written >= self.total {
-            return Err(ExportError::Pdf(
-                "the layout produced more pages than it counted".into(),
-            ));
-        }
-        self.written += 1;
-        let n = self.written;
-        let page_ref = Self::page_ref(n);
-        let content_ref = Ref::new(page_ref.get() + 1);
+        let page_ref = self.alloc()?;
+        let content_ref = self.alloc()?;
+        let number_ref = self.alloc()?;
         self.pages.compress(&page.content)?;
         // The buffer is lent out while the object is written, then kept for the next page.
         let compressed = std::mem::take(&mut self.pages.out);
@@ -267,10 +286,11 @@ impl<'o> PdfFile<'o> {
         written?;
         let mut annotations = Vec::with_capacity(page.links.len());
         for ([x, y, w, h], target) in page.links {
-            if target == 0 || target > self.total {
+            let body = &self.parts[Part::Body.index()];
+            let Some(&(target_ref, _)) = target.checked_sub(1).and_then(|i| body.get(i)) else {
                 continue;
-            }
-            let id = self.alloc();
+            };
+            let id = self.alloc()?;
             self.object(id, |c| {
                 let mut annotation = c.annotation(id);
                 annotation
@@ -281,7 +301,7 @@ impl<'o> PdfFile<'o> {
                     .action()
                     .action_type(ActionType::GoTo)
                     .destination()
-                    .page(Self::page_ref(target))
+                    .page(target_ref)
                     .xyz(0.0, A4.1, None);
             })?;
             annotations.push(id);
@@ -290,28 +310,46 @@ impl<'o> PdfFile<'o> {
             let mut p = c.page(page_ref);
             p.parent(PAGE_TREE)
                 .media_box(Rect::new(0.0, 0.0, A4.0, A4.1))
-                .contents(content_ref)
                 .pair(Name(b"Resources"), RESOURCES);
+            p.insert(Name(b"Contents"))
+                .array()
+                .items([content_ref, number_ref]);
             if !annotations.is_empty() {
                 p.annotations(annotations);
             }
-        })
+        })?;
+        self.parts[page.part.index()].push((page_ref, number_ref));
+        Ok(())
+    }
+
+    /// The pages in reading order: page object and page-number stream.
+    fn reading_order(&self) -> Vec<(Ref, Ref)> {
+        Part::ALL
+            .iter()
+            .flat_map(|p| self.parts[p.index()].iter().copied())
+            .collect()
     }
 
     /// Writes the fonts, outline, page tree, catalog, information dictionary, cross-reference
     /// table and trailer.
+    ///
+    /// `number(n, total)` gives the content stream that numbers page `n` of `total`.
     pub(crate) fn finish(
         mut self,
         fonts: &Fonts,
         glyphs: &RefCell<GlyphUse>,
         bookmarks: &[Bookmark],
         info: &Info,
+        number: &mut dyn FnMut(usize, usize) -> Vec<u8>,
     ) -> Result<(), ExportError> {
-        if self.written != self.total {
-            return Err(ExportError::Pdf(format!(
-                "the layout produced {} pages but counted {}",
-                self.written, self.total
-            )));
+        let pages = self.reading_order();
+        let total = pages.len();
+        // The numbers first: the glyphs they draw are part of the fonts' subsets.
+        for (i, &(_, number_ref)) in pages.iter().enumerate() {
+            let content = number(i + 1, total);
+            self.object(number_ref, |c| {
+                c.stream(number_ref, &content);
+            })?;
         }
         let glyphs = glyphs.borrow();
         for (face, refs) in [Face::Regular, Face::Bold].into_iter().zip(FONT_OBJECTS) {
@@ -324,14 +362,16 @@ impl<'o> PdfFile<'o> {
             font_dict.pair(font_resource(Face::Bold), FONT_OBJECTS[1][0]);
         })?;
 
-        let total = self.total;
         self.object(PAGE_TREE, |c| {
             c.pages(PAGE_TREE)
-                .kids((1..=total).map(Self::page_ref))
+                .kids(pages.iter().map(|p| p.0))
                 .count(i32::try_from(total).unwrap_or(i32::MAX));
         })?;
 
-        let items: Vec<Ref> = bookmarks.iter().map(|_| self.alloc()).collect();
+        let items = bookmarks
+            .iter()
+            .map(|_| self.alloc())
+            .collect::<Result<Vec<Ref>, _>>()?;
         if let (Some(&first), Some(&last)) = (items.first(), items.last()) {
             self.object(OUTLINE, |c| {
                 c.outline(OUTLINE)
@@ -342,7 +382,13 @@ impl<'o> PdfFile<'o> {
             for (i, (b, &id)) in bookmarks.iter().zip(&items).enumerate() {
                 let prev = i.checked_sub(1).map(|p| items[p]);
                 let next = items.get(i + 1).copied();
-                let page = Self::page_ref(b.page.clamp(1, total.max(1)));
+                let part = &self.parts[b.part.index()];
+                let page = b
+                    .page
+                    .checked_sub(1)
+                    .and_then(|i| part.get(i))
+                    .or_else(|| pages.first())
+                    .map(|p| p.0);
                 self.object(id, |c| {
                     let mut item = c.outline_item(id);
                     item.title(TextStr(&b.title)).parent(OUTLINE);
@@ -352,7 +398,9 @@ impl<'o> PdfFile<'o> {
                     if let Some(next) = next {
                         item.next(next);
                     }
-                    item.dest().page(page).xyz(0.0, A4.1, None);
+                    if let Some(page) = page {
+                        item.dest().page(page).xyz(0.0, A4.1, None);
+                    }
                 })?;
             }
         }
@@ -419,7 +467,7 @@ fn write_font(
     [type0, cid, descriptor, program_ref, to_unicode]: [Ref; 5],
 ) -> Result<(), ExportError> {
     let subset = Subset::of(face, used)?;
-    let cid_to_gid = file.alloc();
+    let cid_to_gid = file.alloc()?;
     let parsed = fonts.parsed(face);
     let metrics = fonts.metrics(face);
     let scale = 1000.0 / f32::from(parsed.units_per_em.max(1));

@@ -81,6 +81,7 @@ pub(crate) enum RowKind {
     Strong,
 }
 
+/// A table row: its cells, its weight, and the body page (1-based) it links to.
 pub(crate) struct Row {
     pub(crate) cells: Vec<Cell>,
     pub(crate) kind: RowKind,
@@ -327,7 +328,15 @@ impl<'a, 's> Flow<'a, 's> {
         self.para_at(text, BODY_MUTED, MARGIN_X + PAD_X, CONTENT_W - PAD_X);
     }
 
-    pub(crate) fn table(&mut self, kind: TableKind, cols: &[Col], rows: Vec<Row>) {
+    /// A table of `rows`, split across pages with its header repeated. The rows are taken one
+    /// at a time, so a table of every activity of the register is never held whole.
+    pub(crate) fn table(
+        &mut self,
+        kind: TableKind,
+        cols: &[Col],
+        rows: impl IntoIterator<Item = Row>,
+    ) {
+        let mut rows = rows.into_iter().peekable();
         let total: f32 = cols.iter().map(|c| c.share).sum::<f32>().max(f32::EPSILON);
         let ws: Vec<f32> = cols.iter().map(|c| c.share / total * CONTENT_W).collect();
         let mut xs = Vec::with_capacity(cols.len());
@@ -348,7 +357,7 @@ impl<'a, 's> Flow<'a, 's> {
             .as_ref()
             .map_or(0.0, |h| segment_height(h, &[], None));
         let first_h = rows
-            .first()
+            .peek()
             .map(|r| {
                 let laid = self.layout_cells(&frame, &r.cells);
                 segment_height(&laid, &[], None)

@@ -3,12 +3,13 @@
 //! Text is wrapped with the advance widths of the embedded DejaVu Sans faces (parsed by
 //! printpdf, looked up in a table built once per process), table rows split across pages and a
 //! continued table repeats its header row. A document implements [`Document`] (cover, body,
-//! page decoration, metadata) and is laid out twice by [`plan`] and [`write`]; see `document`.
+//! page decoration, metadata) and is laid out once by [`write`]; see `document`.
 //! Knows nothing of the register: `register` is one document built on it.
 //!
 //! Files, from the bottom: `style` (geometry, colours, faces, styles), `fonts` (metrics,
 //! wrapping), `file` (the PDF objects written page by page), `page` (a page being built, where
-//! finished pages go), `flow` (the layout cursor and tables), `document` (the two passes).
+//! finished pages go), `flow` (the layout cursor and tables), `document` (the layout of a whole
+//! document).
 //!
 //! Uses only its own submodules.
 
@@ -19,7 +20,7 @@ mod fonts;
 mod page;
 mod style;
 
-pub(crate) use document::{plan, write, Document, Plan, TocEntry};
+pub(crate) use document::{write, Document, TocEntry};
 pub(crate) use file::Info;
 pub(crate) use flow::{col, fact, label, row, val, val_none, Cell, Flow, Row, RowKind, TableKind};
 #[cfg(test)]

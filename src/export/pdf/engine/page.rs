@@ -1,11 +1,11 @@
 //! A page being built (text, fills and strokes in layers, links, the running title) and where
-//! finished pages go: counted in the dry pass, written in the writing pass.
+//! finished pages go: counted (a dry layout that measures) or written.
 //!
 //! Uses the fonts, the styles and the file's page layers.
 
 use std::cell::RefCell;
 
-use super::file::{self, FinishedPage, GlyphUse, Layers};
+use super::file::{self, FinishedPage, GlyphUse, Layers, Part};
 use super::fonts::Fonts;
 use super::style::{Face, Rgb3, Style, RULE};
 use crate::export::ExportError;
@@ -21,7 +21,7 @@ pub(crate) struct Kit<'a> {
 // Pages and the flow
 // ---------------------------------------------------------------------------------------------
 
-/// A page being built. A dry page (the counting pass) records nothing.
+/// A page being built. A dry page (a layout that only measures) records nothing.
 pub(crate) struct PageBuf {
     pub(crate) dry: bool,
     pub(crate) layers: Layers,
@@ -88,21 +88,23 @@ impl PageBuf {
         self.layers.strokes.rect(x, y, w, h).stroke();
     }
 
-    pub(crate) fn finish(self) -> FinishedPage {
+    /// The finished page of `part`.
+    pub(crate) fn finish(self, part: Part) -> FinishedPage {
         FinishedPage {
+            part,
             content: self.layers.into_content((RULE.0, RULE.1, RULE.2)),
             links: self.links,
         }
     }
 }
 
-/// Where finished pages go: counted (the dry pass) or written to the file.
+/// Where finished pages go: counted (a dry layout) or written to the file.
 pub(crate) trait PageSink {
     /// Takes the next finished page.
     fn take(&mut self, page: PageBuf) -> Result<(), ExportError>;
 }
 
-/// The dry pass: pages are only counted.
+/// A dry layout: pages are only counted.
 pub(crate) struct Count;
 
 impl PageSink for Count {

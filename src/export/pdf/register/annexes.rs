@@ -53,18 +53,15 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
     }
     if !parties.is_empty() {
         start(f, "A", "Recipients and processors");
-        let rows = parties
-            .values()
-            .map(|(p, refs)| {
-                row(vec![
-                    party_cell(p).add(SMALL, &p.contact),
-                    val(p.kind.map_or("", |k| k.label())),
-                    party_country(p),
-                    val(&p.contract_reference),
-                    val(&refs.join(", ")),
-                ])
-            })
-            .collect();
+        let rows = parties.values().map(|(p, refs)| {
+            row(vec![
+                party_cell(p).add(SMALL, &p.contact),
+                val(p.kind.map_or("", |k| k.label())),
+                party_country(p),
+                val(&p.contract_reference),
+                val(&refs.join(", ")),
+            ])
+        });
         f.table(
             TableKind::Grid,
             &[
@@ -118,8 +115,7 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
                     val(&recipients.iter().copied().collect::<Vec<_>>().join(", ")),
                     val(&refs.join(", ")),
                 ])
-            })
-            .collect();
+            });
         f.table(
             TableKind::Grid,
             &[
@@ -184,19 +180,16 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
     }
     if !measures.is_empty() {
         start(f, "D", "Security measures");
-        let rows = measures
-            .values()
-            .map(|(m, refs)| {
-                row(vec![
-                    val(&m.label),
-                    Cell::new()
-                        .add(BODY, m.kind.map_or("", |k| k.label()))
-                        .add(SMALL, m.family.map_or("", |x| x.label()))
-                        .or(DASH),
-                    val(&refs.join(", ")),
-                ])
-            })
-            .collect();
+        let rows = measures.values().map(|(m, refs)| {
+            row(vec![
+                val(&m.label),
+                Cell::new()
+                    .add(BODY, m.kind.map_or("", |k| k.label()))
+                    .add(SMALL, m.family.map_or("", |x| x.label()))
+                    .or(DASH),
+                val(&refs.join(", ")),
+            ])
+        });
         f.table(
             TableKind::Grid,
             &[

@@ -99,56 +99,52 @@ fn overview(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) {
         col("Transfers", 9.0),
         col("DPIA", 10.0),
     ]);
-    let rows = r
-        .activities
-        .iter()
-        .map(|a| {
-            let mut cells = Vec::new();
-            if several {
-                cells.push(val(&a.organisation_name));
-            }
-            let mut name = Cell::new().add(BODY, &a.name);
-            if a.status == Status::Draft {
-                name = name.add(BODY_BOLD, "DRAFT");
-            } else if a.status == Status::Retired {
-                name = name.add(SMALL, "retired");
-            }
-            let mut purposes = Cell::new();
-            for p in &a.purposes {
-                purposes = purposes.add(BODY, &p.description);
-            }
-            let mut bases = Cell::new();
-            for b in a.lawful_bases() {
-                bases = bases.add(BODY, format!("{} ({})", b.label(), b.article()));
-            }
-            let special = a.data_categories.iter().any(|c| {
-                matches!(
-                    c.sensitivity,
-                    Sensitivity::SpecialCategory | Sensitivity::CriminalOffence
-                )
-            });
-            let transfers = if !a.transfers.is_empty() {
-                format!("Yes ({})", a.transfers.len())
-            } else if a.no_transfers {
-                "No".to_owned()
-            } else {
-                NONE.to_owned()
-            };
-            let dpia = Cell::new()
-                .add(BODY, format!("Required: {}", a.dpia_required.label()))
-                .add(SMALL, a.dpia_progress_text());
-            cells.extend([
-                val(&a.reference),
-                name,
-                purposes.or(NONE),
-                bases.or(NONE),
-                val(if special { "Yes" } else { "No" }),
-                val(&transfers),
-                dpia,
-            ]);
-            row(cells)
-        })
-        .collect();
+    let rows = r.activities.iter().map(|a| {
+        let mut cells = Vec::new();
+        if several {
+            cells.push(val(&a.organisation_name));
+        }
+        let mut name = Cell::new().add(BODY, &a.name);
+        if a.status == Status::Draft {
+            name = name.add(BODY_BOLD, "DRAFT");
+        } else if a.status == Status::Retired {
+            name = name.add(SMALL, "retired");
+        }
+        let mut purposes = Cell::new();
+        for p in &a.purposes {
+            purposes = purposes.add(BODY, &p.description);
+        }
+        let mut bases = Cell::new();
+        for b in a.lawful_bases() {
+            bases = bases.add(BODY, format!("{} ({})", b.label(), b.article()));
+        }
+        let special = a.data_categories.iter().any(|c| {
+            matches!(
+                c.sensitivity,
+                Sensitivity::SpecialCategory | Sensitivity::CriminalOffence
+            )
+        });
+        let transfers = if !a.transfers.is_empty() {
+            format!("Yes ({})", a.transfers.len())
+        } else if a.no_transfers {
+            "No".to_owned()
+        } else {
+            NONE.to_owned()
+        };
+        let dpia = Cell::new()
+            .add(BODY, format!("Required: {}", a.dpia_required.label()))
+            .add(SMALL, a.dpia_progress_text());
+        cells.extend([
+            val(&a.reference),
+            name,
+            purposes.or(NONE),
+            bases.or(NONE),
+            val(if special { "Yes" } else { "No" }),
+            val(&transfers),
+            dpia,
+        ]);
+        row(cells)
+    });
     f.table(TableKind::Grid, &cols, rows);
 }
 
@@ -212,25 +208,21 @@ pub(super) fn controller_activity(f: &mut Flow<'_, '_>, a: &ActivityDetail) {
     if a.purposes.is_empty() {
         f.note(NONE);
     } else {
-        let rows = a
-            .purposes
-            .iter()
-            .map(|p| {
-                let mut bases = Cell::new();
-                for b in &p.bases {
-                    bases = bases.add(BODY, format!("{} ({})", b.label(), b.article()));
-                }
-                let interest = Cell::new().add(BODY, &p.legitimate_interest).or(DASH).add(
-                    SMALL,
-                    if p.balancing_test_ref.trim().is_empty() {
-                        String::new()
-                    } else {
-                        format!("Balancing test: {}", p.balancing_test_ref)
-                    },
-                );
-                row(vec![val(&p.description), bases.or(NONE), interest])
-            })
-            .collect();
+        let rows = a.purposes.iter().map(|p| {
+            let mut bases = Cell::new();
+            for b in &p.bases {
+                bases = bases.add(BODY, format!("{} ({})", b.label(), b.article()));
+            }
+            let interest = Cell::new().add(BODY, &p.legitimate_interest).or(DASH).add(
+                SMALL,
+                if p.balancing_test_ref.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!("Balancing test: {}", p.balancing_test_ref)
+                },
+            );
+            row(vec![val(&p.description), bases.or(NONE), interest])
+        });
         f.table(
             TableKind::Grid,
             &[
@@ -494,20 +486,17 @@ pub(super) fn recipients_table(f: &mut Flow<'_, '_>, recipients: &[PartyLink], d
         empty_list(f, declared);
         return;
     }
-    let rows = recipients
-        .iter()
-        .map(|r| {
-            // Contact details stand in annex A.
-            let name = party_cell(r).add(SMALL, prefixed("Contract: ", &r.contract_reference));
-            row(vec![
-                name,
-                val(r.kind.map_or("", |k| k.label())),
-                party_country(r),
-                val(&r.text),
-                val(&r.detail),
-            ])
-        })
-        .collect();
+    let rows = recipients.iter().map(|r| {
+        // Contact details stand in annex A.
+        let name = party_cell(r).add(SMALL, prefixed("Contract: ", &r.contract_reference));
+        row(vec![
+            name,
+            val(r.kind.map_or("", |k| k.label())),
+            party_country(r),
+            val(&r.text),
+            val(&r.detail),
+        ])
+    });
     f.table(
         TableKind::Grid,
         &[
@@ -526,29 +515,26 @@ pub(super) fn transfers_table(f: &mut Flow<'_, '_>, transfers: &[TransferView], 
         empty_list(f, declared);
         return;
     }
-    let rows = transfers
-        .iter()
-        .map(|t| {
-            row(vec![
-                val(&t.destination()),
-                val(if t.party_id.is_some() {
-                    &t.party_name
-                } else {
-                    ""
-                }),
-                match t.adequacy() {
-                    Some(d) => Cell::new()
-                        .add(BODY, format!("Adequacy decision ({})", d.legal_basis()))
-                        .add(SMALL, d.citation())
-                        .add(SMALL, t.scope_evidence_text()),
-                    None => Cell::new()
-                        .add(BODY, t.mechanism.label())
-                        .add(SMALL, t.mechanism.article()),
-                },
-                val(&t.safeguards),
-            ])
-        })
-        .collect();
+    let rows = transfers.iter().map(|t| {
+        row(vec![
+            val(&t.destination()),
+            val(if t.party_id.is_some() {
+                &t.party_name
+            } else {
+                ""
+            }),
+            match t.adequacy() {
+                Some(d) => Cell::new()
+                    .add(BODY, format!("Adequacy decision ({})", d.legal_basis()))
+                    .add(SMALL, d.citation())
+                    .add(SMALL, t.scope_evidence_text()),
+                None => Cell::new()
+                    .add(BODY, t.mechanism.label())
+                    .add(SMALL, t.mechanism.article()),
+            },
+            val(&t.safeguards),
+        ])
+    });
     f.table(
         TableKind::Grid,
         &[

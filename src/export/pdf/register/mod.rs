@@ -50,33 +50,7 @@ pub fn write_pdf(
     role: Role,
     out: &mut (dyn Write + Send),
 ) -> Result<(), ExportError> {
-    let plan = plan(record, role)?;
-    write_planned(record, &plan, out)
-}
-
-/// The outcome of the counting pass for a record of one role (see `engine::Plan`).
-pub struct Plan {
-    role: Role,
-    layout: engine::Plan,
-}
-
-/// The counting pass: lays the record of `role` out without drawing, to number its pages.
-pub fn plan(record: &Record, role: Role) -> Result<Plan, ExportError> {
-    let ctx = context(record, role);
-    Ok(Plan {
-        role,
-        layout: engine::plan(&ctx)?,
-    })
-}
-
-/// The writing pass: writes the record planned by [`plan`] to `out`, page by page.
-pub fn write_planned(
-    record: &Record,
-    plan: &Plan,
-    out: &mut (dyn Write + Send),
-) -> Result<(), ExportError> {
-    let ctx = context(record, plan.role);
-    engine::write(&ctx, &plan.layout, out)
+    engine::write(&context(record, role), out)
 }
 
 /// What the whole document shares.
@@ -142,8 +116,14 @@ impl Document for Ctx<'_> {
         }
     }
 
-    fn decorate(&self, page: &mut PageBuf, kit: Kit<'_>, n: usize, total: usize) {
-        decorate(page, kit, self, &self.header, n, total);
+    fn decorate(&self, page: &mut PageBuf, kit: Kit<'_>, first: bool) {
+        decorate(page, kit, self, &self.header, first);
+    }
+
+    fn number(&self, page: &mut PageBuf, kit: Kit<'_>, n: usize, total: usize) {
+        let number = format!("Page {n} of {total}");
+        let w = kit.fonts.width(&number, FOOT);
+        page.show(kit, PAGE_W - MARGIN_X - w, 38.0, FOOT, &number);
     }
 
     fn info(&self) -> Info {
@@ -166,13 +146,12 @@ impl Document for Ctx<'_> {
     }
 }
 
-/// Running header (all pages but the first) and footer (every page).
-fn decorate(page: &mut PageBuf, kit: Kit<'_>, ctx: &Ctx<'_>, header: &str, n: usize, total: usize) {
+/// Running header (all pages but the first) and footer (every page), but for the page number,
+/// which is drawn at the end (`Document::number`) in the room left for it here.
+fn decorate(page: &mut PageBuf, kit: Kit<'_>, ctx: &Ctx<'_>, header: &str, first: bool) {
     let fonts = kit.fonts;
-    let number = format!("Page {n} of {total}");
-    let number_w = fonts.width(&number, FOOT);
-    page.show(kit, PAGE_W - MARGIN_X - number_w, 38.0, FOOT, &number);
-    if n > 1 {
+    let number_w = fonts.width("Page 88888 of 88888", FOOT);
+    if !first {
         let base = PAGE_H - 40.0;
         let left_w = fonts.width(header, FOOT);
         page.show(kit, MARGIN_X, base, FOOT, header);

@@ -291,18 +291,20 @@ fn pages(pdf: &[u8]) -> Vec<String> {
 
 /// The text of the pages without running headers and footers, squashed.
 fn body_text(pages: &[String]) -> String {
-    let total = pages.len();
     pages
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            // The page number is the first decoration drawn: the rest of the page's
-            // text after it is the running header and footer.
+            // The decoration is drawn after the page's content: on every page but the first
+            // it starts with the running header, on the first with the footer, whose last
+            // line before the page number says when the record was generated.
             let s = squash(p);
-            let cut = s
-                .rfind(&format!("Page{}of{}", i + 1, total))
-                .unwrap_or(s.len());
-            s[..cut].replace("(continued)", "")
+            let cut = if i == 0 {
+                s.rfind("Generated")
+            } else {
+                s.rfind("Recordofprocessingactivities,Article30(")
+            };
+            s[..cut.unwrap_or(s.len())].replace("(continued)", "")
         })
         .collect()
 }
