@@ -13,7 +13,7 @@ use ropa::store::records::Record;
 use ropa::store::records::{load_record, Selection};
 
 /// A controller record of a synthetic register with `n` activities, in memory.
-fn record(dir: &tempfile::TempDir, n: usize) -> Record {
+fn record(dir: &tempfile::TempDir, n: usize) -> Record<'static> {
     let url = dir.path().join(format!("bench-{n}.sqlite3"));
     let pool = ropa::store::open(&url.to_string_lossy(), 1).expect("database");
     let mut conn = pool.get().expect("connection");
@@ -44,11 +44,11 @@ fn exports(c: &mut Criterion) {
                 let mut w = ropa::export::csv::CsvWriter::new(Vec::new(), false).expect("csv");
                 w.controller_header().expect("header");
                 let orgs = &r.organisations;
-                for a in &r.activities {
+                r.activities.for_each(|a| {
                     if let Some(org) = orgs.iter().find(|o| o.id == a.organisation_id) {
                         w.controller_row(org, a).expect("row");
                     }
-                }
+                });
                 w.finish().expect("finish")
             })
         });

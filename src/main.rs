@@ -321,8 +321,13 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
                 &selection,
                 organisation.as_ref().map(|o| o.name.as_str()),
             );
-            let record = records::load_record(&mut conn, &selection, scope, generated_at)?;
-            ropa::export::pdf::write_pdf(&record, role, &mut out)?;
+            // The activities are read a chunk at a time, in one snapshot, as the pages are laid
+            // out.
+            records::in_snapshot(&mut conn, |conn| -> anyhow::Result<()> {
+                let record = records::read_record(conn, &selection, scope, generated_at)?;
+                ropa::export::pdf::write_pdf(&record, role, &mut out)?;
+                Ok(())
+            })?;
         }
     }
     out.flush()?;

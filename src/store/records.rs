@@ -1,4 +1,5 @@
-//! Storage's read model for the exports: a [`Record`] for the PDF, chunks of activities for
+//! Storage's read model for the exports: a [`Record`] for the PDF (its activities read from the
+//! database a chunk at a time while it is laid out, or loaded whole), chunks of activities for
 //! streaming CSV, and the complete register as its document for JSON.
 //!
 //! Uses the activities, catalogues, organisations and parties of the store; the exports take
@@ -10,8 +11,10 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use super::activities::{load_details, matching_ids, ActivityDetail, ActivityFilter};
-use super::{catalogues, organisations, parties, DbConnection, StoreResult};
+use super::activities::{
+    load_details, matching_ids, matching_ids_and_organisations, ActivityDetail, ActivityFilter,
+};
+use super::{catalogues, organisations, parties, DbConnection, StoreError, StoreResult};
 use crate::domain::catalogue::CatalogueKind;
 use crate::domain::document::{ActivityDoc, RegisterDocument, FORMAT, FORMAT_VERSION};
 use crate::domain::vocab::Role;
@@ -19,20 +22,148 @@ use crate::domain::{ActivityId, OrganisationId};
 use crate::store::organisations::Organisation;
 
 /// What an export covers: the organisations, and their activities in one role.
-#[derive(Debug, Clone)]
-pub struct Record {
+#[derive(Debug)]
+pub struct Record<'c> {
     /// Controller record (Art. 30(1)) or processor record (Art. 30(2)).
     pub role: Role,
     /// The organisations whose activities are included (at least one), by name.
     pub organisations: Vec<Organisation>,
     /// The activities, all of `role`, ordered by organisation then reference.
-    pub activities: Vec<ActivityDetail>,
+    pub activities: Activities<'c>,
     /// What was selected, in words: "Whole register", "Activity HR-001", "Filtered list: ...".
     pub scope: String,
     /// The date the record speaks for.
     pub as_of: NaiveDate,
     /// When the export was generated (UTC).
     pub generated_at: NaiveDateTime,
+}
+
+/// The activities of a [`Record`]: loaded whole, or read from the database [`CHUNK`] at a time
+/// each time they are gone through, so that a record of any size is laid out in the memory of
+/// a few hundred activities.
+pub enum Activities<'c> {
+    /// Every activity, in memory.
+    Loaded(Vec<ActivityDetail>),
+    /// Read while gone through, from a connection that keeps one snapshot (see [`in_snapshot`]).
+    Read(ReadActivities<'c>),
+}
+
+/// The ids of the activities to read and the connection to read them from.
+pub struct ReadActivities<'c> {
+    conn: RefCell<&'c mut DbConnection>,
+    ids: Vec<i64>,
+    /// The first read that failed: a pass ends early at it and the document is refused.
+    failed: RefCell<Option<StoreError>>,
+}
+
+impl std::fmt::Debug for Activities<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Activities::Loaded(all) => f.debug_tuple("Loaded").field(&all.len()).finish(),
+            Activities::Read(read) => f.debug_tuple("Read").field(&read.ids.len()).finish(),
+        }
+    }
+}
+
+impl<'c> Activities<'c> {
+    /// How many activities.
+    pub fn len(&self) -> usize {
+        match self {
+            Activities::Loaded(all) => all.len(),
+            Activities::Read(read) => read.ids.len(),
+        }
+    }
+
+    /// No activities.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The activities, when loaded whole.
+    pub fn as_slice(&self) -> Option<&[ActivityDetail]> {
+        match self {
+            Activities::Loaded(all) => Some(all),
+            Activities::Read(_) => None,
+        }
+    }
+
+    /// Goes through the activities in order, giving what `each` makes of each one.
+    pub fn map<'s, T, F>(&'s self, each: F) -> Mapped<'s, 'c, F>
+    where
+        F: FnMut(&ActivityDetail) -> T,
+    {
+        Mapped {
+            activities: self,
+            each,
+            next: 0,
+            chunk: Vec::new(),
+            at: 0,
+        }
+    }
+
+    /// Calls `each` with every activity, in order.
+    pub fn for_each(&self, each: impl FnMut(&ActivityDetail)) {
+        self.map(each).for_each(drop);
+    }
+
+    /// The read that failed while the activities were gone through, if any: what was made of
+    /// them is then incomplete.
+    pub fn failure(&self) -> Option<String> {
+        match self {
+            Activities::Loaded(_) => None,
+            Activities::Read(read) => read.failed.borrow().as_ref().map(ToString::to_string),
+        }
+    }
+}
+
+/// The iterator of [`Activities::map`]: a chunk of activities read at a time.
+pub struct Mapped<'s, 'c, F> {
+    activities: &'s Activities<'c>,
+    each: F,
+    /// The next activity (loaded) or the next id to read.
+    next: usize,
+    chunk: Vec<ActivityDetail>,
+    at: usize,
+}
+
+impl<T, F: FnMut(&ActivityDetail) -> T> Iterator for Mapped<'_, '_, F> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        match self.activities {
+            Activities::Loaded(all) => {
+                let a = all.get(self.next)?;
+                self.next += 1;
+                Some((self.each)(a))
+            }
+            Activities::Read(read) => {
+                while self.at >= self.chunk.len() {
+                    if read.failed.borrow().is_some() {
+                        return None;
+                    }
+                    let ids = read.ids.get(self.next..)?;
+                    let ids = ids.get(..CHUNK.min(ids.len()))?;
+                    if ids.is_empty() {
+                        return None;
+                    }
+                    self.next += ids.len();
+                    self.at = 0;
+                    self.chunk.clear();
+                    let loaded = load_details(&mut read.conn.borrow_mut(), ids);
+                    match loaded {
+                        Ok(chunk) => self.chunk = chunk,
+                        Err(e) => {
+                            read.failed.borrow_mut().get_or_insert(e);
+                            return None;
+                        }
+                    }
+                }
+                let a = self.chunk.get(self.at)?;
+                self.at += 1;
+                Some((self.each)(a))
+            }
+        }
+    }
 }
 
 /// Activities loaded per query when streaming.
@@ -77,34 +208,79 @@ fn organisations_by_id(conn: &mut DbConnection) -> StoreResult<HashMap<i64, Orga
         .collect())
 }
 
-/// Loads a whole record in memory (for the PDF).
-pub fn load_record(
+/// The organisations a record covers: the one the filter names, or those of its activities.
+fn record_organisations(
     conn: &mut DbConnection,
     selection: &Selection,
-    scope: String,
-    generated_at: NaiveDateTime,
-) -> StoreResult<Record> {
-    let ids = selection.ids(conn)?;
-    let mut activities: Vec<ActivityDetail> = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(CHUNK) {
-        activities.extend(load_details(conn, chunk)?);
-    }
+    of_activities: impl Iterator<Item = i64>,
+) -> StoreResult<Vec<Organisation>> {
     let orgs = organisations_by_id(conn)?;
     let mut organisations: Vec<Organisation> =
         match (selection.activity, selection.filter.organisation) {
             (None, Some(o)) => orgs.get(&o.0).cloned().into_iter().collect(),
             _ => {
-                let mut seen: Vec<i64> = activities.iter().map(|a| a.organisation_id).collect();
+                let mut seen: Vec<i64> = of_activities.collect();
                 seen.sort_unstable();
                 seen.dedup();
                 seen.iter().filter_map(|id| orgs.get(id).cloned()).collect()
             }
         };
     organisations.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(organisations)
+}
+
+/// Loads a whole record in memory.
+pub fn load_record<'c>(
+    conn: &mut DbConnection,
+    selection: &Selection,
+    scope: String,
+    generated_at: NaiveDateTime,
+) -> StoreResult<Record<'c>> {
+    let ids = selection.ids(conn)?;
+    let mut activities: Vec<ActivityDetail> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        activities.extend(load_details(conn, chunk)?);
+    }
+    let organisations = record_organisations(
+        conn,
+        selection,
+        activities.iter().map(|a| a.organisation_id),
+    )?;
     Ok(Record {
         role: selection.role,
         organisations,
-        activities,
+        activities: Activities::Loaded(activities),
+        scope,
+        as_of: generated_at.date(),
+        generated_at,
+    })
+}
+
+/// A record whose activities are read from `conn` a chunk at a time as the PDF is laid out
+/// (call it inside [`in_snapshot`], so that every pass reads the same register). One activity
+/// is loaded whole, and so is the processor record, which groups its activities by the
+/// controllers they serve across the whole register.
+pub fn read_record<'c>(
+    conn: &'c mut DbConnection,
+    selection: &Selection,
+    scope: String,
+    generated_at: NaiveDateTime,
+) -> StoreResult<Record<'c>> {
+    if selection.role == Role::Processor || selection.activity.is_some() {
+        return load_record(conn, selection, scope, generated_at);
+    }
+    let mut f = selection.filter.clone();
+    f.role = Some(selection.role);
+    let listed = matching_ids_and_organisations(conn, &f)?;
+    let organisations = record_organisations(conn, selection, listed.iter().map(|l| l.1))?;
+    Ok(Record {
+        role: selection.role,
+        organisations,
+        activities: Activities::Read(ReadActivities {
+            conn: RefCell::new(conn),
+            ids: listed.into_iter().map(|l| l.0).collect(),
+            failed: RefCell::new(None),
+        }),
         scope,
         as_of: generated_at.date(),
         generated_at,

@@ -219,14 +219,10 @@ pub async fn download(
     };
     match format {
         Format::Pdf => {
-            let sel = selection.clone();
-            let scope = describe(&sel, filter_organisation.as_deref());
-            let record = db(&state, move |c| {
-                records::load_record(c, &sel, scope, generated_at)
-            })
-            .await?;
-            // The pages are streamed out as they are laid out.
-            let rx = stream_pdf(record, slot);
+            let scope = describe(&selection, filter_organisation.as_deref());
+            // The activities are read a chunk at a time while the pages are laid out and
+            // streamed.
+            let rx = stream_pdf(state.pool.clone(), selection, scope, generated_at, slot);
             let body = stream::unfold(rx, |mut rx| async move {
                 rx.recv().await.map(|chunk| (chunk, rx))
             });
@@ -338,10 +334,21 @@ fn connection(
         .map_err(|e| ExportError::Io(std::io::Error::other(e.to_string())))
 }
 
-/// Writes the PDF on a blocking thread, handing it to the response 64 KB at a time.
-fn stream_pdf(record: crate::store::records::Record, slot: OwnedSemaphorePermit) -> Stream {
+/// Writes the PDF on a blocking thread, reading its activities in one snapshot as it goes and
+/// handing it to the response 64 KB at a time.
+fn stream_pdf(
+    pool: crate::store::Pool,
+    selection: Selection,
+    scope: String,
+    generated_at: chrono::NaiveDateTime,
+    slot: OwnedSemaphorePermit,
+) -> Stream {
     stream_blocking("PDF", slot, move |mut out| {
-        pdf::write_pdf(&record, record.role, &mut out)
+        let mut conn = connection(&pool)?;
+        records::in_snapshot(&mut conn, |conn| -> Result<(), ExportError> {
+            let record = records::read_record(conn, &selection, scope, generated_at)?;
+            pdf::write_pdf(&record, selection.role, &mut out)
+        })
     })
 }
 

@@ -464,3 +464,54 @@ async fn the_missing_elements_stored_on_writing_match_a_count_of_the_stored_rows
     assert_eq!(n, 304);
     assert_eq!(before, stored(&mut conn));
 }
+
+#[tokio::test]
+async fn the_pdf_read_a_chunk_at_a_time_is_the_pdf_of_the_record_loaded_whole() {
+    // More than one chunk, and a last chunk that is not full.
+    let app = register_of(records::CHUNK + 60).await;
+    let mut conn = app.pool.get().expect("conn");
+    let selection = Selection {
+        role: Role::Controller,
+        activity: None,
+        filter: every_status(),
+    };
+    let at = ropa::store::now();
+    let whole = records::load_record(&mut conn, &selection, "All".into(), at).expect("record");
+    let n = whole.activities.len();
+    assert!(n > records::CHUNK, "{n} controller activities");
+    let expected = ropa::export::pdf::controller_pdf(&whole).expect("pdf of the loaded record");
+
+    let ids: Vec<i64> = whole
+        .activities
+        .map(|a| a.id)
+        .take(records::CHUNK)
+        .collect();
+    let (_, one_chunk) = statements(&mut conn, |c| activities::load_details(c, &ids));
+    let (read, sql) = statements(&mut conn, |c| {
+        records::in_snapshot(c, |c| -> Result<Vec<u8>, ropa::export::ExportError> {
+            let record = records::read_record(c, &selection, "All".into(), at)?;
+            assert!(
+                record.activities.as_slice().is_none(),
+                "the controller record is read as it is laid out"
+            );
+            let mut out = Vec::new();
+            ropa::export::pdf::write_pdf(&record, Role::Controller, &mut out)?;
+            Ok(out)
+        })
+    });
+    let read = read.expect("pdf of the record read in chunks");
+    assert!(
+        read == expected,
+        "the same file: {} and {} bytes",
+        read.len(),
+        expected.len()
+    );
+    // Two passes (the overview, then the activities), each reading a chunk at a time.
+    let chunks = n.div_ceil(records::CHUNK);
+    assert!(
+        sql.len() <= 2 * chunks * one_chunk.len() + 12,
+        "{} statements for {n} activities in {chunks} chunks of {} statements",
+        sql.len(),
+        one_chunk.len()
+    );
+}

@@ -28,8 +28,8 @@ pub use detail::{
 pub(crate) use lists::LIST_TABLES;
 pub use load::{get, load_details};
 pub use search::{
-    count, matching_ids, reviews_due, search, search_counted, status_counts, ActivityFilter,
-    ActivitySummary, Page, SortKey, StatusFilter,
+    count, matching_ids, matching_ids_and_organisations, reviews_due, search, search_counted,
+    status_counts, ActivityFilter, ActivitySummary, Page, SortKey, StatusFilter,
 };
 pub use snapshot::{activity_snapshot, SnapshotCodes};
 pub use write::{exists, insert, set_status, update};

@@ -438,3 +438,15 @@ pub fn matching_ids(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<
         .select(activities::id)
         .load(conn)?)
 }
+
+/// Id and organisation id of every activity matching `f` (ignoring its page), in the order of
+/// [`matching_ids`].
+pub fn matching_ids_and_organisations(
+    conn: &mut DbConnection,
+    f: &ActivityFilter,
+) -> StoreResult<Vec<(i64, i64)>> {
+    Ok(filtered(f)
+        .order((organisations::name.asc(), activities::reference.asc()))
+        .select((activities::id, activities::organisation_id))
+        .load(conn)?)
+}

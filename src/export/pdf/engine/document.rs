@@ -40,6 +40,9 @@ pub(crate) trait Document {
     fn decorate(&self, page: &mut PageBuf, kit: Kit<'_>, first: bool);
     /// Draws the number of page `n` of `total`, once the document is laid out.
     fn number(&self, page: &mut PageBuf, kit: Kit<'_>, n: usize, total: usize);
+    /// Why the content laid out is incomplete, if it is (a read that failed while the document
+    /// was laid out): the file is then left unfinished and the error returned.
+    fn incomplete(&self) -> Option<ExportError>;
     /// Title, author, subject and keywords of the file.
     fn info(&self) -> Info;
 }
@@ -104,6 +107,9 @@ pub(crate) fn write(doc: &dyn Document, out: &mut (dyn Write + Send)) -> Result<
     // A page the writer refused explains a layout that stopped: its error comes first.
     let file = file?;
     let (entries, has_contents) = laid_out?;
+    if let Some(e) = doc.incomplete() {
+        return Err(e);
+    }
 
     let mut bookmarks = Vec::with_capacity(entries.len() + 2);
     bookmarks.push(Bookmark {

@@ -1,17 +1,104 @@
 //! The annexes of the controller record: parties, transfers, retention and measures across the
-//! register (A-D).
+//! register (A-D), gathered while the activities are laid out ([`Annexes::add`]) and laid out
+//! after them, so that the activities are gone through once.
 //!
 //! Uses `export::pdf::engine`, `export::pdf::register::cells`, `store::activities`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::super::engine::*;
 use super::cells::*;
-use super::Ctx;
-use crate::store::activities::PartyLink;
+use crate::store::activities::{ActivityDetail, EntryRef, PartyLink};
 
-pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<TocEntry>) {
-    let r = ctx.record;
+/// A retention row of annex C: the activity, and each category with its period and law.
+struct RetentionRow {
+    activity: String,
+    /// (category: period, law) of each rule, then (category: not recorded, "") of each
+    /// category without one.
+    periods: Vec<(String, String)>,
+}
+
+/// The activities that transfer to a destination under a mechanism, and the recipients named.
+type TransferUses = (Vec<String>, BTreeSet<String>);
+
+/// What the annexes show, gathered activity by activity.
+#[derive(Default)]
+pub(super) struct Annexes {
+    /// A: recipients by name and id, with the activities that disclose to them.
+    parties: BTreeMap<(String, i64), (PartyLink, Vec<String>)>,
+    /// B: (destination, mechanism code) -> (activities, recipients named).
+    transfers: BTreeMap<(String, &'static str), TransferUses>,
+    /// B: label and article of each mechanism code.
+    mechanisms: BTreeMap<&'static str, (&'static str, &'static str)>,
+    /// C: one row per activity with data categories or rules.
+    retention: Vec<RetentionRow>,
+    /// D: measures by label and id, with the activities that take them.
+    measures: BTreeMap<(String, i64), (EntryRef, Vec<String>)>,
+}
+
+/// Adds `reference` to `refs` unless it is the last one there (an activity is listed once).
+fn push_once(refs: &mut Vec<String>, reference: &str) {
+    if refs.last().map(String::as_str) != Some(reference) {
+        refs.push(reference.to_owned());
+    }
+}
+
+impl Annexes {
+    /// Gathers what the annexes show of activity `a`.
+    pub(super) fn add(&mut self, a: &ActivityDetail) {
+        for p in &a.recipients {
+            let entry = self
+                .parties
+                .entry((p.name.to_lowercase(), p.party_id))
+                .or_insert_with(|| (p.clone(), Vec::new()));
+            push_once(&mut entry.1, &a.reference);
+        }
+        for t in &a.transfers {
+            let code = t.mechanism.code();
+            self.mechanisms
+                .entry(code)
+                .or_insert((t.mechanism.label(), t.mechanism.article()));
+            let entry = self.transfers.entry((t.destination(), code)).or_default();
+            if t.party_id.is_some() && !entry.1.contains(&t.party_name) {
+                entry.1.insert(t.party_name.clone());
+            }
+            push_once(&mut entry.0, &a.reference);
+        }
+        if !a.retention.is_empty() || !a.data_categories.is_empty() {
+            let covered: HashSet<i64> = a.retention.iter().map(|x| x.data_category_id).collect();
+            let mut periods: Vec<(String, String)> = a
+                .retention
+                .iter()
+                .map(|x| {
+                    (
+                        format!("{}: {}", x.category, x.period()),
+                        x.legal_reference.clone(),
+                    )
+                })
+                .collect();
+            periods.extend(
+                a.data_categories
+                    .iter()
+                    .filter(|c| !covered.contains(&c.id))
+                    .map(|c| (format!("{}: {NONE}", c.label), String::new())),
+            );
+            self.retention.push(RetentionRow {
+                activity: format!("{} · {}", a.reference, a.name),
+                periods,
+            });
+        }
+        for m in &a.measures {
+            let entry = self
+                .measures
+                .entry((m.label.to_lowercase(), m.id))
+                .or_insert_with(|| (m.clone(), Vec::new()));
+            push_once(&mut entry.1, &a.reference);
+        }
+    }
+}
+
+/// Lays out the annexes gathered in `data`; an annex with nothing in it is left out.
+pub(super) fn annexes(f: &mut Flow<'_, '_>, data: Annexes, entries: &mut Vec<TocEntry>) {
     // The first annex starts a page; the others follow it.
     let mut first = true;
     let mut start = |f: &mut Flow<'_, '_>, letter: &str, title: &str| {
@@ -40,17 +127,13 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
 
     // A. Recipients and processors. An annex with nothing in it is left out (a one-activity
     // record without transfers has no annex B); the letters stay those of the full record.
-    let mut parties: BTreeMap<(String, i64), (&PartyLink, Vec<&str>)> = BTreeMap::new();
-    for a in &r.activities {
-        for p in &a.recipients {
-            let entry = parties
-                .entry((p.name.to_lowercase(), p.party_id))
-                .or_insert((p, Vec::new()));
-            if entry.1.last() != Some(&a.reference.as_str()) {
-                entry.1.push(&a.reference);
-            }
-        }
-    }
+    let Annexes {
+        parties,
+        transfers,
+        mechanisms,
+        retention,
+        measures,
+    } = data;
     if !parties.is_empty() {
         start(f, "A", "Recipients and processors");
         let rows = parties.values().map(|(p, refs)| {
@@ -77,42 +160,20 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
 
     // B. Transfers by destination
     // (destination, mechanism) -> (activities, recipients)
-    type Uses<'r> = (Vec<&'r str>, BTreeSet<&'r str>);
-    let mut transfers: BTreeMap<(String, &'static str), Uses<'_>> = BTreeMap::new();
-    for a in &r.activities {
-        for t in &a.transfers {
-            let entry = transfers
-                .entry((t.destination(), t.mechanism.code()))
-                .or_default();
-            if t.party_id.is_some() {
-                entry.1.insert(&t.party_name);
-            }
-            if entry.0.last() != Some(&a.reference.as_str()) {
-                entry.0.push(&a.reference);
-            }
-        }
-    }
     if !transfers.is_empty() {
         start(f, "B", "Transfers by destination");
-        let mechanisms: HashMap<&str, (&str, &str)> = r
-            .activities
-            .iter()
-            .flat_map(|a| &a.transfers)
-            .map(|t| {
-                (
-                    t.mechanism.code(),
-                    (t.mechanism.label(), t.mechanism.article()),
-                )
-            })
-            .collect();
         let rows = transfers
             .iter()
             .map(|((destination, code), (refs, recipients))| {
-                let (label_text, article) = mechanisms.get(code).copied().unwrap_or((code, ""));
+                let (label_text, article) = mechanisms.get(code).copied().unwrap_or((*code, ""));
                 row(vec![
                     val(destination),
                     Cell::new().add(BODY, label_text).add(SMALL, article),
-                    val(&recipients.iter().copied().collect::<Vec<_>>().join(", ")),
+                    val(&recipients
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")),
                     val(&refs.join(", ")),
                 ])
             });
@@ -130,31 +191,15 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
 
     // C. Retention schedule
     // One row per activity: each category with its period and the law that justifies it.
-    let mut rows = Vec::new();
-    for a in &r.activities {
-        let covered: HashSet<i64> = a.retention.iter().map(|x| x.data_category_id).collect();
-        let mut periods = Cell::new();
-        for x in &a.retention {
-            periods = periods
-                .add(BODY, format!("{}: {}", x.category, x.period()))
-                .add(SMALL, &x.legal_reference);
-        }
-        for c in a
-            .data_categories
-            .iter()
-            .filter(|c| !covered.contains(&c.id))
-        {
-            periods = periods.add(BODY, format!("{}: {NONE}", c.label));
-        }
-        if !a.retention.is_empty() || !a.data_categories.is_empty() {
-            rows.push(row(vec![
-                val(&format!("{} · {}", a.reference, a.name)),
-                periods,
-            ]));
-        }
-    }
-    if !rows.is_empty() {
+    if !retention.is_empty() {
         start(f, "C", "Retention schedule");
+        let rows = retention.into_iter().map(|r| {
+            let mut periods = Cell::new();
+            for (period, law) in r.periods {
+                periods = periods.add(BODY, period).add(SMALL, law);
+            }
+            row(vec![val(&r.activity), periods])
+        });
         f.table(
             TableKind::Grid,
             &[
@@ -166,18 +211,6 @@ pub(super) fn annexes(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>, entries: &mut Vec<Toc
     }
 
     // D. Security measures
-    let mut measures: BTreeMap<(String, i64), (&crate::store::activities::EntryRef, Vec<&str>)> =
-        BTreeMap::new();
-    for a in &r.activities {
-        for m in &a.measures {
-            let entry = measures
-                .entry((m.label.to_lowercase(), m.id))
-                .or_insert((m, Vec::new()));
-            if entry.1.last() != Some(&a.reference.as_str()) {
-                entry.1.push(&a.reference);
-            }
-        }
-    }
     if !measures.is_empty() {
         start(f, "D", "Security measures");
         let rows = measures.values().map(|(m, refs)| {

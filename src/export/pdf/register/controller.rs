@@ -7,13 +7,13 @@
 use std::collections::HashSet;
 
 use super::super::engine::*;
-use super::annexes::annexes;
+use super::annexes::{annexes, Annexes};
 use super::cells::*;
 use super::Ctx;
 use crate::domain::vocab::{Sensitivity, Status};
 use crate::store::activities::{ActivityDetail, PartyLink, TransferView};
 
-pub(super) fn controller_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEntry> {
+pub(super) fn controller_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_, '_>) -> Vec<TocEntry> {
     let r = ctx.record;
     let mut entries = Vec::with_capacity(r.activities.len() + 5);
     if !r.activities.is_empty() {
@@ -28,10 +28,14 @@ pub(super) fn controller_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEnt
         overview(f, ctx);
     }
     // Activities follow one another; each starts where the one before ended when enough of
-    // the page is left for its title and first element.
-    for (i, a) in r.activities.iter().enumerate() {
-        if i == 0 {
+    // the page is left for its title and first element. What the annexes show is gathered on
+    // the way.
+    let mut data = Annexes::default();
+    let mut first = true;
+    r.activities.for_each(|a| {
+        if first {
             f.new_page();
+            first = false;
         } else {
             f.gap(18.0);
             f.ensure(160.0);
@@ -39,9 +43,10 @@ pub(super) fn controller_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEnt
         start_activity(f, ctx, a, &mut entries);
         activity_title(f, a, "Controller record · Art. 30(1) GDPR", H1);
         controller_activity(f, a);
-    }
+        data.add(a);
+    });
     if !r.activities.is_empty() {
-        annexes(f, ctx, &mut entries);
+        annexes(f, data, &mut entries);
     }
     entries
 }
@@ -50,7 +55,7 @@ pub(super) fn controller_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEnt
 /// covers several) and the running header of its pages, which says "DRAFT" for a draft.
 pub(super) fn start_activity(
     f: &mut Flow<'_, '_>,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx<'_, '_>,
     a: &ActivityDetail,
     entries: &mut Vec<TocEntry>,
 ) {
@@ -74,7 +79,7 @@ pub(super) fn start_activity(
 }
 
 /// The register on a few pages: one row per activity with what an inspector looks at first.
-fn overview(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) {
+fn overview(f: &mut Flow<'_, '_>, ctx: &Ctx<'_, '_>) {
     let r = ctx.record;
     let several = r.organisations.len() > 1;
     f.title(
@@ -99,7 +104,7 @@ fn overview(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) {
         col("Transfers", 9.0),
         col("DPIA", 10.0),
     ]);
-    let rows = r.activities.iter().map(|a| {
+    let rows = r.activities.map(|a| {
         let mut cells = Vec::new();
         if several {
             cells.push(val(&a.organisation_name));

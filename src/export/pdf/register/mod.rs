@@ -12,6 +12,7 @@ mod processor;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -54,8 +55,12 @@ pub fn write_pdf(
 }
 
 /// What the whole document shares.
-pub(super) struct Ctx<'r> {
-    pub(super) record: &'r Record,
+pub(super) struct Ctx<'r, 'c> {
+    pub(super) record: &'r Record<'c>,
+    /// The processor record's activities, whole (it groups them by the controllers they
+    /// serve): the record's own when loaded, otherwise read here once. Empty for a controller
+    /// record, which goes through the record's activities as it lays them out.
+    pub(super) loaded: Cow<'r, [ActivityDetail]>,
     pub(super) role: Role,
     pub(super) orgs: HashMap<i64, &'r Organisation>,
     pub(super) org_names: String,
@@ -63,7 +68,7 @@ pub(super) struct Ctx<'r> {
     header: String,
 }
 
-impl Ctx<'_> {
+impl Ctx<'_, '_> {
     pub(super) fn article(&self) -> &'static str {
         match self.role {
             Role::Controller => "Article 30(1) GDPR",
@@ -76,7 +81,7 @@ impl Ctx<'_> {
     }
 }
 
-fn context(record: &Record, role: Role) -> Ctx<'_> {
+fn context<'r, 'c>(record: &'r Record<'c>, role: Role) -> Ctx<'r, 'c> {
     let org_names = if record.organisations.is_empty() {
         DASH.to_owned()
     } else {
@@ -87,8 +92,14 @@ fn context(record: &Record, role: Role) -> Ctx<'_> {
             .collect::<Vec<_>>()
             .join("; ")
     };
+    let loaded = match (role, record.activities.as_slice()) {
+        (Role::Controller, _) => Cow::Borrowed(&[][..]),
+        (Role::Processor, Some(all)) => Cow::Borrowed(all),
+        (Role::Processor, None) => Cow::Owned(record.activities.map(Clone::clone).collect()),
+    };
     Ctx {
         record,
+        loaded,
         role,
         orgs: record.organisations.iter().map(|o| (o.id, o)).collect(),
         org_names,
@@ -103,7 +114,7 @@ fn context(record: &Record, role: Role) -> Ctx<'_> {
     }
 }
 
-impl Document for Ctx<'_> {
+impl Document for Ctx<'_, '_> {
     fn cover(&self, f: &mut Flow<'_, '_>) {
         cover_page(f, self);
     }
@@ -124,6 +135,13 @@ impl Document for Ctx<'_> {
         let number = format!("Page {n} of {total}");
         let w = kit.fonts.width(&number, FOOT);
         page.show(kit, PAGE_W - MARGIN_X - w, 38.0, FOOT, &number);
+    }
+
+    fn incomplete(&self) -> Option<ExportError> {
+        self.record
+            .activities
+            .failure()
+            .map(|e| ExportError::Pdf(format!("the activities could not all be read: {e}")))
     }
 
     fn info(&self) -> Info {
@@ -148,7 +166,7 @@ impl Document for Ctx<'_> {
 
 /// Running header (all pages but the first) and footer (every page), but for the page number,
 /// which is drawn at the end (`Document::number`) in the room left for it here.
-fn decorate(page: &mut PageBuf, kit: Kit<'_>, ctx: &Ctx<'_>, header: &str, first: bool) {
+fn decorate(page: &mut PageBuf, kit: Kit<'_>, ctx: &Ctx<'_, '_>, header: &str, first: bool) {
     let fonts = kit.fonts;
     let number_w = fonts.width("Page 88888 of 88888", FOOT);
     if !first {
@@ -175,7 +193,7 @@ fn decorate(page: &mut PageBuf, kit: Kit<'_>, ctx: &Ctx<'_>, header: &str, first
     page.show(kit, PAGE_W - MARGIN_X - w, 28.0, FOOT, &as_of);
 }
 
-fn cover_page(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) {
+fn cover_page(f: &mut Flow<'_, '_>, ctx: &Ctx<'_, '_>) {
     let r = ctx.record;
     f.new_page();
     f.gap(0.0);
@@ -200,7 +218,10 @@ fn cover_page(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) {
     let n = r.activities.len();
     f.para(&format!("Number of processing activities: {n}"), BODY);
     if ctx.role == Role::Processor {
-        let controllers = processor_groups(r).iter().filter(|g| g.0.is_some()).count();
+        let controllers = processor_groups(&ctx.loaded)
+            .iter()
+            .filter(|g| g.0.is_some())
+            .count();
         f.para(
             &format!("Controllers on whose behalf processing is carried out: {controllers}"),
             BODY,

@@ -2,7 +2,7 @@
 //! are carried out, each with the elements (a)-(d).
 //!
 //! Uses `export::pdf::engine`, `export::pdf::register::{cells, controller}`,
-//! `store::{activities, records}`.
+//! `store::activities`.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +12,6 @@ use super::controller::{activity_title, recipients_table, security, transfers_ta
 use super::Ctx;
 use crate::domain::vocab::PartyKind;
 use crate::store::activities::{ActivityDetail, PartyLink};
-use crate::store::records::Record;
 
 /// The activities by controller acted for (sorted by name); activities without a controller
 /// come last under `None`.
@@ -21,10 +20,10 @@ pub(super) type Group<'r> = (
     Vec<(&'r ActivityDetail, Option<&'r PartyLink>)>,
 );
 
-pub(super) fn processor_groups(r: &Record) -> Vec<Group<'_>> {
+pub(super) fn processor_groups(activities: &[ActivityDetail]) -> Vec<Group<'_>> {
     let mut by_controller: BTreeMap<(String, i64), Group<'_>> = BTreeMap::new();
     let mut orphans = Vec::new();
-    for a in &r.activities {
+    for a in activities {
         if a.controllers.is_empty() {
             orphans.push((a, None));
         }
@@ -43,9 +42,9 @@ pub(super) fn processor_groups(r: &Record) -> Vec<Group<'_>> {
     groups
 }
 
-pub(super) fn processor_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEntry> {
+pub(super) fn processor_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_, '_>) -> Vec<TocEntry> {
     let mut entries = Vec::new();
-    for (controller, activities) in processor_groups(ctx.record) {
+    for (controller, activities) in processor_groups(&ctx.loaded) {
         let name = controller.map_or("Controller not recorded", |c| c.name.as_str());
         f.running = format!("On behalf of {name}");
         f.new_page();
@@ -97,7 +96,7 @@ pub(super) fn processor_body(f: &mut Flow<'_, '_>, ctx: &Ctx<'_>) -> Vec<TocEntr
 
 pub(super) fn processor_activity(
     f: &mut Flow<'_, '_>,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx<'_, '_>,
     a: &ActivityDetail,
     controller: Option<&PartyLink>,
 ) {

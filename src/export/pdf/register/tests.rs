@@ -9,6 +9,7 @@ use crate::domain::vocab::{
     TransferMechanism,
 };
 use crate::store::activities::{EntryRef, PartyLink, PurposeView, RetentionView, TransferView};
+use crate::store::records::Activities;
 
 const LONG_WORD_LEN: usize = 300;
 
@@ -270,11 +271,11 @@ fn awkward(org: &Organisation, role: Role) -> (ActivityDetail, Vec<String>) {
     (a, expected)
 }
 
-fn record(role: Role, orgs: Vec<Organisation>, activities: Vec<ActivityDetail>) -> Record {
+fn record(role: Role, orgs: Vec<Organisation>, activities: Vec<ActivityDetail>) -> Record<'static> {
     Record {
         role,
         organisations: orgs,
-        activities,
+        activities: Activities::Loaded(activities),
         scope: "Whole register".into(),
         as_of: NaiveDate::from_ymd_opt(2026, 11, 30).expect("date"),
         generated_at: at(2026, 11, 30),
