@@ -176,4 +176,29 @@
       if (!window.confirm("Delete this record? This cannot be undone.")) e.preventDefault();
     });
   });
+
+  // 5. A form kept while its user signed in again goes back to its page at once (the page
+  // has a button for the same without a script).
+  each(document, "form[data-autosubmit]", function (form) {
+    form.submit();
+  });
+
+  // 6. Leaving an edit form with changes not saved asks first. A form shown again after it
+  // was posted (errors, a row added, a kept form) holds unsaved input from the start.
+  each(document, "form[data-guard]", function (form) {
+    function state() {
+      return new URLSearchParams(new FormData(form)).toString();
+    }
+    var initial = state();
+    var unsaved = form.getAttribute("data-guard") === "unsaved";
+    var submitting = false;
+    form.addEventListener("submit", function () {
+      submitting = true;
+    });
+    window.addEventListener("beforeunload", function (e) {
+      if (submitting || (!unsaved && state() === initial)) return;
+      e.preventDefault();
+      e.returnValue = "";
+    });
+  });
 })();

@@ -281,6 +281,9 @@ pub struct ActivityDoc {
     pub owner: String,
     /// `draft`, `active` or `retired`.
     pub status: String,
+    /// Why a retired activity was retired (left out when there is none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub retirement_reason: String,
     /// Purposes.
     pub purposes: Vec<PurposeDoc>,
     /// Art. 9(2) codes.

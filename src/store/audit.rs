@@ -387,6 +387,21 @@ pub struct AuditRow {
     pub hash: String,
 }
 
+impl AuditRow {
+    /// The reason given with a retirement (an activity's `retire` entry), if any.
+    pub fn retirement_reason(&self) -> Option<String> {
+        if self.action != "retire" {
+            return None;
+        }
+        let after: serde_json::Value = serde_json::from_str(&self.after_value).ok()?;
+        after
+            .get("retirement_reason")
+            .and_then(|r| r.as_str())
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned)
+    }
+}
+
 /// Filters of the trail view.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {

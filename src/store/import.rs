@@ -23,7 +23,7 @@ use crate::domain::errors::FieldErrors;
 use crate::domain::organisation::OrganisationForm;
 use crate::domain::party::PartyForm;
 use crate::domain::text;
-use crate::domain::vocab::{AutomatedProcessing, MeasureFamily, MeasureKind, Sensitivity};
+use crate::domain::vocab::{AutomatedProcessing, MeasureFamily, MeasureKind, Sensitivity, Status};
 
 /// Why an import was refused; nothing was written.
 #[derive(Debug, thiserror::Error)]
@@ -658,6 +658,12 @@ fn load(conn: &mut DbConnection, doc: &RegisterDocument) -> Result<ImportSummary
             draft,
             created_at: a.created_at,
             updated_at: a.updated_at,
+            // Only a retired activity has a reason for being retired.
+            retirement_reason: if draft.status == Status::Retired {
+                &a.retirement_reason
+            } else {
+                ""
+            },
         })
         .collect();
     activity_store::insert_many_unaudited(conn, &batch)

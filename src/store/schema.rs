@@ -122,6 +122,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         gaps -> Nullable<Text>,
+        retirement_reason -> Text,
     }
 }
 

@@ -11,7 +11,7 @@ use askama::Template;
 use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::{
-    db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
+    db, db_raw, form_version, ok, path_id, redirect_with, render, resumed, CheckedForm, Layout,
 };
 use super::page_cache::kept_page;
 use super::AppState;
@@ -173,6 +173,13 @@ impl FormPage {
                 form.add_row(list);
             }
         }
+        // Retiring and reactivating are the page's buttons (a retirement asks why): the form
+        // keeps a retired activity retired and offers the others draft or active.
+        let statuses: &'static [Status] = if form.status == Status::Retired.code() {
+            &[Status::Retired]
+        } else {
+            &[Status::Draft, Status::Active]
+        };
         FormPage {
             layout: layout.at("activities"),
             changes: Vec::new(),
@@ -184,7 +191,7 @@ impl FormPage {
             conflict: false,
             countries: Country::third_countries(),
             roles: Role::ALL,
-            statuses: Status::ALL,
+            statuses,
             bases: LawfulBasis::ALL,
             conditions: SpecialCondition::ALL,
             criminal_bases: CriminalBasis::ALL,
@@ -391,17 +398,20 @@ fn apply_row_action(form: &mut ActivityForm, action: &Action) -> bool {
     }
 }
 
+/// Why the form cannot retire or reactivate an activity.
+const STATUS_BY_BUTTON: &str = "Status: retire or reactivate an activity with the button on its page; retiring asks for the reason, which the history keeps.";
+
 /// `POST /activities`.
 pub async fn create(
     user: CurrentUser,
     state: web::Data<AppState>,
-    layout: Layout,
+    mut layout: Layout,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::Edit)?;
     let mut form = ActivityForm::from_pairs(&body.0);
     let choices = load_choices(&state).await?;
-    if apply_row_action(&mut form, &action(&body)) {
+    if resumed(&mut layout, &body) || apply_row_action(&mut form, &action(&body)) {
         return ok(&FormPage::new(
             layout,
             None,
@@ -419,6 +429,13 @@ pub async fn create(
             );
         }
     };
+    if draft.status == Status::Retired {
+        let errors = FieldErrors::single("status", STATUS_BY_BUTTON);
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage::new(layout, None, form, errors, choices),
+        );
+    }
     let actor = user.actor();
     match db_raw(&state, move |c| store::insert(c, &actor, &draft)).await? {
         Ok(id) => Ok(redirect_with(
@@ -486,21 +503,21 @@ pub async fn clone(
 pub async fn update(
     user: CurrentUser,
     state: web::Data<AppState>,
-    layout: Layout,
+    mut layout: Layout,
     id: web::Path<String>,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::Edit)?;
     let id = ActivityId(path_id(&id)?);
     let mut form = ActivityForm::from_pairs(&body.0);
-    let (exists, choices) = db(&state, move |c| {
-        Ok((store::exists(c, id)?, store::choices(c)?))
+    let (stored, choices) = db(&state, move |c| {
+        Ok((store::status(c, id)?, store::choices(c)?))
     })
     .await?;
-    if !exists {
+    let Some(stored) = stored else {
         return Err(AppError::NotFound);
-    }
-    if apply_row_action(&mut form, &action(&body)) {
+    };
+    if resumed(&mut layout, &body) || apply_row_action(&mut form, &action(&body)) {
         return ok(&FormPage::new(
             layout,
             Some(id.0),
@@ -519,6 +536,13 @@ pub async fn update(
             );
         }
     };
+    if (draft.status == Status::Retired) != (stored == Status::Retired) {
+        let errors = FieldErrors::single("status", STATUS_BY_BUTTON);
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage::new(layout, Some(id.0), form, errors, choices),
+        );
+    }
     let actor = user.actor();
     match db_raw(&state, move |c| {
         store::update(c, &actor, id, version, &draft)
@@ -608,10 +632,66 @@ fn differences(saved: &ActivityForm, yours: &ActivityForm) -> Vec<(&'static str,
     out
 }
 
-/// `POST /activities/{id}/status`: retire or reactivate.
+/// The page that asks why an activity is retired (and shows the answer again when it is
+/// refused).
+#[derive(Template)]
+#[template(path = "activities/retire.html")]
+struct RetirePage {
+    layout: Layout,
+    a: ActivityDetail,
+    reason: String,
+    error: Option<String>,
+}
+
+/// Longest reason for a retirement.
+const REASON_MAX: usize = 2000;
+
+/// What is wrong with a reason given for retiring, if anything.
+fn reason_problem(reason: &str) -> Option<String> {
+    if reason.trim().is_empty() {
+        return Some(
+            "Reason for retiring: say why this activity is retired; the history and the audit trail keep it."
+                .into(),
+        );
+    }
+    if reason.chars().count() > REASON_MAX {
+        return Some(format!(
+            "Reason for retiring: at most {REASON_MAX} characters (this one has {}).",
+            reason.chars().count()
+        ));
+    }
+    crate::domain::text::forbidden_character(reason, true).map(|c| {
+        format!(
+            "Reason for retiring: holds the control character U+{:04X}, which is refused.",
+            u32::from(c)
+        )
+    })
+}
+
+/// `GET /activities/{id}/retire`: asks for the reason before retiring.
+pub async fn retire_form(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    layout: Layout,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Permission::Edit)?;
+    let id = ActivityId(path_id(&id)?);
+    let a = db(&state, move |c| store::get(c, id)).await?;
+    ok(&RetirePage {
+        layout,
+        a,
+        reason: String::new(),
+        error: None,
+    })
+}
+
+/// `POST /activities/{id}/status`: retire (with the reason, which the activity and the audit
+/// trail keep) or reactivate.
 pub async fn set_status(
     user: CurrentUser,
     state: web::Data<AppState>,
+    layout: Layout,
     id: web::Path<String>,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
@@ -624,13 +704,30 @@ pub async fn set_status(
             AppError::BadRequest("Field `status` must be draft, active or retired.".into())
         })?;
     let version = form_version(body.get("version").unwrap_or_default())?;
+    let reason = body.get("reason").unwrap_or_default().trim().to_owned();
+    if status == Status::Retired {
+        if let Some(error) = reason_problem(&reason) {
+            let a = db(&state, move |c| store::get(c, id)).await?;
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RetirePage {
+                    layout,
+                    a,
+                    reason,
+                    error: Some(error),
+                },
+            );
+        }
+    }
     let actor = user.actor();
     db(&state, move |c| {
-        store::set_status(c, &actor, id, version, status)
+        store::set_status(c, &actor, id, version, status, &reason)
     })
     .await?;
     let message = match status {
-        Status::Retired => "Activity retired: it stays on record, outside the active register.",
+        Status::Retired => {
+            "Activity retired: it stays on record, outside the active register, with the reason given."
+        }
         Status::Active => "Activity reactivated.",
         Status::Draft => "Activity set back to draft.",
     };

@@ -7,7 +7,7 @@
 use std::future::{ready, Ready};
 use std::rc::Rc;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
@@ -16,7 +16,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::errors::AppError;
-use super::page::{db, ok, redirect_with, render, CheckedForm, Layout};
+use super::page::{db, form_checks, ok, redirect_with, render, CheckedForm, Layout};
 use super::session::SessionUser;
 use super::AppState;
 use crate::domain::errors::FieldErrors;
@@ -34,10 +34,15 @@ pub const SESSION_COOKIE: &str = "ropa_session";
 pub struct SeenRevision(pub i64, pub u64);
 
 /// Resolves the session cookie to a user (shared by every instance through the database).
+///
+/// A form posted without a live session (it expired while the user was typing) is not lost:
+/// when it is one of the register's edit forms and passes the form checks, the answer is the
+/// log-in page carrying the input, and signing in leads back to the form with it (see
+/// [`login`]).
 pub async fn authenticate(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let path = req.path();
     let public = path.starts_with("/assets/") || path == "/health" || path == "/health/page";
     let token = req
@@ -80,9 +85,78 @@ pub async fn authenticate(
         }
         None => {
             req.extensions_mut().insert(SessionUser(None));
+            if !public && req.method() == actix_web::http::Method::POST && resumable(req.path()) {
+                if let Some(page) = kept_form(&mut req).await {
+                    return Ok(req.into_response(page).map_into_right_body());
+                }
+            }
         }
     }
-    next.call(req).await
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+/// The edit forms whose input is kept across signing in again: an activity, an organisation,
+/// a party, a catalogue entry, new or saved.
+fn resumable(path: &str) -> bool {
+    let id = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["activities" | "organisations" | "parties"] | ["catalogues", _] => true,
+        ["activities" | "organisations" | "parties", i] | ["catalogues", _, i] => id(i),
+        _ => false,
+    }
+}
+
+/// Largest form body kept across signing in again (the forms' own limit).
+const KEPT_FORM_MAX: usize = 1 << 20;
+
+/// The log-in page carrying a form posted after the session ended, if the body can be read
+/// and passes the form checks (same origin, the CSRF token of this browser). Otherwise `None`:
+/// the request goes on and is sent to the log-in page as any other.
+async fn kept_form(req: &mut ServiceRequest) -> Option<HttpResponse> {
+    use futures_util::StreamExt;
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.ok()?;
+        if body.len() + chunk.len() > KEPT_FORM_MAX {
+            return None;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).ok()?;
+    if !form_checks(req.request(), &pairs) {
+        return None;
+    }
+    let carry = carried(&pairs)?;
+    let layout = Layout::from_request(req.request(), &mut Payload::None)
+        .into_inner()
+        .ok()?;
+    render(
+        StatusCode::UNAUTHORIZED,
+        &LoginPage {
+            layout,
+            email: String::new(),
+            next: "/".into(),
+            error: None,
+            carry,
+            resume: req.path().to_owned(),
+        },
+    )
+    .ok()
+}
+
+/// The fields of a kept form, url-encoded, without its CSRF token and submit button.
+fn carried(pairs: &[(String, String)]) -> Option<String> {
+    serde_urlencoded::to_string(
+        pairs
+            .iter()
+            .filter(|(k, _)| k != super::page::CSRF_FIELD && k != "action")
+            .collect::<Vec<_>>(),
+    )
+    .ok()
 }
 
 /// On an embedded (SQLite) database, reads the session on this thread when a connection is
@@ -165,6 +239,20 @@ struct LoginPage {
     email: String,
     next: String,
     error: Option<String>,
+    /// A form posted after the session ended, url-encoded (empty: none).
+    carry: String,
+    /// Where that form was posted.
+    resume: String,
+}
+
+/// After signing in with a kept form: the form posted back to where it came from, to be shown
+/// again with its input (`action=resume`); sent at once by the script, or by its button.
+#[derive(Template)]
+#[template(path = "auth/resume.html")]
+struct ResumePage {
+    layout: Layout,
+    resume: String,
+    fields: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -269,6 +357,8 @@ pub async fn login_form(
         email: String::new(),
         next,
         error: None,
+        carry: String::new(),
+        resume: String::new(),
     })
 }
 
@@ -282,6 +372,20 @@ pub async fn login(
     let email = body.get("email").unwrap_or_default().trim().to_owned();
     let password = body.get("password").unwrap_or_default().to_owned();
     let next = safe_next(body.get("next").unwrap_or("/"));
+    // A kept form (see `authenticate`) goes through every answer until the user is signed in.
+    let carry = body.get("carry").unwrap_or_default().to_owned();
+    let resume = match body.get("resume") {
+        Some(r) if resumable(r) && !carry.is_empty() => r.to_owned(),
+        _ => String::new(),
+    };
+    let login_page = |layout: Layout, email: String, error: String| LoginPage {
+        layout,
+        email,
+        next: next.clone(),
+        error: Some(error),
+        carry: carry.clone(),
+        resume: resume.clone(),
+    };
     if email.len() > users::EMAIL_MAX || password.len() > users::PASSWORD_MAX {
         let error = if email.len() > users::EMAIL_MAX {
             format!("An email is at most {} characters.", users::EMAIL_MAX)
@@ -290,12 +394,7 @@ pub async fn login(
         };
         return render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &LoginPage {
-                layout,
-                email: String::new(),
-                next,
-                error: Some(error),
-            },
+            &login_page(layout, String::new(), error),
         );
     }
     let address = client_address(&req, state.settings.trust_proxy);
@@ -321,11 +420,29 @@ pub async fn login(
     };
     match outcome {
         LoginOutcome::Success { token, .. } => {
-            let mut response = redirect_with(&next, "Signed in.");
-            response.add_cookie(&session_cookie(&state, token)).map_err(|e| AppError::Internal(e.into()))?;
             // A fresh CSRF token with the new session: one planted before signing in is void.
+            let csrf = super::page::new_token();
+            let fields: Option<Vec<(String, String)>> = if resume.is_empty() {
+                None
+            } else {
+                serde_urlencoded::from_str(&carry).ok()
+            };
+            let mut response = match fields {
+                Some(fields) => {
+                    let mut layout = layout;
+                    layout.csrf = csrf.clone();
+                    layout.flash = None;
+                    ok(&ResumePage {
+                        layout,
+                        resume,
+                        fields,
+                    })?
+                }
+                None => redirect_with(&next, "Signed in."),
+            };
+            response.add_cookie(&session_cookie(&state, token)).map_err(|e| AppError::Internal(e.into()))?;
             response
-                .add_cookie(&super::csrf_cookie(super::page::new_token()))
+                .add_cookie(&super::csrf_cookie(csrf))
                 .map_err(|e| AppError::Internal(e.into()))?;
             Ok(response)
         }
@@ -333,21 +450,20 @@ pub async fn login(
             // Slow down guessing; the lock after repeated failures does the rest.
             actix_web::rt::time::sleep(std::time::Duration::from_millis(400)).await;
             render(
-            StatusCode::UNAUTHORIZED,
-            &LoginPage { layout, email, next, error: Some("The email or the password is wrong.".into()) },
+                StatusCode::UNAUTHORIZED,
+                &login_page(layout, email, "The email or the password is wrong.".into()),
             )
         }
         LoginOutcome::Locked(until) => render(
             StatusCode::TOO_MANY_REQUESTS,
-            &LoginPage {
+            &login_page(
                 layout,
                 email,
-                next,
-                error: Some(format!(
+                format!(
                     "Too many failed attempts on this account. Signing in is locked until {} UTC; try again then or ask an administrator.",
                     until.format("%H:%M")
-                )),
-            },
+                ),
+            ),
         ),
     }
 }

@@ -10,7 +10,7 @@ use askama::Template;
 use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::{
-    db, db_raw, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
+    db, db_raw, form_version, ok, path_id, redirect_with, render, resumed, CheckedForm, Layout,
 };
 use super::AppState;
 use crate::domain::catalogue::{CatalogueForm, CatalogueKind};
@@ -136,13 +136,16 @@ pub async fn new(
 pub async fn create(
     user: CurrentUser,
     state: web::Data<AppState>,
-    layout: Layout,
+    mut layout: Layout,
     slug: web::Path<String>,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::Edit)?;
     let kind = kind(&slug)?;
     let form: CatalogueForm = body.parse()?;
+    if resumed(&mut layout, &body) {
+        return ok(&FormPage::new(layout, kind, None, form, FieldErrors::new()));
+    }
     let draft = match form.parse(kind) {
         Ok(d) => d,
         Err(errors) => {
@@ -199,7 +202,7 @@ pub async fn edit(
 pub async fn update(
     user: CurrentUser,
     state: web::Data<AppState>,
-    layout: Layout,
+    mut layout: Layout,
     path: web::Path<(String, String)>,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
@@ -207,12 +210,17 @@ pub async fn update(
     let kind = kind(&path.0)?;
     let id = CatalogueEntryId(path_id(&path.1)?);
     let mut form: CatalogueForm = body.parse()?;
-    let version = form_version(&form.version)?;
     let current = db(&state, move |c| store::get(c, kind, id)).await?;
     if current.seeded {
         // A seeded entry keeps its code whatever the form says.
         form.code = current.code.clone();
     }
+    if resumed(&mut layout, &body) {
+        let mut page = FormPage::new(layout, kind, Some(id.0), form, FieldErrors::new());
+        page.seeded = current.seeded;
+        return ok(&page);
+    }
+    let version = form_version(&form.version)?;
     let draft = match form.parse(kind) {
         Ok(d) => d,
         Err(errors) => {

@@ -12,7 +12,8 @@ use askama::Template;
 use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::{
-    db, db_raw, differences, form_version, ok, path_id, redirect_with, render, CheckedForm, Layout,
+    db, db_raw, differences, form_version, ok, path_id, redirect_with, render, resumed,
+    CheckedForm, Layout,
 };
 use super::AppState;
 use crate::domain::errors::FieldErrors;
@@ -91,11 +92,14 @@ fn invalid<K: Editable>(
 pub async fn create<K: Editable>(
     user: CurrentUser,
     state: web::Data<AppState>,
-    layout: Layout,
+    mut layout: Layout,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::Edit)?;
     let form: K::Form = body.parse()?;
+    if resumed(&mut layout, &body) {
+        return ok(&K::page(layout, None, form, FieldErrors::new(), None));
+    }
     let draft = match K::parse(&form) {
         Ok(d) => d,
         Err(errors) => return invalid::<K>(layout, None, form, errors),
@@ -132,7 +136,7 @@ pub async fn edit<K: Editable>(
 pub async fn update<K: Editable>(
     user: CurrentUser,
     state: web::Data<AppState>,
-    layout: Layout,
+    mut layout: Layout,
     id: web::Path<String>,
     body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
@@ -140,6 +144,9 @@ pub async fn update<K: Editable>(
     let raw = path_id(&id)?;
     let id = K::id(raw);
     let mut form: K::Form = body.parse()?;
+    if resumed(&mut layout, &body) {
+        return ok(&K::page(layout, Some(raw), form, FieldErrors::new(), None));
+    }
     let version = form_version(K::version(&mut form))?;
     let draft = match K::parse(&form) {
         Ok(d) => d,

@@ -83,6 +83,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/activities/{id}/edit", web::get().to(activities::edit))
         .route("/activities/{id}/clone", web::get().to(activities::clone))
         .route(
+            "/activities/{id}/retire",
+            web::get().to(activities::retire_form),
+        )
+        .route(
             "/activities/{id}/status",
             web::post().to(activities::set_status),
         )

@@ -44,6 +44,8 @@ pub struct Layout {
     pub can_audit: bool,
     /// Whether the user may manage accounts.
     pub can_admin: bool,
+    /// The page answers a form posted (a form shown again holds input not saved yet).
+    pub posted: bool,
 }
 
 impl Layout {
@@ -83,6 +85,7 @@ impl FromRequest for Layout {
             can_audit: can(Permission::ReadAudit),
             can_admin: can(Permission::Administer),
             user,
+            posted: req.method() == actix_web::http::Method::POST,
         }))
     }
 }
@@ -221,26 +224,53 @@ impl FromRequest for CheckedForm {
                 .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
             let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
                 .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
-            let cookie = req
-                .cookie(CSRF_COOKIE)
-                .map(|c| c.value().to_owned())
-                .unwrap_or_default();
-            let sent = pairs
-                .iter()
-                .find(|(k, _)| k == CSRF_FIELD)
-                .map(|(_, v)| v.as_str())
-                .unwrap_or_default();
-            if cookie.is_empty()
-                || sent.is_empty()
-                || !constant_time_eq(cookie.as_bytes(), sent.as_bytes())
-            {
-                return Err(AppError::Forbidden(
-                    "The form's security token is missing or out of date. Go back, reload the page and try again. Nothing was changed.".into(),
-                ));
-            }
+            check_token(&req, &pairs)?;
             Ok(CheckedForm(pairs))
         })
     }
+}
+
+/// Refuses a form whose CSRF field does not match the cookie (double submit).
+fn check_token(req: &HttpRequest, pairs: &[(String, String)]) -> Result<(), AppError> {
+    let cookie = req
+        .cookie(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let sent = pairs
+        .iter()
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    if cookie.is_empty() || sent.is_empty() || !constant_time_eq(cookie.as_bytes(), sent.as_bytes())
+    {
+        return Err(AppError::Forbidden(
+            "The form's security token is missing or out of date. Go back, reload the page and try again. Nothing was changed.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a form body read elsewhere (the session middleware keeping a form posted after the
+/// session ended) passes the checks of [`CheckedForm`]: same origin, matching CSRF token.
+pub fn form_checks(req: &HttpRequest, pairs: &[(String, String)]) -> bool {
+    check_origin(req).is_ok() && check_token(req, pairs).is_ok()
+}
+
+/// The value of the submit button that asks to show a kept form again without saving it.
+pub const RESUME: &str = "resume";
+
+/// Shows a form posted back after signing in again (`action=resume`, see `auth`): true when
+/// the handler should show the form with the input as posted, without saving, under a message
+/// saying why.
+pub fn resumed(layout: &mut Layout, form: &CheckedForm) -> bool {
+    if form.get("action") != Some(RESUME) {
+        return false;
+    }
+    layout.flash = Some(
+        "Your session had expired, so these changes were not saved. They are all here: check them and save."
+            .into(),
+    );
+    true
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

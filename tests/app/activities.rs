@@ -678,7 +678,11 @@ async fn retiring_keeps_the_activity_outside_the_active_register() {
     let r = app
         .post(
             &format!("/activities/{id}/status"),
-            &[("status", "retired"), ("version", &version)],
+            &[
+                ("status", "retired"),
+                ("version", &version),
+                ("reason", "Replaced by the new CRM."),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -729,3 +729,95 @@ async fn screenshots_of_the_main_pages() {
         .await;
     }
 }
+
+/// Whether leaving the page now would ask first (the page's `beforeunload` handler says so).
+async fn leaving_asks(c: &Client) -> anyhow::Result<bool> {
+    let asked = c
+        .execute(
+            "var e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;",
+            vec![],
+        )
+        .await?;
+    Ok(asked.as_bool() == Some(true))
+}
+
+#[tokio::test]
+async fn journey_never_lose_work_unsaved_changes_an_expired_session_and_retiring() {
+    let app = spawn_app().await;
+    let s = setup_register(&app).await;
+    two_activities(&app, &s).await;
+    let address = app.address.clone();
+    let pool = app.pool.clone();
+    journey("never_lose_work", 1280, 900, |c| async move {
+        sign_in(&c, &address, ADMIN).await?;
+        c.goto(&format!("{address}/activities/1/edit")).await?;
+        ensure!(
+            !leaving_asks(&c).await?,
+            "nothing typed: the page is left freely"
+        );
+        let typed = "Typed, then the session ran out";
+        fill(&c, "#description", typed).await?;
+        ensure!(
+            leaving_asks(&c).await?,
+            "typed and not saved: leaving asks first"
+        );
+
+        // The session ends while the form is open: Save leads to the log-in page, and signing
+        // in leads back to the form with the input, not saved yet.
+        expire_sessions(&pool);
+        submit(&c, ".sticky-actions button[value='save']").await?;
+        ensure!(
+            page_text(&c)
+                .await?
+                .contains("Your session expired before your changes were saved"),
+            "the log-in page says why"
+        );
+        fill(&c, "#email", ADMIN).await?;
+        fill(&c, "#password", PASSWORD).await?;
+        submit(&c, "form[action='/login'] button[type=submit]").await?;
+        let mut back = false;
+        for _ in 0..100 {
+            if page_text(&c).await.is_ok_and(|t| {
+                t.contains("Your session had expired, so these changes were not saved")
+            }) {
+                back = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        ensure!(back, "back on the form after signing in");
+        ensure!(
+            css(&c, "#description")
+                .await?
+                .prop("value")
+                .await?
+                .as_deref()
+                == Some(typed),
+            "the input is there"
+        );
+        ensure!(
+            leaving_asks(&c).await?,
+            "still not saved: leaving asks first"
+        );
+        submit(&c, ".sticky-actions button[value='save']").await?;
+        let text = page_text(&c).await?;
+        ensure!(
+            text.contains("Activity saved") && text.contains(typed),
+            "saved"
+        );
+
+        // Retiring asks why; the page and its history keep the reason.
+        click(&c, ".retire-box > summary").await?;
+        let reason = "Replaced by the group payroll (ticket 4711).";
+        fill(&c, "#retire-reason", reason).await?;
+        submit(&c, ".retire-box button[type=submit]").await?;
+        let text = page_text(&c).await?;
+        ensure!(text.contains("This activity is retired"), "retired");
+        ensure!(
+            text.matches(reason).count() >= 2,
+            "the reason in the notice and in the history"
+        );
+        Ok(())
+    })
+    .await;
+}

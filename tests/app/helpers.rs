@@ -362,6 +362,17 @@ impl TestApp {
     }
 }
 
+/// Ends every session, as the idle timeout does.
+pub fn expire_sessions(pool: &Pool) {
+    use diesel::ExpressionMethods;
+    let mut conn = pool.get().expect("conn");
+    let old = chrono::Utc::now().naive_utc() - chrono::Duration::hours(3);
+    diesel::update(store::schema::sessions::table)
+        .set(store::schema::sessions::last_seen_at.eq(old))
+        .execute(&mut **conn)
+        .expect("age sessions");
+}
+
 /// The id at the end of a redirect's `Location`.
 pub fn id_from_location(r: &Response) -> i64 {
     let location = r

@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod exports;
 mod helpers;
+mod kept_work;
 mod law;
 mod pages;
 mod queries;

@@ -148,6 +148,7 @@ async fn a_change_on_any_instance_replaces_the_kept_pages() {
         .form(&[
             ("status", "retired"),
             ("version", version.as_str()),
+            ("reason", "No longer carried out."),
             ("csrf_token", token.as_str()),
         ])
         .send()

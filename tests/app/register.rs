@@ -672,7 +672,11 @@ async fn the_lists_counts_and_filter_choices_follow_every_change_at_once() {
     let r = app
         .post(
             &format!("{href}/status"),
-            &[("version", &version), ("status", "retired")],
+            &[
+                ("version", &version),
+                ("status", "retired"),
+                ("reason", "No longer carried out."),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -99,6 +99,7 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<DemoSummary, Demo
                             draft,
                             created_at: at,
                             updated_at: at,
+                            retirement_reason: "",
                         })
                         .collect();
                     activities::insert_many_unaudited(conn, &batch)?;

@@ -235,6 +235,8 @@ pub struct ActivityDetail {
     pub owner: String,
     /// Status.
     pub status: Status,
+    /// Why it was retired (given when it was; empty otherwise).
+    pub retirement_reason: String,
     /// Art. 9(2) conditions.
     pub special_conditions: Vec<SpecialCondition>,
     /// Law relied on with them.
@@ -610,6 +612,7 @@ impl ActivityDetail {
             business_function: self.business_function.clone(),
             owner: self.owner.clone(),
             status: self.status.code().into(),
+            retirement_reason: self.retirement_reason.clone(),
             purposes: self
                 .purposes
                 .iter()

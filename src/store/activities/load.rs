@@ -96,6 +96,7 @@ type ActivityRow = (
         Option<NaiveDate>,
         bool,
         bool,
+        String,
     ),
 );
 
@@ -159,6 +160,7 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
                 activities::dpia_completed_on,
                 activities::no_recipients,
                 activities::no_transfers,
+                activities::retirement_reason,
             ),
         ))
         .load(conn)?;
@@ -202,6 +204,7 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
             dpia_completed_on: e.3,
             no_recipients: e.4,
             no_transfers: e.5,
+            retirement_reason: e.6,
             data_location: b.7,
             automated_decision_description: c.0,
             dpia_required: code("DPIA required", &c.1, DpiaRequired::from_code)?,

@@ -32,7 +32,7 @@ pub use search::{
     status_counts, ActivityFilter, ActivitySummary, Page, SortKey, StatusFilter,
 };
 pub use snapshot::{activity_snapshot, SnapshotCodes};
-pub use write::{exists, insert, set_status, update};
+pub use write::{insert, set_status, status, update};
 pub(crate) use write::{insert_many_unaudited, NewActivity};
 
 /// The backend of the multi-backend connection, for boxed queries.

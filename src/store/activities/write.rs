@@ -229,10 +229,12 @@ pub(crate) struct NewActivity<'a> {
     pub created_at: NaiveDateTime,
     /// Time of the last change.
     pub updated_at: NaiveDateTime,
+    /// Why it was retired (a retired activity's; empty otherwise).
+    pub retirement_reason: &'a str,
 }
 
 /// Activities (with their rows) written per multi-row INSERT in [`insert_many_unaudited`]:
-/// 40 bound parameters an activity row.
+/// 41 bound parameters an activity row.
 const BATCH_ACTIVITIES: usize = 250;
 
 /// Creates many activities without audit entries (imports and generated registers): several
@@ -277,6 +279,7 @@ pub(crate) fn insert_many_unaudited(
                     activities::version.eq(1i64),
                     activities::created_at.eq(item.created_at),
                     activities::updated_at.eq(item.updated_at),
+                    activities::retirement_reason.eq(item.retirement_reason),
                 )
             })
             .collect();
@@ -332,13 +335,14 @@ fn current_version(conn: &mut DbConnection, id: ActivityId) -> StoreResult<(i64,
 }
 
 /// Whether an activity exists.
-pub fn exists(conn: &mut DbConnection, id: ActivityId) -> StoreResult<bool> {
-    Ok(activities::table
+/// The activity's status, or `None` when there is no such activity.
+pub fn status(conn: &mut DbConnection, id: ActivityId) -> StoreResult<Option<Status>> {
+    let code: Option<String> = activities::table
         .find(id.0)
-        .select(activities::id)
-        .first::<i64>(conn)
-        .optional()?
-        .is_some())
+        .select(activities::status)
+        .first(conn)
+        .optional()?;
+    Ok(code.and_then(|c| Status::from_code(&c)))
 }
 
 /// What the trail records as an activity's state before a change, read ahead of the write
@@ -424,14 +428,22 @@ pub fn update(
     })
 }
 
-/// Changes only the status (retire, reactivate) if the activity is still at `version`.
+/// Changes only the status (retire, reactivate) if the activity is still at `version`; a
+/// retirement keeps its `reason` (which the snapshot, and so the audit trail, carries), any
+/// other status clears it.
 pub fn set_status(
     conn: &mut DbConnection,
     actor: &Actor,
     id: ActivityId,
     version: i64,
     status: Status,
+    reason: &str,
 ) -> StoreResult<()> {
+    let reason = if status == Status::Retired {
+        reason
+    } else {
+        ""
+    };
     let (codes, before) = before_change(conn, id, version)?;
     audit::write(conn, actor, |conn, audit| {
         let (current, _, _) = current_version(conn, id)?;
@@ -445,6 +457,7 @@ pub fn set_status(
         )
         .set((
             activities::status.eq(status.code()),
+            activities::retirement_reason.eq(reason),
             activities::version.eq(version + 1),
             activities::updated_at.eq(now()),
         ))

@@ -76,6 +76,7 @@ fn activity(i: usize, org: &Organisation, role: Role) -> ActivityDetail {
         business_function: "Human resources".into(),
         owner: "Head of HR".into(),
         status: Status::Active,
+        retirement_reason: String::new(),
         special_conditions: Vec::new(),
         special_legal_reference: String::new(),
         criminal_basis: None,
