@@ -68,8 +68,9 @@
   if (summary) summary.focus();
 
   // 5. Add and remove rows of the activity form without a page load. The server renders at
-  //    least one row per list; a new row is a cleared copy of the last one, renumbered. Without
-  //    JavaScript the same buttons ask the server to do it.
+  //    least one row per list (for an optional list without rows, a disabled hidden template);
+  //    a new row is that template shown, or a cleared copy of the last row, renumbered.
+  //    Without JavaScript the same buttons ask the server to do it.
   var activityForm = document.querySelector("form.activity-form");
   var live = document.createElement("p");
   live.className = "visually-hidden";
@@ -114,6 +115,17 @@
       var parts = (button.value || "").split(":");
       var list = parts[1];
       var cards = activityForm.querySelectorAll(".row-card[data-list='" + list + "']");
+      // An optional list without rows holds a disabled template row: adding shows it.
+      var template = activityForm.querySelector("fieldset.row-template[data-list='" + list + "']");
+      if (parts[0] === "add" && parts.length === 2 && template && template.disabled) {
+        e.preventDefault();
+        template.disabled = false;
+        template.hidden = false;
+        var field = template.querySelector("input, textarea, select");
+        if (field) field.focus();
+        live.textContent = "Row added.";
+        return;
+      }
       if (parts[0] === "add" && parts.length === 2 && cards.length) {
         e.preventDefault();
         var last = cards[cards.length - 1];
@@ -136,6 +148,12 @@
           card.remove();
         } else {
           clear(card);
+          // The last row of an optional list goes back to being the hidden template.
+          var holder = card.closest("fieldset.row-template");
+          if (holder) {
+            holder.disabled = true;
+            holder.hidden = true;
+          }
         }
         // Keep the visible numbers in order; field names may keep gaps (the server renumbers).
         each(activityForm, ".row-card[data-list='" + list + "']", function (c, n) {
@@ -162,6 +180,10 @@
           return el.value !== "";
         });
         set.hidden = role !== "" && set.getAttribute("data-role") !== role && !filled;
+      });
+      // Headings name the points of the record the role keeps: Art. 30(1) or 30(2).
+      each(activityForm, "[data-role-label]", function (label) {
+        label.hidden = role !== "" && label.getAttribute("data-role-label") !== role;
       });
     };
     Array.prototype.forEach.call(roles, function (r) {

@@ -206,6 +206,18 @@ impl Gap {
         }
     }
 
+    /// The article that requires it in the record of `role`: Art. 30(1) for a controller's,
+    /// 30(2) for a processor's, where the point differs.
+    pub fn article_for(self, role: Role) -> &'static str {
+        match (self, role) {
+            (Gap::Security, Role::Controller) => "Art. 30(1)(g)",
+            (Gap::Security, Role::Processor) => "Art. 30(2)(d)",
+            (Gap::Transfers, Role::Controller) => "Art. 30(1)(e)",
+            (Gap::Transfers, Role::Processor) => "Art. 30(2)(c)",
+            (gap, _) => gap.article(),
+        }
+    }
+
     /// What to do about it, in one sentence.
     pub fn advice(self) -> &'static str {
         match self {

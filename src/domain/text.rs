@@ -62,7 +62,10 @@ pub fn parse_date(
             None
         }
         Err(_) => {
-            errors.add(field, format!("{label} must be a date like 2026-12-31"));
+            errors.add(
+                field,
+                format!("{label} must be a date written YYYY-MM-DD, like 2026-12-31"),
+            );
             None
         }
     }

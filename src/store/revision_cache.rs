@@ -21,6 +21,7 @@ use super::activities::{self, ActivityFilter, ActivitySummary, Page};
 use super::schema::audit_head;
 use super::{organisations, DbConnection, StoreResult};
 use crate::domain::activity::Choices;
+use crate::domain::vocab::Role;
 
 /// Distinct filters whose counts are kept at once; more clear the map.
 const MAX_COUNTS: usize = 1_000;
@@ -52,6 +53,22 @@ pub struct Summary {
     pub reviews_due: Vec<(i64, String, String, NaiveDate)>,
     /// The date the reviews were selected for.
     pub due_by: NaiveDate,
+    /// Every organisation with its active activities as controller and as processor, by name:
+    /// the records there are to download.
+    pub records: Vec<OrganisationRecords>,
+}
+
+/// An organisation and the size of its two records (active activities).
+#[derive(Debug, Clone)]
+pub struct OrganisationRecords {
+    /// Organisation id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Active activities as controller (Art. 30(1)).
+    pub controller: i64,
+    /// Active activities as processor (Art. 30(2)).
+    pub processor: i64,
 }
 
 /// The register's revision: the sequence number of its last audit entry.
@@ -154,12 +171,31 @@ impl RevisionCache {
                 return Ok(kept);
             }
         }
+        let orgs = organisations::list(conn)?;
+        let counts = activities::active_by_organisation_and_role(conn)?;
+        let count = |id: i64, role: Role| {
+            counts
+                .iter()
+                .filter(|(o, r, _)| *o == id && r == role.code())
+                .map(|(_, _, n)| *n)
+                .sum()
+        };
+        let records = orgs
+            .iter()
+            .map(|o| OrganisationRecords {
+                id: o.id,
+                name: o.name.clone(),
+                controller: count(o.id, Role::Controller),
+                processor: count(o.id, Role::Processor),
+            })
+            .collect();
         let summary = Summary {
-            organisations: organisations::list(conn)?.len(),
+            organisations: orgs.len(),
             statuses: activities::status_counts(conn)?,
             incomplete: super::gaps::incomplete_count(conn)?,
             reviews_due: activities::reviews_due(conn, due_by, 10)?,
             due_by,
+            records,
         };
         let mut state = self.state();
         if state.revision == Some(revision) {

@@ -17,6 +17,7 @@ use super::page_cache::kept_page;
 use super::AppState;
 use crate::domain::activity::{
     ActivityForm, Choices, DataCategoryChoice, MeasureChoice, PartyChoice, PurposeRow, RowList,
+    FIELD_ORDER,
 };
 use crate::domain::completeness::Gap;
 use crate::domain::errors::FieldErrors;
@@ -49,6 +50,11 @@ struct ShowPage {
 impl ShowPage {
     fn is_controller(&self) -> bool {
         self.a.role == Role::Controller
+    }
+
+    /// The article behind a gap, in the point of this activity's record.
+    fn gap_article(&self, g: &Gap) -> &'static str {
+        g.article_for(self.a.role)
     }
 
     /// The organisation's country, unless the last line of its address already names it.
@@ -136,6 +142,9 @@ struct FormPage {
     errors: FieldErrors,
     choices: Choices,
     conflict: bool,
+    /// Optional lists with no row: their one row is a disabled, hidden template that appears
+    /// when a row is added.
+    blank: Vec<RowList>,
     countries: &'static [Country],
     roles: &'static [Role],
     statuses: &'static [Status],
@@ -153,6 +162,16 @@ struct FormPage {
 }
 
 impl FormPage {
+    /// The errors in the order the page shows their fields, for the summary at its top.
+    fn summary(&self) -> Vec<(&str, &str)> {
+        self.errors.in_order(FIELD_ORDER)
+    }
+
+    /// Whether the optional list's one row is the template of a row not added yet.
+    fn blank(&self, list: RowList) -> bool {
+        self.blank.contains(&list)
+    }
+
     fn new(
         layout: Layout,
         id: Option<i64>,
@@ -160,7 +179,11 @@ impl FormPage {
         errors: FieldErrors,
         choices: Choices,
     ) -> Self {
-        // Every list shows at least one (blank) row to fill in; blank rows are ignored on save.
+        // Every list has at least one row: the mandatory ones show it blank to fill in (blank
+        // rows are ignored on save); the optional ones (joint controllers, recipients,
+        // transfers) keep it as a template that appears only when a row is added, so that no
+        // empty row with a first choice already made stands in the form.
+        let mut blank = Vec::new();
         for list in [
             RowList::Purposes,
             RowList::JointControllers,
@@ -171,6 +194,12 @@ impl FormPage {
         ] {
             if form.rows(list) == 0 {
                 form.add_row(list);
+                if matches!(
+                    list,
+                    RowList::JointControllers | RowList::Recipients | RowList::Transfers
+                ) {
+                    blank.push(list);
+                }
             }
         }
         // Retiring and reactivating are the page's buttons (a retirement asks why): the form
@@ -185,6 +214,7 @@ impl FormPage {
             changes: Vec::new(),
             id,
             clone_of: None,
+            blank,
             form,
             errors,
             choices,

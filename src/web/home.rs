@@ -24,6 +24,8 @@ struct HomePage {
     incomplete: usize,
     reviews_due: Vec<(i64, String, String, chrono::NaiveDate)>,
     today: chrono::NaiveDate,
+    /// Each organisation's records to download, offered to every role.
+    records: Vec<crate::store::revision_cache::OrganisationRecords>,
 }
 
 impl HomePage {
@@ -65,6 +67,7 @@ pub async fn index(
             incomplete: summary.incomplete,
             reviews_due: summary.reviews_due,
             today,
+            records: summary.records,
         }
     })
     .await

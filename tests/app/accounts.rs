@@ -13,6 +13,7 @@ const PAGES: &[&str] = &[
     "/activities/1",
     "/activities/1/edit",
     "/activities/1/clone",
+    "/activities/1/retire",
     "/organisations",
     "/organisations/new",
     "/organisations/1",
@@ -807,4 +808,50 @@ async fn login_at(address: &str, client: &reqwest::Client) -> reqwest::Response 
         .send()
         .await
         .expect("login")
+}
+
+#[tokio::test]
+async fn every_pages_title_is_plain_text() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    // A change gives the activity page a history table: its title once held that table's HTML.
+    let (_, page) = app.get("/activities/1").await;
+    let version = input_value(&page, "version").expect("version");
+    let r = app
+        .post(
+            "/activities/1/status",
+            &[
+                ("status", "retired"),
+                ("version", &version),
+                ("reason", "<b>Replaced</b> & gone"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let anonymous = new_client();
+    let (_, login) = app.get_with(&anonymous, "/login").await;
+    let mut pages: Vec<(String, String)> = vec![("/login".into(), login)];
+    for path in PAGES {
+        if path.starts_with("/export") || path.ends_with(".csv") {
+            continue;
+        }
+        let (_, html) = app.get(path).await;
+        pages.push(((*path).to_owned(), html));
+    }
+    let title = scraper::Selector::parse("title").expect("selector");
+    for (path, html) in pages {
+        let doc = scraper::Html::parse_document(&html);
+        let titles: Vec<String> = doc
+            .select(&title)
+            .map(|t| t.text().collect::<String>())
+            .collect();
+        assert_eq!(titles.len(), 1, "{path}: one title");
+        let t = titles[0].trim();
+        assert!(!t.is_empty(), "{path}: a title");
+        assert!(
+            !t.contains('<') && !t.contains('>') && !t.contains("&lt;") && !t.contains("&amp;"),
+            "{path}: the title is plain text: {t:?}"
+        );
+        assert!(t.len() < 200, "{path}: a title, not a page: {t:?}");
+    }
 }

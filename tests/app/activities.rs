@@ -492,7 +492,7 @@ async fn each_legal_rule_is_an_error_next_to_its_field_with_input_kept() {
     expect("no_recipients", "declared that there are no recipients");
     expect("dpia_completed_on", "completed or under review");
     expect("automated_decision_description", "Art. 22");
-    expect("next_review", "date like");
+    expect("next_review", "YYYY-MM-DD");
     expect("controllers[0].party_id", "processor activities");
     expect("joint_controllers[0].party_id", "joint controller");
     assert_eq!(input_value(&html, "reference").as_deref(), Some("bad ref!"));
@@ -1011,4 +1011,94 @@ async fn a_new_activity_starts_with_the_usual_measures_and_the_next_review_date(
         Some(expected.as_str()),
         "next review by the interval"
     );
+}
+
+#[tokio::test]
+async fn optional_rows_appear_only_when_added() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let templated = |html: &str, list: &str| {
+        let doc = scraper::Html::parse_document(html);
+        let sel = scraper::Selector::parse(&format!(
+            "fieldset.row-template[disabled][hidden][data-list='{list}'] .row-card"
+        ))
+        .expect("selector");
+        doc.select(&sel).count() == 1
+    };
+    let (_, form) = app.get("/activities/new").await;
+    for list in ["joint_controllers", "recipients", "transfers"] {
+        assert!(
+            templated(&form, list),
+            "{list}: a hidden, disabled template only"
+        );
+    }
+    assert!(
+        !templated(&form, "purposes"),
+        "a purpose is there to fill in"
+    );
+
+    // Without a script, "Add a transfer" asks the server: the row is then a real one.
+    let r = app
+        .post_activity(&org, "draft", "Newsletter", &[("action", "add:transfers")])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.expect("body");
+    assert!(!templated(&html, "transfers"), "the transfer row was added");
+    assert!(html.contains("name=\"transfers[0].country\""));
+    assert!(
+        templated(&html, "recipients"),
+        "the others still wait to be added"
+    );
+}
+
+#[tokio::test]
+async fn dates_are_typed_as_they_are_shown() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let r = app
+        .post_activity(
+            &org,
+            "draft",
+            "Newsletter",
+            &[("next_review", "2027-03-31")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = id_from_location(&r);
+    let (_, page) = app.get(&format!("/activities/{id}")).await;
+    assert!(page_text(&page).contains("2027-03-31"), "shown as typed");
+    for path in [
+        format!("/activities/{id}/edit"),
+        "/activities/new".into(),
+        "/parties/new".into(),
+    ] {
+        let (_, html) = app.get(&path).await;
+        assert!(
+            !html.contains("type=\"date\""),
+            "{path}: no locale date picker"
+        );
+        let doc = scraper::Html::parse_document(&html);
+        let dates = scraper::Selector::parse("input.date-input").expect("selector");
+        let inputs: Vec<_> = doc.select(&dates).collect();
+        assert!(!inputs.is_empty(), "{path}: date fields");
+        for input in inputs {
+            assert_eq!(
+                input.value().attr("placeholder"),
+                Some("YYYY-MM-DD"),
+                "{path}"
+            );
+        }
+    }
+    let (_, form) = app.get(&format!("/activities/{id}/edit")).await;
+    assert_eq!(
+        input_value(&form, "next_review").as_deref(),
+        Some("2027-03-31")
+    );
+    // Another way of writing it is refused with the format to use.
+    let r = app
+        .post_activity(&org, "draft", "Events", &[("next_review", "31/03/2027")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    assert!(field_error(&html, "next_review").is_some_and(|e| e.contains("YYYY-MM-DD")));
 }

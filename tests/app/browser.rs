@@ -376,6 +376,15 @@ async fn journey_create_a_complete_activity_adding_and_removing_rows() {
         .await?;
         // Art. 9(2)(b) rests on Member State law: the record names it.
         fill(&c, "input[name='special_legal_reference']", "§ 26(3) BDSG").await?;
+        // Optional lists show no row until one is added.
+        ensure!(
+            !css(&c, "select[name='recipients[0].party_id']")
+                .await?
+                .is_displayed()
+                .await?,
+            "no recipient row before one is added"
+        );
+        click(&c, "button[value='add:recipients']").await?;
         choose(&c, "select[name='recipients[0].party_id']", &s.processor).await?;
         fill(
             &c,
@@ -383,6 +392,7 @@ async fn journey_create_a_complete_activity_adding_and_removing_rows() {
             "Personnel files",
         )
         .await?;
+        click(&c, "button[value='add:transfers']").await?;
         choose(&c, "select[name='transfers[0].country']", "US").await?;
         choose(
             &c,
@@ -820,4 +830,75 @@ async fn journey_never_lose_work_unsaved_changes_an_expired_session_and_retiring
         Ok(())
     })
     .await;
+}
+
+/// Presses Tab once, as a keyboard user does.
+async fn press_tab(c: &Client) -> anyhow::Result<()> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    use fantoccini::key::Key;
+    let tab = char::from(Key::Tab);
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: tab })
+        .then(KeyAction::Up { value: tab });
+    c.perform_actions(keys).await?;
+    Ok(())
+}
+
+/// Before the index and the save bar came first in the form, reaching Save from the top of
+/// the edit page of a complete activity took 216 key presses at 1280 px.
+const KEY_PRESSES_TO_SAVE_BEFORE: usize = 216;
+
+#[tokio::test]
+async fn journey_the_long_form_has_an_index_and_save_is_a_few_key_presses_away() {
+    let app = spawn_app().await;
+    let s = setup_register(&app).await;
+    two_activities(&app, &s).await;
+    let address = app.address.clone();
+    for (name, width) in [("long_form_1280", 1280), ("long_form_768", 768)] {
+        let address = address.clone();
+        journey(name, width, 900, |c| async move {
+            sign_in(&c, &address, ADMIN).await?;
+            c.goto(&format!("{address}/activities/1/edit")).await?;
+            let mut presses = None;
+            for n in 1..=KEY_PRESSES_TO_SAVE_BEFORE {
+                press_tab(&c).await?;
+                let on_save = c
+                    .execute(
+                        "var e = document.activeElement; return !!e && e.tagName === 'BUTTON' && e.value === 'save' && e.textContent.trim() === 'Save activity';",
+                        vec![],
+                    )
+                    .await?;
+                if on_save.as_bool() == Some(true) {
+                    presses = Some(n);
+                    break;
+                }
+            }
+            let presses = presses.context("Save never got the focus")?;
+            eprintln!("{name}: Save after {presses} key presses");
+            ensure!(
+                presses * 2 <= KEY_PRESSES_TO_SAVE_BEFORE,
+                "Save after {presses} key presses at {width} px"
+            );
+            // The index stays in view and leads to each point of the record.
+            click(&c, ".form-index a[href='#s-retention']").await?;
+            let shown = c
+                .execute(
+                    "var r = document.getElementById('s-retention').getBoundingClientRect(); var i = document.querySelector('.form-index').getBoundingClientRect(); return [r.top, window.innerHeight, i.top, i.bottom];",
+                    vec![],
+                )
+                .await?;
+            let [top, height, index_top, index_bottom] = [0, 1, 2, 3]
+                .map(|k| shown[k].as_f64().unwrap_or(f64::NAN));
+            ensure!(
+                top >= 0.0 && top < height / 2.0,
+                "the section opens near the top: {shown}"
+            );
+            ensure!(
+                index_bottom > 0.0 && index_top < height,
+                "the index is still in view: {shown}"
+            );
+            Ok(())
+        })
+        .await;
+    }
 }

@@ -969,3 +969,81 @@ async fn hostile_strings_anywhere_in_a_document_are_imported_or_refused_with_the
         drop_pg(pg);
     }
 }
+
+#[tokio::test]
+async fn the_start_page_offers_each_organisations_records_to_every_role() {
+    let app = spawn_app().await;
+    build_register(&app).await;
+    let other = app.create_organisation("Only Controller GmbH").await;
+    let r = app
+        .post_activity(
+            &other.to_string(),
+            "active",
+            "Newsletter",
+            &[
+                ("purposes[0].description", "Sending the newsletter"),
+                ("purposes[0].bases", "consent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let auditor = app.client_as("auditor@example.eu", "auditor").await;
+    let (status, html) = app.get_with(&auditor, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = scraper::Html::parse_document(&html);
+    let rows = scraper::Selector::parse(".record-downloads tbody tr").expect("selector");
+    let links = scraper::Selector::parse("a[href^='/export.']").expect("selector");
+    let head = scraper::Selector::parse("th").expect("selector");
+    let offered: Vec<(String, Vec<String>)> = doc
+        .select(&rows)
+        .map(|row| {
+            let name = row
+                .select(&head)
+                .next()
+                .map(|th| th.text().collect::<String>())
+                .unwrap_or_default()
+                .trim()
+                .to_owned();
+            let hrefs = row
+                .select(&links)
+                .filter_map(|a| a.value().attr("href").map(str::to_owned))
+                .collect();
+            (name, hrefs)
+        })
+        .collect();
+    let of = |name: &str| {
+        offered
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, h)| h.clone())
+            .unwrap_or_else(|| panic!("{name} on the start page: {offered:?}"))
+    };
+    let both = of("Ørsted Ελλάδα Ltd");
+    assert!(
+        both.iter().any(|h| h.contains("role=processor")),
+        "{both:?}"
+    );
+    let controller_only = of("Only Controller GmbH");
+    assert!(
+        controller_only
+            .iter()
+            .all(|h| h.contains("role=controller") && h.contains(&format!("organisation={other}"))),
+        "the processor record only where there are processor activities: {controller_only:?}"
+    );
+    // The auditor downloads what is offered.
+    for href in controller_only {
+        let r = auditor
+            .get(format!("{}{href}", app.address))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(r.status(), StatusCode::OK, "{href}");
+        let body = r.bytes().await.expect("body");
+        if href.starts_with("/export.csv") {
+            let text = String::from_utf8_lossy(&body);
+            assert!(text.contains("Newsletter"), "{text}");
+        } else {
+            assert!(body.starts_with(b"%PDF-"));
+        }
+    }
+}

@@ -296,6 +296,25 @@ impl TestApp {
             .expect("POST")
     }
 
+    /// Posts the new-activity form for a controller activity of `organisation` named `name`
+    /// with `status`, plus the fields in `extra`.
+    pub async fn post_activity(
+        &self,
+        organisation: &str,
+        status: &str,
+        name: &str,
+        extra: &[(&str, &str)],
+    ) -> Response {
+        let mut pairs = vec![
+            ("organisation_id", organisation),
+            ("role", "controller"),
+            ("status", status),
+            ("name", name),
+        ];
+        pairs.extend_from_slice(extra);
+        self.post("/activities", &pairs).await
+    }
+
     /// Creates an organisation through the UI and returns its id.
     pub async fn create_organisation(&self, name: &str) -> i64 {
         let r = self

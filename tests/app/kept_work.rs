@@ -27,13 +27,11 @@ fn hidden_fields(html: &str) -> Vec<(String, String)> {
 async fn draft_activity(app: &TestApp, name: &str) -> i64 {
     let org = app.create_organisation("Acme Ltd").await.to_string();
     let r = app
-        .post(
-            "/activities",
+        .post_activity(
+            &org,
+            "draft",
+            name,
             &[
-                ("organisation_id", &org),
-                ("role", "controller"),
-                ("status", "draft"),
-                ("name", name),
                 ("purposes[0].description", "Payroll"),
                 ("purposes[0].bases", "contract"),
             ],

@@ -532,3 +532,73 @@ async fn base_for_second_org(app: &TestApp) -> Base {
         measure: app.catalogue_id(CatalogueKind::SecurityMeasures, "encryption"),
     }
 }
+
+#[tokio::test]
+async fn a_processor_activity_is_labelled_with_the_points_of_art_30_2() {
+    let app = spawn_app().await;
+    let b = base(&app).await;
+    let client = app
+        .create_party("Kunde GmbH", "client_controller", "DE")
+        .await
+        .to_string();
+    let pairs = [
+        ("organisation_id", b.org.as_str()),
+        ("role", "processor"),
+        ("status", "active"),
+        ("name", "Payroll for clients"),
+        ("controllers[0].party_id", client.as_str()),
+        ("controllers[0].processing_categories", "Payroll runs"),
+        (
+            "purposes[0].description",
+            "Payroll on the client's instructions",
+        ),
+    ];
+    let id = create(&app, &pairs).await;
+
+    // Incomplete: the missing points are those of Art. 30(2).
+    let gaps = missing(&app, id).await;
+    assert!(gaps.contains("Art. 30(2)(c)"), "{gaps}");
+    assert!(gaps.contains("Art. 30(2)(d)"), "{gaps}");
+    let text = text_of(&app, &format!("/activities/{id}")).await;
+    assert!(
+        !text.contains("30(1)"),
+        "no Art. 30(1) point on a processor's page: {text}"
+    );
+    assert!(text
+        .contains("(c) Transfers to third countries or international organisations Art. 30(2)(c)"));
+    assert!(text.contains("(d) Technical and organisational security measures Art. 30(2)(d)"));
+    assert!(
+        text.contains("Data subjects and personal data kept beyond Art. 30(2)"),
+        "not lettered as a point of the processor's record"
+    );
+    assert!(
+        !text.contains("Not recorded yet: list the recipients"),
+        "not a gap of Art. 30(2)"
+    );
+
+    // The form names the same points for a processor.
+    let (_, form) = app.get(&format!("/activities/{id}/edit")).await;
+    let shown = scraper::Html::parse_document(&form);
+    let visible = scraper::Selector::parse("[data-role-label]:not([hidden])").expect("selector");
+    let labels: Vec<String> = shown
+        .select(&visible)
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    assert!(labels.iter().all(|l| !l.contains("30(1)")), "{labels:?}");
+    assert!(
+        labels.iter().any(|l| l.contains("Art. 30(2)(c)")),
+        "{labels:?}"
+    );
+    assert!(
+        labels.iter().any(|l| l.contains("Art. 30(2)(d)")),
+        "{labels:?}"
+    );
+
+    // Completed with its transfers declared and its measures, it is complete under Art. 30(2).
+    let mut complete = pairs.to_vec();
+    complete.extend([("no_transfers", "on"), ("measures", b.measure.as_str())]);
+    let id = create(&app, &complete).await;
+    let text = text_of(&app, &format!("/activities/{id}")).await;
+    assert!(text.contains("Complete. Every mandatory element of Art. 30(2) is recorded."));
+    assert!(!text.contains("30(1)"), "{text}");
+}

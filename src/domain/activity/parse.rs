@@ -23,8 +23,16 @@ use crate::domain::vocab::{
 use crate::domain::{DataCategoryId, MeasureId, OrganisationId, PartyId, SubjectCategoryId};
 
 impl ActivityForm {
-    /// Parses the form against what exists, into a valid draft or the errors of every field.
+    /// Parses the form against what exists, into a valid draft or the errors of every field;
+    /// a row's errors name the row ("Purpose 2: ...").
     pub fn parse(&self, choices: &Choices) -> Result<ActivityDraft, FieldErrors> {
+        self.parse_fields(choices).map_err(|mut errors| {
+            errors.name_rows(|list| RowList::from_name(list).map(RowList::noun));
+            errors
+        })
+    }
+
+    fn parse_fields(&self, choices: &Choices) -> Result<ActivityDraft, FieldErrors> {
         let mut errors = FieldErrors::new();
         let mut form = self.clone();
         form.name = clean(&form.name);

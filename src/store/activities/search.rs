@@ -407,6 +407,22 @@ pub fn status_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, i64)>>
         .load(conn)?)
 }
 
+/// Active activities per organisation id and role code: what each organisation's records
+/// for a supervisory authority hold.
+pub fn active_by_organisation_and_role(
+    conn: &mut DbConnection,
+) -> StoreResult<Vec<(i64, String, i64)>> {
+    Ok(activities::table
+        .filter(activities::status.eq(Status::Active.code()))
+        .group_by((activities::organisation_id, activities::role))
+        .select((
+            activities::organisation_id,
+            activities::role,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?)
+}
+
 /// Activities whose next review date is on or before `date` (not retired), soonest first.
 pub fn reviews_due(
     conn: &mut DbConnection,
