@@ -519,6 +519,37 @@ pub fn users(
         .load(conn)?)
 }
 
+/// How many activities use each entry of the catalogue `kind`, by entry id.
+pub fn use_counts(
+    conn: &mut DbConnection,
+    kind: CatalogueKind,
+) -> StoreResult<std::collections::HashMap<i64, i64>> {
+    let counts: Vec<(i64, i64)> = match kind {
+        CatalogueKind::DataCategories => activity_data_categories::table
+            .group_by(activity_data_categories::data_category_id)
+            .select((
+                activity_data_categories::data_category_id,
+                diesel::dsl::count_star(),
+            ))
+            .load(conn)?,
+        CatalogueKind::SubjectCategories => activity_subjects::table
+            .group_by(activity_subjects::subject_category_id)
+            .select((
+                activity_subjects::subject_category_id,
+                diesel::dsl::count_star(),
+            ))
+            .load(conn)?,
+        CatalogueKind::SecurityMeasures => activity_measures::table
+            .group_by(activity_measures::security_measure_id)
+            .select((
+                activity_measures::security_measure_id,
+                diesel::dsl::count_star(),
+            ))
+            .load(conn)?,
+    };
+    Ok(counts.into_iter().collect())
+}
+
 /// Deletes an entry no activity uses; otherwise names those activities.
 pub fn delete(
     conn: &mut DbConnection,
@@ -533,7 +564,7 @@ pub fn delete(
             return Err(StoreError::InUse(
                 users
                     .into_iter()
-                    .map(|(_, r, n)| format!("{r} {n}"))
+                    .map(|(a, r, n)| (a, format!("{r} {n}")))
                     .collect(),
             ));
         }

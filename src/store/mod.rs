@@ -242,8 +242,8 @@ pub enum StoreError {
         current: i64,
     },
     /// Deleting is refused because these activities use the row.
-    #[error("in use by {}", .0.join(", "))]
-    InUse(Vec<String>),
+    #[error("in use by {}", .0.iter().map(|u| u.1.as_str()).collect::<Vec<_>>().join(", "))]
+    InUse(Vec<(i64, String)>),
     /// A field clashes with another row (a duplicate name or reference).
     #[error("{field}: {message}")]
     Duplicate {

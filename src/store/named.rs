@@ -40,8 +40,8 @@ pub trait NamedRecord: Sized {
         version: i64,
         draft: &Self::Draft,
     ) -> StoreResult<usize>;
-    /// The activities that use the record ("reference name"), which forbid deleting it.
-    fn used_by(conn: &mut DbConnection, id: Self::Id) -> StoreResult<Vec<String>>;
+    /// The activities that use the record (id, "reference name"), which forbid deleting it.
+    fn used_by(conn: &mut DbConnection, id: Self::Id) -> StoreResult<Vec<(i64, String)>>;
     /// Deletes the row.
     fn delete_row(conn: &mut DbConnection, id: Self::Id) -> StoreResult<()>;
 }

@@ -254,13 +254,16 @@ impl NamedRecord for Organisation {
         .map_err(duplicate_name)
     }
 
-    fn used_by(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<Vec<String>> {
-        let users: Vec<(String, String)> = activities::table
+    fn used_by(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<Vec<(i64, String)>> {
+        let users: Vec<(i64, String, String)> = activities::table
             .filter(activities::organisation_id.eq(id.0))
             .order(activities::reference.asc())
-            .select((activities::reference, activities::name))
+            .select((activities::id, activities::reference, activities::name))
             .load(conn)?;
-        Ok(users.into_iter().map(|(r, n)| format!("{r} {n}")).collect())
+        Ok(users
+            .into_iter()
+            .map(|(a, r, n)| (a, format!("{r} {n}")))
+            .collect())
     }
 
     fn delete_row(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<()> {

@@ -157,6 +157,43 @@ pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<Party>> {
         .load(conn)?)
 }
 
+/// How many activities use each party, by party id: as recipient, joint controller,
+/// controller acted for or transfer recipient, each activity once.
+pub fn use_counts(conn: &mut DbConnection) -> StoreResult<std::collections::HashMap<i64, usize>> {
+    let mut links: Vec<(i64, i64)> = recipients::table
+        .select((recipients::party_id, recipients::activity_id))
+        .load(conn)?;
+    links.extend(
+        joint_controllers::table
+            .select((joint_controllers::party_id, joint_controllers::activity_id))
+            .load::<(i64, i64)>(conn)?,
+    );
+    links.extend(
+        represented_controllers::table
+            .select((
+                represented_controllers::party_id,
+                represented_controllers::activity_id,
+            ))
+            .load::<(i64, i64)>(conn)?,
+    );
+    links.extend(
+        transfers::table
+            .filter(transfers::party_id.is_not_null())
+            .select((
+                transfers::party_id.assume_not_null(),
+                transfers::activity_id,
+            ))
+            .load::<(i64, i64)>(conn)?,
+    );
+    links.sort_unstable();
+    links.dedup();
+    let mut counts = std::collections::HashMap::new();
+    for (party, _) in links {
+        *counts.entry(party).or_insert(0) += 1;
+    }
+    Ok(counts)
+}
+
 /// One party.
 pub fn get(conn: &mut DbConnection, id: PartyId) -> StoreResult<Party> {
     parties::table
@@ -299,10 +336,10 @@ impl NamedRecord for Party {
         Ok(changed)
     }
 
-    fn used_by(conn: &mut DbConnection, id: PartyId) -> StoreResult<Vec<String>> {
+    fn used_by(conn: &mut DbConnection, id: PartyId) -> StoreResult<Vec<(i64, String)>> {
         Ok(users(conn, id)?
             .into_iter()
-            .map(|(_, r, n)| format!("{r} {n}"))
+            .map(|(a, r, n)| (a, format!("{r} {n}")))
             .collect())
     }
 

@@ -83,14 +83,17 @@ pub fn revision(conn: &mut DbConnection) -> StoreResult<i64> {
 /// The part of a filter that decides the count (not the page or the order).
 fn count_key(f: &ActivityFilter) -> String {
     format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
         f.text,
         f.organisation,
         f.role,
         f.status,
         f.lawful_basis,
         f.data_category,
+        f.subject,
+        f.measure,
         f.destination,
+        f.party,
         f.incomplete
     )
 }

@@ -20,6 +20,9 @@ use crate::store::DbConnection;
 
 const PER_PAGE: i64 = 50;
 
+/// The page sizes offered.
+const PAGE_SIZES: [i64; 4] = [25, 50, 100, 200];
+
 #[derive(Template)]
 #[template(path = "activities/list.html")]
 struct ListPage {
@@ -34,6 +37,11 @@ struct ListPage {
 }
 
 impl ListPage {
+    /// The page sizes to choose from.
+    fn page_sizes(&self) -> [i64; 4] {
+        PAGE_SIZES
+    }
+
     fn value(&self, key: &str) -> &str {
         self.query
             .iter()
@@ -50,7 +58,14 @@ impl ListPage {
                 !v.is_empty()
                     && matches!(
                         k.as_str(),
-                        "q" | "organisation" | "status" | "basis" | "category" | "destination"
+                        "q" | "organisation"
+                            | "status"
+                            | "basis"
+                            | "category"
+                            | "destination"
+                            | "subject"
+                            | "measure"
+                            | "party"
                     )
             })
             .cloned()
@@ -119,9 +134,9 @@ impl ListPage {
     }
 
     fn is_filtered(&self) -> bool {
-        self.query
-            .iter()
-            .any(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "sort" | "dir" | "page"))
+        self.query.iter().any(|(k, v)| {
+            !v.is_empty() && !matches!(k.as_str(), "sort" | "dir" | "page" | "per_page")
+        })
     }
 }
 
@@ -188,6 +203,24 @@ pub(crate) fn parse_filter(query: &[(String, String)]) -> Result<ActivityFilter,
                     bad("destination", "must be an ISO 3166-1 alpha-2 country code")
                 })?)
             }
+            "subject" => {
+                f.subject = Some(
+                    v.parse::<crate::domain::SubjectCategoryId>()
+                        .map_err(|_| bad("subject", "must be a data-subject category id"))?,
+                )
+            }
+            "measure" => {
+                f.measure = Some(
+                    v.parse::<crate::domain::MeasureId>()
+                        .map_err(|_| bad("measure", "must be a security measure id"))?,
+                )
+            }
+            "party" => {
+                f.party = Some(
+                    v.parse::<crate::domain::PartyId>()
+                        .map_err(|_| bad("party", "must be a party id"))?,
+                )
+            }
             "sort" => {
                 f.sort = SortKey::from_code(v).ok_or_else(|| {
                     bad(
@@ -202,6 +235,13 @@ pub(crate) fn parse_filter(query: &[(String, String)]) -> Result<ActivityFilter,
                     "desc" => true,
                     _ => return Err(bad("dir", "must be asc or desc")),
                 }
+            }
+            "per_page" => {
+                f.per_page = v
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| PAGE_SIZES.contains(n))
+                    .ok_or_else(|| bad("per_page", "must be 25, 50, 100 or 200"))?
             }
             "page" => {
                 f.page = v

@@ -34,6 +34,25 @@ struct ListPage {
     layout: Layout,
     kind: CatalogueKind,
     entries: Vec<CatalogueEntry>,
+    /// Activities using each entry, by entry id.
+    used: std::collections::HashMap<i64, i64>,
+}
+
+impl ListPage {
+    /// How many activities use entry `id`.
+    fn used_by(&self, id: &i64) -> i64 {
+        self.used.get(id).copied().unwrap_or(0)
+    }
+
+    /// The activity list of those that use entry `id`.
+    fn users_url(&self, id: &i64) -> String {
+        let key = match self.kind {
+            CatalogueKind::DataCategories => "category",
+            CatalogueKind::SubjectCategories => "subject",
+            CatalogueKind::SecurityMeasures => "measure",
+        };
+        format!("/activities?{key}={id}&status=all")
+    }
 }
 
 #[derive(Template)]
@@ -109,11 +128,15 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::Read)?;
     let kind = kind(&slug)?;
-    let entries = db(&state, move |c| store::list(c, kind)).await?;
+    let (entries, used) = db(&state, move |c| {
+        Ok((store::list(c, kind)?, store::use_counts(c, kind)?))
+    })
+    .await?;
     ok(&ListPage {
         layout: layout.at("catalogues"),
         kind,
         entries,
+        used,
     })
 }
 
@@ -260,6 +283,7 @@ pub async fn update(
 pub async fn delete(
     user: CurrentUser,
     state: web::Data<AppState>,
+    layout: Layout,
     path: web::Path<(String, String)>,
     _body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
@@ -272,10 +296,13 @@ pub async fn delete(
             &format!("/catalogues/{}", kind.slug()),
             "Catalogue entry deleted.",
         )),
-        Err(StoreError::InUse(users)) => Err(AppError::InUse {
+        Err(StoreError::InUse(users)) => super::editable::InUsePage {
+            layout,
             what: format!("This {}", kind.singular()),
             users,
-        }),
+            back: format!("/catalogues/{}/{id}/edit", kind.slug()),
+        }
+        .refuse(),
         Err(e) => Err(e.into()),
     }
 }

@@ -172,10 +172,33 @@ pub async fn update<K: Editable>(
     }
 }
 
+/// The refusal to delete a record that activities use: a page of the register naming them,
+/// each a link, with the way back to the record.
+#[derive(Template)]
+#[template(path = "in_use.html")]
+pub struct InUsePage {
+    /// The page layout.
+    pub layout: Layout,
+    /// What was to be deleted: "This party".
+    pub what: String,
+    /// The activities that use it: id, "reference name".
+    pub users: Vec<(i64, String)>,
+    /// The record's page.
+    pub back: String,
+}
+
+impl InUsePage {
+    /// The refusal, with status 409.
+    pub fn refuse(self) -> Result<HttpResponse, AppError> {
+        render(StatusCode::CONFLICT, &self)
+    }
+}
+
 /// `POST {BASE}/{id}/delete`: refused, naming the activities, while any uses the record.
 pub async fn delete<K: Editable>(
     user: CurrentUser,
     state: web::Data<AppState>,
+    layout: Layout,
     id: web::Path<String>,
     _body: CheckedForm,
 ) -> Result<HttpResponse, AppError> {
@@ -184,10 +207,13 @@ pub async fn delete<K: Editable>(
     let actor = user.actor();
     match db_raw(&state, move |c| K::delete(c, &actor, id)).await? {
         Ok(()) => Ok(redirect_with(K::BASE, &format!("{} deleted.", K::NOUN))),
-        Err(StoreError::InUse(users)) => Err(AppError::InUse {
+        Err(StoreError::InUse(users)) => InUsePage {
+            layout,
             what: K::THIS.into(),
             users,
-        }),
+            back: format!("{}/{id}", K::BASE),
+        }
+        .refuse(),
         Err(e) => Err(e.into()),
     }
 }

@@ -31,8 +31,8 @@ pub enum AppError {
     InUse {
         /// What was to be deleted.
         what: String,
-        /// The activities that use it.
-        users: Vec<String>,
+        /// The activities that use it: id, "reference name".
+        users: Vec<(i64, String)>,
     },
     /// The server is at its limit for this kind of work; retry in a few seconds.
     #[error("busy: {0}")]
@@ -75,7 +75,7 @@ struct ErrorPage<'a> {
     status: u16,
     title: &'a str,
     message: String,
-    users: &'a [String],
+    users: &'a [(i64, String)],
     request_id: Option<String>,
 }
 
@@ -100,8 +100,8 @@ impl ResponseError for AppError {
                 .finish();
         }
         let status = self.status_code();
-        let empty: [String; 0] = [];
-        let (title, message, users, request_id): (&str, String, &[String], Option<String>) = match self {
+        let empty: [(i64, String); 0] = [];
+        let (title, message, users, request_id): (&str, String, &[(i64, String)], Option<String>) = match self {
             AppError::NotFound => ("Not found", "There is no such page or record. It may have been deleted.".into(), &empty, None),
             AppError::LoginRequired(_) => ("Sign in", "Please sign in.".into(), &empty, None),
             AppError::Forbidden(m) => ("Refused", m.clone(), &empty, None),

@@ -24,7 +24,36 @@ use crate::store::{DbConnection, StoreResult};
 #[template(path = "parties/list.html")]
 struct ListPage {
     layout: Layout,
-    parties: Vec<Party>,
+    /// The parties the search and the kind select, each with the number of activities that
+    /// use it.
+    parties: Vec<(Party, usize)>,
+    /// Parties in the register.
+    total: usize,
+    /// The words searched for.
+    q: String,
+    /// The kind chosen (code), or empty.
+    kind: String,
+    /// The kinds of the parties recorded, to choose from.
+    kinds: Vec<PartyKind>,
+}
+
+impl ListPage {
+    fn is_filtered(&self) -> bool {
+        !self.q.is_empty() || !self.kind.is_empty()
+    }
+}
+
+/// Whether `p` holds every word of `q` (lower case) in its name, contact, address or country
+/// (code or name).
+fn matches(p: &Party, words: &[String]) -> bool {
+    let country = Country::parse(&p.country)
+        .map(|c| c.name().to_owned())
+        .unwrap_or_default();
+    let text = crate::store::fold(&format!(
+        "{} {} {} {} {}",
+        p.name, p.contact, p.address, p.country, country
+    ));
+    words.iter().all(|w| text.contains(w.as_str()))
 }
 
 #[derive(Template)]
@@ -69,12 +98,54 @@ pub async fn list(
     user: CurrentUser,
     state: web::Data<AppState>,
     layout: Layout,
+    query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::Read)?;
-    let parties = db(&state, store::list).await?;
+    super::page::plain_query(&query)?;
+    let value = |key: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let q: String = value("q").chars().take(200).collect();
+    let kind = value("kind");
+    let wanted = match kind.as_str() {
+        "" => None,
+        code => Some(PartyKind::from_code(code).ok_or_else(|| {
+            AppError::BadRequest("Filter `kind`: must be a party kind code".into())
+        })?),
+    };
+    let (parties, counts) = db(&state, |c| Ok((store::list(c)?, store::use_counts(c)?))).await?;
+    let total = parties.len();
+    let mut kinds: Vec<PartyKind> = PartyKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| parties.iter().any(|p| p.kind == k.code()))
+        .collect();
+    if let Some(k) = wanted.filter(|k| !kinds.contains(k)) {
+        kinds.push(k);
+    }
+    let words: Vec<String> = crate::store::fold(&q)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let parties = parties
+        .into_iter()
+        .filter(|p| wanted.is_none_or(|k| p.kind == k.code()) && matches(p, &words))
+        .map(|p| {
+            let n = counts.get(&p.id).copied().unwrap_or(0);
+            (p, n)
+        })
+        .collect();
     ok(&ListPage {
         layout: layout.at("parties"),
         parties,
+        total,
+        q,
+        kind,
+        kinds,
     })
 }
 

@@ -1102,3 +1102,38 @@ async fn dates_are_typed_as_they_are_shown() {
     let html = r.text().await.expect("body");
     assert!(field_error(&html, "next_review").is_some_and(|e| e.contains("YYYY-MM-DD")));
 }
+
+#[tokio::test]
+async fn the_list_shows_as_many_rows_as_asked() {
+    let app = spawn_app().await;
+    {
+        let mut conn = app.pool.get().expect("conn");
+        ropa::demo::synthetic::generate(
+            &mut conn,
+            ropa::demo::synthetic::Size {
+                activities: 60,
+                organisations: 1,
+                seed: 3,
+            },
+        )
+        .expect("synthetic register");
+    }
+    let rows = |html: &str| {
+        let doc = scraper::Html::parse_document(html);
+        let sel = scraper::Selector::parse("table tbody tr").expect("selector");
+        doc.select(&sel).count()
+    };
+    let (_, html) = app.get("/activities?status=all").await;
+    assert_eq!(rows(&html), 50, "fifty by default");
+    let (_, html) = app.get("/activities?status=all&per_page=25").await;
+    assert_eq!(rows(&html), 25);
+    assert!(
+        html.contains("per_page=25"),
+        "the pages after keep the size"
+    );
+    let (_, html) = app.get("/activities?status=all&per_page=100").await;
+    assert_eq!(rows(&html), 60);
+    let (status, html) = app.get("/activities?per_page=7").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("per_page"), "the parameter is named");
+}

@@ -266,6 +266,13 @@ async fn a_party_in_use_cannot_be_deleted_and_the_activity_is_named() {
         page_text(&html).contains("PA-001 Newsletter"),
         "the activity is named"
     );
+    let doc = scraper::Html::parse_document(&html);
+    let link = scraper::Selector::parse(".in-use a[href^='/activities/']").expect("selector");
+    assert_eq!(doc.select(&link).count(), 1, "the activity is a link");
+    assert!(
+        html.contains("Sign out") && html.contains(ADMIN),
+        "inside the register's own page layout"
+    );
     let (status, _) = app.get(&format!("/parties/{party}")).await;
     assert_eq!(status, StatusCode::OK, "still there");
     let r = app.post(&format!("/parties/{unused}/delete"), &[]).await;
@@ -684,4 +691,150 @@ async fn the_lists_counts_and_filter_choices_follow_every_change_at_once() {
     assert_eq!(list_total(&html), "1");
     let (_, html) = app.get("/activities?status=retired").await;
     assert_eq!(list_total(&html), "1");
+}
+
+#[tokio::test]
+async fn parties_are_found_by_name_kind_and_country_and_link_to_the_activities_using_them() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let mail = app.create_party("Mail GmbH", "processor", "DE").await;
+    let india = app
+        .create_party("Bangalore Support Pvt", "sub_processor", "IN")
+        .await;
+    app.create_party("Tax Office", "public_authority", "FR")
+        .await;
+    for (name, extra) in [
+        (
+            "Newsletter",
+            vec![("recipients[0].party_id", mail.to_string())],
+        ),
+        (
+            "Support",
+            vec![
+                ("recipients[0].party_id", mail.to_string()),
+                ("transfers[0].country", "IN".to_owned()),
+                ("transfers[0].party_id", india.to_string()),
+                (
+                    "transfers[0].mechanism",
+                    "scc_2021_914_module_3_p2p".to_owned(),
+                ),
+            ],
+        ),
+    ] {
+        let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app.post_activity(&org, "draft", name, &extra).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name}");
+    }
+    let names = |html: &str| -> Vec<String> {
+        let doc = scraper::Html::parse_document(html);
+        let sel = scraper::Selector::parse("table tbody tr td:first-child a").expect("selector");
+        doc.select(&sel).map(|a| a.text().collect()).collect()
+    };
+    let (_, html) = app.get("/parties?q=india").await;
+    assert_eq!(
+        names(&html),
+        ["Bangalore Support Pvt"],
+        "by the country's name"
+    );
+    let (_, html) = app.get("/parties?q=mail").await;
+    assert_eq!(names(&html), ["Mail GmbH"]);
+    let (_, html) = app.get("/parties?kind=public_authority").await;
+    assert_eq!(names(&html), ["Tax Office"]);
+    assert!(page_text(&html).contains("1 of 3 parties match"));
+    let (status, _) = app.get("/parties?kind=boss").await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "an unknown kind is named, not ignored"
+    );
+
+    // "Used by" counts each activity once and opens the list of exactly those.
+    let (_, html) = app.get("/parties").await;
+    let doc = scraper::Html::parse_document(&html);
+    let used = scraper::Selector::parse("a[href^='/activities?party=']").expect("selector");
+    let links: Vec<(String, String)> = doc
+        .select(&used)
+        .map(|a| {
+            (
+                a.value().attr("href").unwrap_or_default().to_owned(),
+                a.text().collect(),
+            )
+        })
+        .collect();
+    let mail_link = links
+        .iter()
+        .find(|(h, _)| h.contains(&format!("party={mail}&")))
+        .expect("Mail GmbH is used");
+    assert_eq!(mail_link.1, "2 activities");
+    let (_, list) = app.get(&mail_link.0).await;
+    let text = page_text(&list);
+    assert!(
+        text.contains("Newsletter") && text.contains("Support"),
+        "{text}"
+    );
+    let (_, list) = app
+        .get(&format!("/activities?party={india}&status=all"))
+        .await;
+    let text = page_text(&list);
+    assert!(
+        text.contains("Support") && !text.contains("Newsletter"),
+        "{text}"
+    );
+    assert!(
+        page_text(&html).contains("no activity"),
+        "the authority is unused"
+    );
+}
+
+#[tokio::test]
+async fn catalogue_entries_show_how_many_activities_use_them_and_which() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let contact = app.catalogue_id(CatalogueKind::DataCategories, "contact_details");
+    let employees = app.catalogue_id(CatalogueKind::SubjectCategories, "employees");
+    let encryption = app.catalogue_id(CatalogueKind::SecurityMeasures, "encryption");
+    for name in ["Sick leave", "Occupational health"] {
+        let r = app
+            .post_activity(
+                &org,
+                "draft",
+                name,
+                &[
+                    ("data_categories", &contact),
+                    ("subjects", &employees),
+                    ("measures", &encryption),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let r = app.post_activity(&org, "draft", "Canteen", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for (slug, id) in [
+        ("data-categories", &contact),
+        ("subject-categories", &employees),
+        ("security-measures", &encryption),
+    ] {
+        let (status, html) = app.get(&format!("/catalogues/{slug}")).await;
+        assert_eq!(status, StatusCode::OK, "{slug}");
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("a[href^='/activities?']").expect("selector");
+        let link = doc
+            .select(&sel)
+            .find(|a| {
+                a.value()
+                    .attr("href")
+                    .is_some_and(|h| h.contains(&format!("={id}&")))
+            })
+            .unwrap_or_else(|| panic!("{slug}: a link for entry {id}"));
+        assert_eq!(link.text().collect::<String>(), "2 activities", "{slug}");
+        let href = link.value().attr("href").expect("href").to_owned();
+        let (_, list) = app.get(&href).await;
+        let text = page_text(&list);
+        assert!(
+            text.contains("Sick leave") && text.contains("Occupational health"),
+            "{slug}: {text}"
+        );
+        assert!(!text.contains("Canteen"), "{slug}: only those that use it");
+    }
 }

@@ -10,10 +10,11 @@ use diesel::prelude::*;
 use super::Backend;
 use crate::domain::completeness::Gap;
 use crate::domain::vocab::{Country, LawfulBasis, Role, Status};
-use crate::domain::{DataCategoryId, OrganisationId};
+use crate::domain::{DataCategoryId, MeasureId, OrganisationId, PartyId, SubjectCategoryId};
 use crate::store::gaps::{incomplete, refresh_gaps, GapScope};
 use crate::store::schema::{
-    activities, activity_data_categories, organisations, purpose_bases, transfers,
+    activities, activity_data_categories, activity_measures, activity_subjects, joint_controllers,
+    organisations, purpose_bases, recipients, represented_controllers, transfers,
 };
 use crate::store::{code, fold, DbConnection, StoreResult};
 
@@ -109,8 +110,15 @@ pub struct ActivityFilter {
     pub lawful_basis: Option<LawfulBasis>,
     /// A personal-data category.
     pub data_category: Option<DataCategoryId>,
+    /// A data-subject category.
+    pub subject: Option<SubjectCategoryId>,
+    /// A security measure.
+    pub measure: Option<MeasureId>,
     /// A transfer destination.
     pub destination: Option<Country>,
+    /// A party the activity uses: as recipient, joint controller, controller acted for, or
+    /// transfer recipient.
+    pub party: Option<PartyId>,
     /// Only activities with mandatory elements missing.
     pub incomplete: bool,
     /// Sort column.
@@ -223,6 +231,24 @@ macro_rules! apply_filters {
                 ),
             );
         }
+        if let Some(s) = f.subject {
+            q = q.filter(
+                activities::id.eq_any(
+                    activity_subjects::table
+                        .filter(activity_subjects::subject_category_id.eq(s.0))
+                        .select(activity_subjects::activity_id),
+                ),
+            );
+        }
+        if let Some(m) = f.measure {
+            q = q.filter(
+                activities::id.eq_any(
+                    activity_measures::table
+                        .filter(activity_measures::security_measure_id.eq(m.0))
+                        .select(activity_measures::activity_id),
+                ),
+            );
+        }
         if let Some(c) = f.destination {
             q = q.filter(
                 activities::id.eq_any(
@@ -230,6 +256,31 @@ macro_rules! apply_filters {
                         .filter(transfers::destination_country.eq(c.code()))
                         .select(transfers::activity_id),
                 ),
+            );
+        }
+        if let Some(p) = f.party {
+            q = q.filter(
+                activities::id
+                    .eq_any(
+                        recipients::table
+                            .filter(recipients::party_id.eq(p.0))
+                            .select(recipients::activity_id),
+                    )
+                    .or(activities::id.eq_any(
+                        joint_controllers::table
+                            .filter(joint_controllers::party_id.eq(p.0))
+                            .select(joint_controllers::activity_id),
+                    ))
+                    .or(activities::id.eq_any(
+                        represented_controllers::table
+                            .filter(represented_controllers::party_id.eq(p.0))
+                            .select(represented_controllers::activity_id),
+                    ))
+                    .or(activities::id.eq_any(
+                        transfers::table
+                            .filter(transfers::party_id.eq(p.0))
+                            .select(transfers::activity_id),
+                    )),
             );
         }
         q
