@@ -223,10 +223,12 @@ fn demo(args: DemoArgs) -> anyhow::Result<()> {
                 size.organisations = k as usize;
             }
             size.seed = args.seed;
-            (
-                "a synthetic register",
-                ropa::demo::synthetic::generate(&mut conn, size)?,
-            )
+            let bar = progress_bar(u64::from(n), "Generating activities");
+            let summary = ropa::demo::synthetic::generate_with(&mut conn, size, &|done| {
+                bar.set_position(done as u64)
+            })?;
+            bar.finish_and_clear();
+            ("a synthetic register", summary)
         }
     };
     println!(
@@ -295,8 +297,10 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
                 organisation.as_ref().map(|o| o.id()),
                 generated_at,
             )?;
+            let bar = spinner("Writing the register document");
             ropa::export::json::write(&doc, &mut out)?;
             out.write_all(b"\n")?;
+            bar.finish_and_clear();
         }
         ExportFormat::Csv => {
             let mut w = ropa::export::csv::CsvWriter::new(&mut out, args.bom)?;
@@ -304,10 +308,12 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
                 Role::Controller => w.controller_header()?,
                 Role::Processor => w.processor_header()?,
             }
+            let bar = counter("Writing the CSV");
             records::for_each_activity(
                 &mut conn,
                 &selection,
                 |org, a| -> Result<(), ropa::export::ExportError> {
+                    bar.inc(1);
                     match role {
                         Role::Controller => w.controller_row(org, a),
                         Role::Processor => w.processor_row(org, a),
@@ -315,6 +321,7 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
                 },
             )?;
             w.finish()?;
+            bar.finish_and_clear();
         }
         ExportFormat::Pdf => {
             let scope = ropa::web::exports::describe(
@@ -324,8 +331,17 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
             // The activities are read a chunk at a time, in one snapshot, as the pages are laid
             // out.
             records::in_snapshot(&mut conn, |conn| -> anyhow::Result<()> {
-                let record = records::read_record(conn, &selection, scope, generated_at)?;
+                let mut record = records::read_record(conn, &selection, scope, generated_at)?;
+                // The layout goes through the activities twice: the overview, then each one.
+                let bar = if record.activities.is_read() {
+                    progress_bar(2 * record.activities.len() as u64, "Laying out the PDF")
+                } else {
+                    spinner("Laying out the PDF")
+                };
+                let reading = bar.clone();
+                record.activities.on_read(move |n| reading.inc(n as u64));
                 ropa::export::pdf::write_pdf(&record, role, &mut out)?;
+                bar.finish_and_clear();
                 Ok(())
             })?;
         }
@@ -340,11 +356,14 @@ fn import(args: ImportArgs) -> anyhow::Result<()> {
     let doc = ropa::store::import::parse_document(&json)?;
     let pool = open_register(&args.db, 1, true)?;
     let mut conn = pool.get()?;
-    let summary = ropa::store::import::import(
+    let bar = progress_bar(doc.activities.len() as u64, "Checking the activities");
+    let summary = ropa::store::import::import_with(
         &mut conn,
         &ropa::store::audit::Actor::system("command line (import)"),
         &doc,
+        &|n| bar.set_position(n as u64),
     )?;
+    bar.finish_and_clear();
     println!(
         "Imported {} organisations, {} parties and {} activities into {}.",
         summary.organisations,
@@ -512,4 +531,38 @@ fn audit_key_path(db: &DatabaseConfig, url: &ropa::store::DatabaseUrl) -> std::p
             .unwrap_or_else(|| std::path::PathBuf::from("audit.key")),
         ropa::store::DatabaseUrl::Postgres(_) => std::path::PathBuf::from("data/audit.key"),
     }
+}
+
+/// A progress bar of `len` steps on standard error, drawn only when it is a terminal (piped or
+/// redirected, the command stays quiet).
+fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:32}] {pos}/{len} ({eta} left)")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_owned());
+    bar
+}
+
+/// A counter of activities done, for work whose total is not known ahead, drawn as
+/// [`progress_bar`] is.
+fn counter(what: &str) -> indicatif::ProgressBar {
+    ticking(what, "{spinner} {msg}: {pos} activities")
+}
+
+/// A sign of work going on, for work that tells no progress, drawn as [`progress_bar`] is.
+fn spinner(what: &str) -> indicatif::ProgressBar {
+    ticking(what, "{spinner} {msg}")
+}
+
+fn ticking(what: &str, template: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_owned());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }

@@ -115,6 +115,17 @@ pub fn import(
     actor: &Actor,
     doc: &RegisterDocument,
 ) -> Result<ImportSummary, ImportError> {
+    import_with(conn, actor, doc, &|_| {})
+}
+
+/// [`import`], calling `progress` with the number of activities checked so far (the command
+/// line's progress bar).
+pub fn import_with(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    doc: &RegisterDocument,
+    progress: &dyn Fn(usize),
+) -> Result<ImportSummary, ImportError> {
     if doc.format != FORMAT {
         return Err(invalid("$.format", format!("expected \"{FORMAT}\"")));
     }
@@ -137,7 +148,7 @@ pub fn import(
                 "{orgs} organisations, {pts} parties, {acts} activities"
             )));
         }
-        let summary = super::bulk_load(conn, |conn| load(conn, doc))?;
+        let summary = super::bulk_load(conn, |conn| load(conn, doc, progress))?;
         let label = format!(
             "{} organisations, {} parties, {} activities",
             summary.organisations, summary.parties, summary.activities
@@ -222,7 +233,11 @@ fn check_text_and_times(doc: &RegisterDocument) -> Result<(), ImportError> {
 }
 
 /// Writes the document into the emptied register; inside the transaction of [`import`].
-fn load(conn: &mut DbConnection, doc: &RegisterDocument) -> Result<ImportSummary, ImportError> {
+fn load(
+    conn: &mut DbConnection,
+    doc: &RegisterDocument,
+    progress: &dyn Fn(usize),
+) -> Result<ImportSummary, ImportError> {
     // The catalogues seeded at start give way to the document's.
     diesel::delete(data_categories::table).execute(conn)?;
     diesel::delete(subject_categories::table).execute(conn)?;
@@ -649,6 +664,7 @@ fn load(conn: &mut DbConnection, doc: &RegisterDocument) -> Result<ImportSummary
         }
         let form = ActivityForm::from_pairs(&pairs);
         drafts.push(form.parse(&choices).map_err(|e| first_error(&path, &e))?);
+        progress(i + 1);
     }
     // Every activity was checked above (references included): written in batches.
     let batch: Vec<NewActivity<'_>> = drafts

@@ -52,6 +52,8 @@ pub enum Activities<'c> {
 pub struct ReadActivities<'c> {
     conn: RefCell<&'c mut DbConnection>,
     ids: Vec<i64>,
+    /// Told the size of each chunk read (the command line's progress bar).
+    on_read: Option<Box<dyn Fn(usize) + 'c>>,
     /// The first read that failed: a pass ends early at it and the document is refused.
     failed: RefCell<Option<StoreError>>,
 }
@@ -77,6 +79,19 @@ impl<'c> Activities<'c> {
     /// No activities.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Calls `f` with the number of activities of each chunk read from now on (nothing for
+    /// activities loaded whole).
+    pub fn on_read(&mut self, f: impl Fn(usize) + 'c) {
+        if let Activities::Read(read) = self {
+            read.on_read = Some(Box::new(f));
+        }
+    }
+
+    /// Whether the activities are read as they are gone through (not loaded whole).
+    pub fn is_read(&self) -> bool {
+        matches!(self, Activities::Read(_))
     }
 
     /// The activities, when loaded whole.
@@ -151,7 +166,12 @@ impl<T, F: FnMut(&ActivityDetail) -> T> Iterator for Mapped<'_, '_, F> {
                     self.chunk.clear();
                     let loaded = load_details(&mut read.conn.borrow_mut(), ids);
                     match loaded {
-                        Ok(chunk) => self.chunk = chunk,
+                        Ok(chunk) => {
+                            if let Some(f) = &read.on_read {
+                                f(ids.len());
+                            }
+                            self.chunk = chunk;
+                        }
                         Err(e) => {
                             read.failed.borrow_mut().get_or_insert(e);
                             return None;
@@ -279,6 +299,7 @@ pub fn read_record<'c>(
         activities: Activities::Read(ReadActivities {
             conn: RefCell::new(conn),
             ids: listed.into_iter().map(|l| l.0).collect(),
+            on_read: None,
             failed: RefCell::new(None),
         }),
         scope,

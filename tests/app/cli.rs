@@ -218,3 +218,57 @@ fn help_lists_every_setting() {
         assert!(help.contains(setting), "{setting} in --help");
     }
 }
+
+/// Runs the real `ropa` binary on a pseudo-terminal (util-linux `script`), as a user at a
+/// terminal does; what the terminal showed.
+fn ropa_on_a_terminal(database_url: &str, args: &[&str]) -> String {
+    let command = std::iter::once(env!("CARGO_BIN_EXE_ropa"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .env("ROPA_DATABASE_URL", database_url)
+        .env("ROPA_AUDIT_KEY", crate::helpers::TEST_AUDIT_KEY)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run ropa under script (util-linux)");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn long_commands_show_progress_on_a_terminal_and_stay_quiet_otherwise() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, pg) = fresh_database(&dir);
+    let shown = ropa_on_a_terminal(&url, &["demo", "--activities", "600"]);
+    assert!(shown.contains("Generating activities ["), "{shown}");
+    assert!(shown.contains("600 activities"), "{shown}");
+    let pdf = dir.path().join("register.pdf");
+    let pdf = pdf.to_string_lossy();
+    let shown = ropa_on_a_terminal(
+        &url,
+        &[
+            "export", "--format", "pdf", "--status", "all", "--output", &pdf,
+        ],
+    );
+    assert!(shown.contains("Laying out the PDF ["), "{shown}");
+
+    // Piped, as in a script or a cron job: only the result, no bar.
+    for args in [
+        vec![
+            "export", "--format", "pdf", "--status", "all", "--output", &pdf,
+        ],
+        vec!["export", "--format", "csv"],
+    ] {
+        let out = ropa(&url, &args);
+        assert!(out.status.success(), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !err.contains("Laying out") && !err.contains("Writing") && !err.contains('\r'),
+            "{args:?}: {err}"
+        );
+    }
+    drop_pg(pg);
+}

@@ -56,6 +56,16 @@ impl Size {
 
 /// Generates the register into a database that holds no organisation yet.
 pub fn generate(conn: &mut DbConnection, size: Size) -> Result<DemoSummary, DemoError> {
+    generate_with(conn, size, &|_| {})
+}
+
+/// [`generate`], calling `progress` with the number of activities written so far (the command
+/// line's progress bar).
+pub fn generate_with(
+    conn: &mut DbConnection,
+    size: Size,
+    progress: &dyn Fn(usize),
+) -> Result<DemoSummary, DemoError> {
     let actor = Actor::system("command line (demo)");
     let mut rng = StdRng::seed_from_u64(size.seed);
     let summary = audit::write(conn, &actor, |conn, audit| {
@@ -104,6 +114,7 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<DemoSummary, Demo
                         .collect();
                     activities::insert_many_unaudited(conn, &batch)?;
                     summary.activities += batch.len();
+                    progress(summary.activities);
                     drafts.clear();
                 }
             }
