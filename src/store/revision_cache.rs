@@ -36,7 +36,7 @@ pub struct RevisionCache {
 struct State {
     revision: Option<i64>,
     counts: HashMap<String, i64>,
-    choices: Option<Choices>,
+    choices: Option<(Choices, Vec<String>)>,
     summary: Option<Summary>,
 }
 
@@ -83,7 +83,7 @@ pub fn revision(conn: &mut DbConnection) -> StoreResult<i64> {
 /// The part of a filter that decides the count (not the page or the order).
 fn count_key(f: &ActivityFilter) -> String {
     format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
         f.text,
         f.organisation,
         f.role,
@@ -94,6 +94,8 @@ fn count_key(f: &ActivityFilter) -> String {
         f.measure,
         f.destination,
         f.party,
+        f.review_from,
+        f.review_before,
         f.incomplete
     )
 }
@@ -127,7 +129,7 @@ impl RevisionCache {
         &self,
         conn: &mut DbConnection,
         f: &ActivityFilter,
-    ) -> StoreResult<(Page<ActivitySummary>, Choices)> {
+    ) -> StoreResult<(Page<ActivitySummary>, Choices, Vec<String>)> {
         let revision = revision(conn)?;
         self.at(revision);
         let key = count_key(f);
@@ -149,19 +151,22 @@ impl RevisionCache {
                 total
             }
         };
-        let choices = match kept_choices {
-            Some(choices) => choices,
+        let (choices, destinations) = match kept_choices {
+            Some(kept) => kept,
             None => {
-                let choices = activities::choices(conn)?;
+                let kept = (
+                    activities::choices(conn)?,
+                    activities::destinations_in_use(conn)?,
+                );
                 let mut state = self.state();
                 if state.revision == Some(revision) {
-                    state.choices = Some(choices.clone());
+                    state.choices = Some(kept.clone());
                 }
-                choices
+                kept
             }
         };
         let page = activities::search_counted(conn, f, total)?;
-        Ok((page, choices))
+        Ok((page, choices, destinations))
     }
 
     /// The start page's figures, with the reviews due by `due_by`; read again only if the

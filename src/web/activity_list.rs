@@ -32,7 +32,7 @@ struct ListPage {
     filter: ActivityFilter,
     status_value: String,
     choices: Choices,
-    countries: &'static [Country],
+    countries: Vec<Country>,
     bases: &'static [LawfulBasis],
 }
 
@@ -66,6 +66,7 @@ impl ListPage {
                             | "subject"
                             | "measure"
                             | "party"
+                            | "review"
                     )
             })
             .cloned()
@@ -236,6 +237,18 @@ pub(crate) fn parse_filter(query: &[(String, String)]) -> Result<ActivityFilter,
                     _ => return Err(bad("dir", "must be asc or desc")),
                 }
             }
+            "review" => {
+                // The day's date: kept pages are kept per day (`page_cache`).
+                let today = chrono::Utc::now().date_naive();
+                match v {
+                    "overdue" => f.review_before = Some(today),
+                    "due30" => {
+                        f.review_from = Some(today);
+                        f.review_before = Some(today + chrono::Days::new(31));
+                    }
+                    _ => return Err(bad("review", "must be overdue or due30")),
+                }
+            }
             "per_page" => {
                 f.per_page = v
                     .parse::<i64>()
@@ -270,22 +283,36 @@ pub async fn list(
     let f = filter.clone();
     let cache = state.cache.clone();
     let load = move |c: &mut DbConnection| cache.search_with_choices(c, &f);
-    kept_page(&req, &state, layout, load, |(page, choices), layout| {
-        let status_value = query
-            .iter()
-            .find(|(k, _)| k == "status")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        ListPage {
-            layout: layout.at("activities"),
-            page,
-            query,
-            filter,
-            status_value,
-            choices,
-            countries: Country::third_countries(),
-            bases: LawfulBasis::ALL,
-        }
-    })
+    kept_page(
+        &req,
+        &state,
+        layout,
+        load,
+        |(page, choices, in_use), layout| {
+            // The destination filter offers the countries transfers go to, by name.
+            // (and the one asked for, should no transfer go there any more).
+            let mut countries: Vec<Country> =
+                in_use.iter().filter_map(|c| Country::parse(c)).collect();
+            if let Some(c) = filter.destination.filter(|c| !countries.contains(c)) {
+                countries.push(c);
+            }
+            countries.sort_by_key(|c| c.name());
+            let status_value = query
+                .iter()
+                .find(|(k, _)| k == "status")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            ListPage {
+                layout: layout.at("activities"),
+                page,
+                query,
+                filter,
+                status_value,
+                choices,
+                countries,
+                bases: LawfulBasis::ALL,
+            }
+        },
+    )
     .await
 }

@@ -1137,3 +1137,65 @@ async fn the_list_shows_as_many_rows_as_asked() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("per_page"), "the parameter is named");
 }
+
+#[tokio::test]
+async fn the_list_finds_reviews_overdue_and_due_within_30_days() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let today = chrono::Utc::now().date_naive();
+    for (name, days) in [("Late one", -1i64), ("Soon one", 10), ("Later one", 60)] {
+        let date = (today + chrono::Duration::days(days)).to_string();
+        let r = app
+            .post_activity(&org, "draft", name, &[("next_review", &date)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name}");
+    }
+    let names = |html: &str| {
+        let text = page_text(html);
+        ["Late one", "Soon one", "Later one"]
+            .into_iter()
+            .filter(|n| text.contains(n))
+            .collect::<Vec<_>>()
+    };
+    let (_, html) = app.get("/activities?review=overdue").await;
+    assert_eq!(names(&html), ["Late one"]);
+    let (_, html) = app.get("/activities?review=due30").await;
+    assert_eq!(names(&html), ["Soon one"]);
+    let (_, home) = app.get("/").await;
+    assert!(
+        home.contains("/activities?review=overdue"),
+        "linked from the start page"
+    );
+    let (status, html) = app.get("/activities?review=soon").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("review"), "the parameter is named");
+}
+
+#[tokio::test]
+async fn the_destination_filter_offers_the_countries_transfers_go_to() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let r = app
+        .post_activity(
+            &org,
+            "draft",
+            "Support",
+            &[
+                ("transfers[0].country", "IN"),
+                ("transfers[0].mechanism", "scc_2021_914_module_1_c2c"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get("/activities").await;
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse("#f-destination option").expect("selector");
+    let offered: Vec<String> = doc
+        .select(&sel)
+        .filter_map(|o| o.value().attr("value").map(str::to_owned))
+        .filter(|v| !v.is_empty())
+        .collect();
+    assert_eq!(offered, ["IN"], "only where transfers go");
+    let (_, html) = app.get("/activities?destination=IN").await;
+    assert!(page_text(&html).contains("Support"));
+}

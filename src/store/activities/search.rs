@@ -119,6 +119,10 @@ pub struct ActivityFilter {
     /// A party the activity uses: as recipient, joint controller, controller acted for, or
     /// transfer recipient.
     pub party: Option<PartyId>,
+    /// Next review on or after this date.
+    pub review_from: Option<NaiveDate>,
+    /// Next review before this date.
+    pub review_before: Option<NaiveDate>,
     /// Only activities with mandatory elements missing.
     pub incomplete: bool,
     /// Sort column.
@@ -257,6 +261,12 @@ macro_rules! apply_filters {
                         .select(transfers::activity_id),
                 ),
             );
+        }
+        if let Some(d) = f.review_from {
+            q = q.filter(activities::next_review.ge(d));
+        }
+        if let Some(d) = f.review_before {
+            q = q.filter(activities::next_review.lt(d));
         }
         if let Some(p) = f.party {
             q = q.filter(
@@ -455,6 +465,17 @@ pub fn status_counts(conn: &mut DbConnection) -> StoreResult<Vec<(String, i64)>>
     Ok(activities::table
         .group_by(activities::status)
         .select((activities::status, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
+/// The destination countries transfers go to (codes, each once): what the list's destination
+/// filter offers.
+pub fn destinations_in_use(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
+    Ok(transfers::table
+        .filter(transfers::destination_country.is_not_null())
+        .select(transfers::destination_country.assume_not_null())
+        .distinct()
+        .order(transfers::destination_country.assume_not_null().asc())
         .load(conn)?)
 }
 
