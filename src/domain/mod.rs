@@ -7,6 +7,7 @@
 
 pub mod activity;
 pub mod catalogue;
+pub mod changes;
 pub mod completeness;
 pub mod document;
 pub mod errors;

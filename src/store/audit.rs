@@ -388,6 +388,14 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
+    /// What the entry changed, field by field (nothing for an event without values).
+    pub fn changes(&self) -> Vec<crate::domain::changes::FieldChange> {
+        let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).ok();
+        let before = parse(&self.before_value);
+        let after = parse(&self.after_value);
+        crate::domain::changes::field_changes(before.as_ref(), after.as_ref())
+    }
+
     /// The reason given with a retirement (an activity's `retire` entry), if any.
     pub fn retirement_reason(&self) -> Option<String> {
         if self.action != "retire" {
@@ -413,6 +421,12 @@ pub struct AuditFilter {
     pub action: Option<String>,
     /// Substring of the user email.
     pub user: Option<String>,
+    /// At or after this time (UTC).
+    pub from: Option<NaiveDateTime>,
+    /// Before this time (UTC).
+    pub until: Option<NaiveDateTime>,
+    /// Leave out sign-ins, sign-outs and failed sign-ins (entries about sessions).
+    pub hide_sessions: bool,
     /// Newest first, at most this many.
     pub limit: i64,
     /// Skip this many.
@@ -452,6 +466,15 @@ fn filtered(f: &AuditFilter) -> diesel::dsl::IntoBoxed<'static, audit_log::table
     }
     if let Some(u) = &f.user {
         q = q.filter(audit_log::user_email.like(format!("%{}%", u.replace(['%', '_'], ""))));
+    }
+    if let Some(at) = f.from {
+        q = q.filter(audit_log::at.ge(at));
+    }
+    if let Some(at) = f.until {
+        q = q.filter(audit_log::at.lt(at));
+    }
+    if f.hide_sessions {
+        q = q.filter(audit_log::entity_type.ne("session"));
     }
     q
 }

@@ -30,6 +30,26 @@ struct ListPage {
 }
 
 impl ListPage {
+    /// A record type in words.
+    fn record_type(&self, code: &str) -> String {
+        words(RECORD_TYPES, code)
+    }
+
+    /// An action in words.
+    fn action_words(&self, code: &str) -> String {
+        words(ACTIONS, code)
+    }
+
+    /// The record types to filter by.
+    fn record_types(&self) -> &'static [(&'static str, &'static str)] {
+        RECORD_TYPES
+    }
+
+    /// The actions to filter by.
+    fn actions(&self) -> &'static [(&'static str, &'static str)] {
+        ACTIONS
+    }
+
     fn value(&self, key: &str) -> &str {
         self.query
             .iter()
@@ -70,10 +90,66 @@ impl ListPage {
     }
 }
 
+/// The kinds of record the trail names, in words.
+const RECORD_TYPES: &[(&str, &str)] = &[
+    ("activity", "Processing activity"),
+    ("organisation", "Organisation"),
+    ("party", "Party"),
+    ("data_category", "Personal-data category"),
+    ("subject_category", "Data-subject category"),
+    ("security_measure", "Security measure"),
+    ("user", "Account"),
+    ("session", "Sign-in"),
+    ("export", "Download"),
+    ("register", "Whole register"),
+    ("audit_trail", "Audit trail"),
+];
+
+/// The actions the trail records, in words.
+const ACTIONS: &[(&str, &str)] = &[
+    ("create", "Created"),
+    ("update", "Changed"),
+    ("delete", "Deleted"),
+    ("retire", "Retired"),
+    ("activate", "Reactivated"),
+    ("set_draft", "Set back to draft"),
+    ("import", "Imported"),
+    ("demo", "Demo loaded"),
+    ("export", "Downloaded"),
+    ("login", "Signed in"),
+    ("logout", "Signed out"),
+    ("login_failed", "Sign-in failed"),
+    ("login_locked", "Account locked after failed sign-ins"),
+    ("login_slowed", "Sign-ins from an address slowed"),
+    ("password_changed", "Password changed"),
+    ("verify", "Chain verified"),
+];
+
+/// The words for `code` in `table`, or the code itself.
+fn words(table: &'static [(&'static str, &'static str)], code: &str) -> String {
+    table
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or_else(|| code.replace('_', " "), |(_, w)| (*w).to_owned())
+}
+
+/// A day (`YYYY-MM-DD`) of the date filters, naming the filter when it is not one.
+fn day(name: &str, v: &str) -> Result<chrono::NaiveDate, AppError> {
+    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .filter(|d| crate::domain::text::date_in_range(*d))
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "Filter `{name}` must be a date written YYYY-MM-DD, like 2026-12-31."
+            ))
+        })
+}
+
 fn filter(query: &[(String, String)]) -> Result<AuditFilter, AppError> {
     super::page::plain_query(query)?;
     let mut f = AuditFilter {
         limit: PER_PAGE,
+        hide_sessions: true,
         ..Default::default()
     };
     for (k, v) in query {
@@ -91,6 +167,14 @@ fn filter(query: &[(String, String)]) -> Result<AuditFilter, AppError> {
             }
             "action" => f.action = Some(v.chars().take(40).collect()),
             "user" => f.user = Some(v.chars().take(200).collect()),
+            "from" => f.from = day("from", v)?.and_hms_opt(0, 0, 0),
+            // The whole of the last day.
+            "to" => {
+                f.until = day("to", v)?
+                    .succ_opt()
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+            }
+            "signins" => f.hide_sessions = false,
             "page" => {
                 let bad = || {
                     AppError::BadRequest(format!(
@@ -106,6 +190,10 @@ fn filter(query: &[(String, String)]) -> Result<AuditFilter, AppError> {
             }
             _ => {}
         }
+    }
+    // Asking for sign-ins, an action or one record shows them.
+    if f.entity_type.as_deref() == Some("session") || f.action.is_some() || f.entity_id.is_some() {
+        f.hide_sessions = false;
     }
     Ok(f)
 }
@@ -145,6 +233,8 @@ pub async fn download(
 ) -> Result<HttpResponse, AppError> {
     user.require(Permission::ReadAudit)?;
     let mut f = filter(&query)?;
+    // The download is the trail for the filters chosen, sign-ins included.
+    f.hide_sessions = false;
     f.limit = 100_000;
     f.offset = 0;
     let actor = user.actor();

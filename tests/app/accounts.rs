@@ -855,3 +855,107 @@ async fn every_pages_title_is_plain_text() {
         assert!(t.len() < 200, "{path}: a title, not a page: {t:?}");
     }
 }
+
+#[tokio::test]
+async fn the_audit_trail_reads_field_by_field_in_words_and_hides_sign_ins_unless_asked() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let r = app
+        .post_activity(
+            &org,
+            "draft",
+            "Payroll",
+            &[
+                ("purposes[0].description", "Pay salaries"),
+                ("purposes[0].bases", "contract"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = id_from_location(&r);
+    let (_, form) = app.get(&format!("/activities/{id}/edit")).await;
+    let version = input_value(&form, "version").expect("version");
+    let r = app
+        .post(
+            &format!("/activities/{id}"),
+            &[
+                ("organisation_id", &org),
+                ("role", "controller"),
+                ("status", "draft"),
+                ("name", "Payroll and expenses"),
+                ("version", &version),
+                ("purposes[0].description", "Pay salaries"),
+                ("purposes[0].bases", "contract"),
+                ("purposes[0].bases", "legal_obligation"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let (_, html) = app
+        .get(&format!("/audit?entity=activity&id={id}&action=update"))
+        .await;
+    let doc = scraper::Html::parse_document(&html);
+    let rows = scraper::Selector::parse("table.diff tbody tr").expect("selector");
+    let changes: Vec<Vec<String>> = doc
+        .select(&rows)
+        .map(|tr| {
+            tr.text()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect();
+    assert!(
+        changes.contains(&vec![
+            "name".to_owned(),
+            "Payroll".to_owned(),
+            "Payroll and expenses".to_owned()
+        ]),
+        "{changes:?}"
+    );
+    assert!(
+        changes.iter().any(|c| c[0] == "purposes[0].lawful_bases[1]"
+            && c.last().map(String::as_str) == Some("legal_obligation")),
+        "a nested list's new item: {changes:?}"
+    );
+    assert!(
+        !changes.iter().any(|c| c[0] == "purposes[0].description"),
+        "unchanged fields are not listed"
+    );
+    let text = page_text(&html);
+    assert!(
+        text.contains("Changed") && text.contains("Processing activity"),
+        "in words"
+    );
+
+    // Sign-ins only when asked for; dates filter.
+    let actions = |html: &str| -> Vec<String> {
+        let doc = scraper::Html::parse_document(html);
+        let cells = scraper::Selector::parse(".table-wrap > table > tbody > tr > td:nth-child(4)")
+            .expect("selector");
+        doc.select(&cells).map(|td| td.text().collect()).collect()
+    };
+    let (_, html) = app.get("/audit").await;
+    let shown = actions(&html);
+    assert!(shown.contains(&"Changed".to_owned()), "{shown:?}");
+    assert!(
+        !shown.contains(&"Signed in".to_owned()),
+        "hidden by default: {shown:?}"
+    );
+    let (_, html) = app.get("/audit?signins=1").await;
+    assert!(actions(&html).contains(&"Signed in".to_owned()));
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    let (_, html) = app.get(&format!("/audit?from={tomorrow}")).await;
+    assert!(
+        page_text(&html).contains("0 entries"),
+        "nothing after today"
+    );
+    let today = chrono::Utc::now().date_naive();
+    let (_, html) = app.get(&format!("/audit?from={today}&to={today}")).await;
+    assert!(page_text(&html).contains("Payroll and expenses"));
+    let (status, html) = app.get("/audit?from=31.12.2026").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("from"), "the filter is named");
+}
