@@ -36,8 +36,18 @@ pub struct RevisionCache {
 struct State {
     revision: Option<i64>,
     counts: HashMap<String, i64>,
-    choices: Option<(Choices, Vec<String>)>,
+    choices: Option<(Choices, ListChoices)>,
     summary: Option<Summary>,
+}
+
+/// What the list's filters and downloads offer beyond the form's choices.
+#[derive(Debug, Clone, Default)]
+pub struct ListChoices {
+    /// The destination countries transfers go to (codes).
+    pub destinations: Vec<String>,
+    /// The organisations that have processor activities (ids): only theirs is a processor
+    /// record to download.
+    pub processors: Vec<i64>,
 }
 
 /// The start page's figures.
@@ -129,7 +139,7 @@ impl RevisionCache {
         &self,
         conn: &mut DbConnection,
         f: &ActivityFilter,
-    ) -> StoreResult<(Page<ActivitySummary>, Choices, Vec<String>)> {
+    ) -> StoreResult<(Page<ActivitySummary>, Choices, ListChoices)> {
         let revision = revision(conn)?;
         self.at(revision);
         let key = count_key(f);
@@ -156,7 +166,10 @@ impl RevisionCache {
             None => {
                 let kept = (
                     activities::choices(conn)?,
-                    activities::destinations_in_use(conn)?,
+                    ListChoices {
+                        destinations: activities::destinations_in_use(conn)?,
+                        processors: activities::organisations_with_role(conn, Role::Processor)?,
+                    },
                 );
                 let mut state = self.state();
                 if state.revision == Some(revision) {

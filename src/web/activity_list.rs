@@ -33,6 +33,9 @@ struct ListPage {
     status_value: String,
     choices: Choices,
     countries: Vec<Country>,
+    /// Whether the processor record is offered for download (processor activities exist in
+    /// the organisation filtered, or in the register).
+    processor_record: bool,
     bases: &'static [LawfulBasis],
 }
 
@@ -288,11 +291,19 @@ pub async fn list(
         &state,
         layout,
         load,
-        |(page, choices, in_use), layout| {
-            // The destination filter offers the countries transfers go to, by name.
-            // (and the one asked for, should no transfer go there any more).
-            let mut countries: Vec<Country> =
-                in_use.iter().filter_map(|c| Country::parse(c)).collect();
+        |(page, choices, list), layout| {
+            // The processor record is offered where there is one to download.
+            let processor_record = match filter.organisation {
+                Some(o) => list.processors.contains(&o.0),
+                None => !list.processors.is_empty(),
+            };
+            // The destination filter offers the countries transfers go to, by name (and the
+            // one asked for, should no transfer go there any more).
+            let mut countries: Vec<Country> = list
+                .destinations
+                .iter()
+                .filter_map(|c| Country::parse(c))
+                .collect();
             if let Some(c) = filter.destination.filter(|c| !countries.contains(c)) {
                 countries.push(c);
             }
@@ -310,6 +321,7 @@ pub async fn list(
                 status_value,
                 choices,
                 countries,
+                processor_record,
                 bases: LawfulBasis::ALL,
             }
         },

@@ -98,10 +98,13 @@ pub async fn authenticate(
 }
 
 /// The edit forms whose input is kept across signing in again: an activity, an organisation,
-/// a party, a catalogue entry, new or saved.
+/// a party, a catalogue entry, new or saved. A path of this origin only: one leading `/`.
 fn resumable(path: &str) -> bool {
     let id = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
     match parts.as_slice() {
         ["activities" | "organisations" | "parties"] | ["catalogues", _] => true,
         ["activities" | "organisations" | "parties", i] | ["catalogues", _, i] => id(i),
@@ -728,6 +731,33 @@ mod tests {
         assert_eq!(address_only("2001:db8::1"), "2001:db8::1");
         assert_eq!(address_only("::1"), "::1");
         assert_eq!(address_only("unknown\t\u{0}x"), "unknownx");
+    }
+
+    #[test]
+    fn only_the_register_s_edit_forms_on_this_origin_are_kept() {
+        use super::resumable;
+        for kept in [
+            "/activities",
+            "/activities/12",
+            "/parties/3",
+            "/organisations",
+            "/catalogues/data-categories",
+            "/catalogues/data-categories/7",
+        ] {
+            assert!(resumable(kept), "{kept}");
+        }
+        for not in [
+            "//activities",
+            "activities",
+            "/activities/12/status",
+            "/activities/new",
+            "/users/1",
+            "/login",
+            "/parties/3/delete",
+            "//evil.example/activities",
+        ] {
+            assert!(!resumable(not), "{not}");
+        }
     }
 
     #[test]

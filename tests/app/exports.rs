@@ -1030,6 +1030,17 @@ async fn the_start_page_offers_each_organisations_records_to_every_role() {
             .all(|h| h.contains("role=controller") && h.contains(&format!("organisation={other}"))),
         "the processor record only where there are processor activities: {controller_only:?}"
     );
+    // The list's downloads follow the same rule.
+    let (_, list) = app
+        .get_with(&auditor, &format!("/activities?organisation={other}"))
+        .await;
+    assert!(
+        !list.contains("role=processor"),
+        "no processor record to offer"
+    );
+    let (_, list) = app.get_with(&auditor, "/activities").await;
+    assert!(list.contains("role=processor"), "the register has one");
+
     // The auditor downloads what is offered.
     for href in controller_only {
         let r = auditor

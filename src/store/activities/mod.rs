@@ -29,8 +29,8 @@ pub(crate) use lists::LIST_TABLES;
 pub use load::{get, load_details};
 pub use search::{
     active_by_organisation_and_role, count, destinations_in_use, matching_ids,
-    matching_ids_and_organisations, reviews_due, search, search_counted, status_counts,
-    ActivityFilter, ActivitySummary, Page, SortKey, StatusFilter,
+    matching_ids_and_organisations, organisations_with_role, reviews_due, search, search_counted,
+    status_counts, ActivityFilter, ActivitySummary, Page, SortKey, StatusFilter,
 };
 pub use snapshot::{activity_snapshot, SnapshotCodes};
 pub use write::{insert, set_status, status, update};

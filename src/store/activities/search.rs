@@ -479,6 +479,15 @@ pub fn destinations_in_use(conn: &mut DbConnection) -> StoreResult<Vec<String>> 
         .load(conn)?)
 }
 
+/// The organisations with activities (of any status) in `role`, by id.
+pub fn organisations_with_role(conn: &mut DbConnection, role: Role) -> StoreResult<Vec<i64>> {
+    Ok(activities::table
+        .filter(activities::role.eq(role.code()))
+        .select(activities::organisation_id)
+        .distinct()
+        .load(conn)?)
+}
+
 /// Active activities per organisation id and role code: what each organisation's records
 /// for a supervisory authority hold.
 pub fn active_by_organisation_and_role(
