@@ -902,3 +902,75 @@ async fn journey_the_long_form_has_an_index_and_save_is_a_few_key_presses_away()
         .await;
     }
 }
+
+#[tokio::test]
+async fn journey_find_by_party_and_destination_then_read_the_change_in_the_trail() {
+    let app = spawn_app().await;
+    let s = setup_register(&app).await;
+    two_activities(&app, &s).await;
+    // A third activity discloses to the processor, in the United States.
+    let r = app
+        .post_activity(
+            &s.org,
+            "draft",
+            "Support desk",
+            &[
+                ("recipients[0].party_id", &s.processor),
+                ("transfers[0].country", "US"),
+                ("transfers[0].party_id", &s.processor),
+                ("transfers[0].mechanism", "scc_2021_914_module_2_c2p"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let address = app.address.clone();
+    journey("party_destination_trail", 1280, 900, |c| async move {
+        sign_in(&c, &address, ADMIN).await?;
+        // The parties list leads to the activities that use a party.
+        c.goto(&format!("{address}/parties")).await?;
+        submit(&c, "a[href^='/activities?party=']").await?;
+        let text = page_text(&c).await?;
+        ensure!(
+            text.contains("Support desk") && !text.contains("Newsletter"),
+            "the processor's activities"
+        );
+        // The list filters by destination, among the countries transfers go to.
+        c.goto(&format!("{address}/activities")).await?;
+        choose(&c, "#f-destination", "US").await?;
+        submit(&c, ".filters button[type=submit]").await?;
+        let text = page_text(&c).await?;
+        ensure!(
+            text.contains("Support desk") && !text.contains("Payroll for staff"),
+            "filtered by destination"
+        );
+        // A change, then the trail shows it field by field.
+        submit(&c, "table.activities tbody tr td:nth-child(2) a").await?;
+        submit(&c, "a[href$='/edit']").await?;
+        fill(&c, "#name", "Support desk and chat").await?;
+        submit(&c, ".sticky-actions button[value='save']").await?;
+        ensure!(page_text(&c).await?.contains("Activity saved"), "saved");
+        click(&c, "a[href^='/audit?entity=activity']").await?;
+        for _ in 0..50 {
+            if c.current_url().await?.path() == "/audit" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        click(&c, "td details > summary").await?;
+        let cells: Vec<String> = {
+            let mut out = Vec::new();
+            for td in c.find_all(Locator::Css("table.diff tbody tr td")).await? {
+                out.push(td.text().await?);
+            }
+            out
+        };
+        ensure!(
+            cells.windows(3).any(|w| w[0] == "name"
+                && w[1] == "Support desk"
+                && w[2] == "Support desk and chat"),
+            "the name's change, before and after: {cells:?}"
+        );
+        Ok(())
+    })
+    .await;
+}
