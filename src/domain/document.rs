@@ -63,6 +63,10 @@ pub struct OrganisationDoc {
     pub supervisory_authority: String,
     /// Months between reviews.
     pub review_interval_months: i32,
+    /// What its generated activity references start with (left out by documents written
+    /// before prefixes existed: one is made from the name).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reference_prefix: String,
     /// Created (UTC).
     pub created_at: NaiveDateTime,
     /// Updated (UTC).

@@ -51,6 +51,9 @@ pub struct OrganisationForm {
     pub supervisory_authority: String,
     /// Months between reviews of an activity.
     pub review_interval_months: String,
+    /// What the references of its new activities start with (`NR` gives `NR-001`); blank
+    /// for one made from the name.
+    pub reference_prefix: String,
     /// Version the form was loaded at (edits only).
     pub version: String,
 }
@@ -78,6 +81,124 @@ pub struct OrganisationDraft {
     pub supervisory_authority: String,
     /// Months between reviews of an activity (1-60).
     pub review_interval_months: i32,
+    /// Prefix of its generated activity references (1-12 capital letters or digits); `None`
+    /// to make one from the name ([`default_reference_prefix`]).
+    pub reference_prefix: Option<String>,
+}
+
+/// Words of a company name that say its legal form, not which company it is: left out of the
+/// prefix made from the name.
+const LEGAL_FORMS: &[&str] = &[
+    "a/s",
+    "ab",
+    "ag",
+    "aps",
+    "as",
+    "asa",
+    "bv",
+    "co",
+    "corp",
+    "corporation",
+    "company",
+    "e.v.",
+    "ev",
+    "gmbh",
+    "inc",
+    "kg",
+    "kgaa",
+    "limited",
+    "llc",
+    "llp",
+    "ltd",
+    "nv",
+    "oy",
+    "oyj",
+    "plc",
+    "sa",
+    "sarl",
+    "sas",
+    "se",
+    "sl",
+    "sp.",
+    "spa",
+    "sp",
+    "srl",
+    "z",
+    "o.o.",
+    "oo",
+    "the",
+    "of",
+    "and",
+    "und",
+    "de",
+    "la",
+    "le",
+    "der",
+    "die",
+];
+
+/// The reference prefix made from an organisation's name: the initials of the words that name
+/// it (legal forms left out), or the first four letters of a one-word name, in capitals;
+/// `ORG` for a name with no Latin letter. "Nordlicht Retail GmbH" gives `NR`, "Acme Ltd"
+/// `ACME`.
+pub fn default_reference_prefix(name: &str) -> String {
+    let words: Vec<String> = name
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '-' | '(' | ')'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.'))
+        .filter(|w| !w.is_empty() && !LEGAL_FORMS.contains(&w.to_lowercase().as_str()))
+        .map(latin_letters)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let prefix: String = match words.as_slice() {
+        [] => String::new(),
+        [one] => one.chars().take(4).collect(),
+        many => many
+            .iter()
+            .filter_map(|w| w.chars().next())
+            .take(4)
+            .collect(),
+    };
+    if prefix.is_empty() {
+        "ORG".to_owned()
+    } else {
+        prefix
+    }
+}
+
+/// The ASCII letters and digits of a word in capitals, accented Latin letters by their base
+/// letter (Ł as L, Ø as O, é as E), anything else left out.
+fn latin_letters(word: &str) -> String {
+    word.chars()
+        .filter_map(|c| {
+            let base = match c {
+                'à'..='å' | 'À'..='Å' | 'ā' | 'ą' | 'Ą' => 'A',
+                'ç' | 'Ç' | 'ć' | 'Ć' | 'č' | 'Č' => 'C',
+                'ď' | 'Ď' | 'đ' | 'Đ' => 'D',
+                'è'..='ë' | 'È'..='Ë' | 'ę' | 'Ę' | 'ě' | 'Ě' => 'E',
+                'ì'..='ï' | 'Ì'..='Ï' => 'I',
+                'ł' | 'Ł' => 'L',
+                'ñ' | 'Ñ' | 'ń' | 'Ń' | 'ň' | 'Ň' => 'N',
+                'ò'..='ö' | 'Ò'..='Ö' | 'ø' | 'Ø' | 'ő' | 'Ő' => 'O',
+                'ř' | 'Ř' => 'R',
+                'ś' | 'Ś' | 'š' | 'Š' | 'ß' => 'S',
+                'ť' | 'Ť' => 'T',
+                'ù'..='ü' | 'Ù'..='Ü' | 'ů' | 'Ů' | 'ű' | 'Ű' => 'U',
+                'ý' | 'Ý' | 'ÿ' => 'Y',
+                'ź' | 'Ź' | 'ż' | 'Ż' | 'ž' | 'Ž' => 'Z',
+                c if c.is_ascii_alphanumeric() => c.to_ascii_uppercase(),
+                _ => return None,
+            };
+            Some(base)
+        })
+        .collect()
+}
+
+/// Whether `prefix` may start activity references: 1-12 capital letters or digits.
+pub fn valid_reference_prefix(prefix: &str) -> bool {
+    (1..=12).contains(&prefix.len())
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 impl OrganisationForm {
@@ -100,6 +221,7 @@ impl OrganisationForm {
                 "Review interval in months",
                 self.review_interval_months.clone(),
             ),
+            ("Reference prefix", self.reference_prefix.clone()),
         ]
     }
 
@@ -135,6 +257,19 @@ impl OrganisationForm {
                 "Review interval must be a whole number of months from 1 to 60",
             );
         }
+        let reference_prefix = match form.reference_prefix.trim() {
+            "" => None,
+            p => Some(p.to_ascii_uppercase()),
+        };
+        if reference_prefix
+            .as_deref()
+            .is_some_and(|p| !valid_reference_prefix(p))
+        {
+            errors.add(
+                "reference_prefix",
+                "Reference prefix must be 1 to 12 letters (A-Z) or digits, such as NR or ACME",
+            );
+        }
         match (country, interval) {
             (Some(country), Some(review_interval_months)) if errors.is_empty() => {
                 Ok(OrganisationDraft {
@@ -148,6 +283,7 @@ impl OrganisationForm {
                     dpo: clean(&form.dpo),
                     supervisory_authority: clean(&form.supervisory_authority),
                     review_interval_months,
+                    reference_prefix,
                 })
             }
             _ => Err(errors),
@@ -174,6 +310,34 @@ mod tests {
         let org = valid().parse().expect("valid");
         assert_eq!(org.country.code(), "PL");
         assert_eq!(org.review_interval_months, 12);
+        assert_eq!(org.reference_prefix, None, "made from the name when stored");
+        let typed = OrganisationForm {
+            reference_prefix: " nr2 ".into(),
+            ..valid()
+        };
+        assert_eq!(
+            typed.parse().expect("valid").reference_prefix.as_deref(),
+            Some("NR2")
+        );
+    }
+
+    #[test]
+    fn a_prefix_is_made_from_the_words_that_name_the_organisation() {
+        for (name, prefix) in [
+            ("Nordlicht Retail GmbH", "NR"),
+            ("Nordlicht Services GmbH", "NS"),
+            ("Acme Ltd", "ACME"),
+            ("Łódź Logistics sp. z o.o.", "LL"),
+            ("Ørsted & Søn A/S", "OS"),
+            ("The Bank of Northern Ireland plc", "BNI"),
+            ("Société Générale d'Études SA", "SGD"),
+            ("株式会社", "ORG"),
+            ("Alpha Beta Gamma Delta Epsilon", "ABGD"),
+        ] {
+            let made = default_reference_prefix(name);
+            assert_eq!(made, prefix, "{name}");
+            assert!(valid_reference_prefix(&made), "{made}");
+        }
     }
 
     #[test]
@@ -182,6 +346,7 @@ mod tests {
             email: "not-an-email".into(),
             country: "XX".into(),
             review_interval_months: "0".into(),
+            reference_prefix: "PA-".into(),
             ..Default::default()
         };
         let errors = form.parse().expect_err("invalid");
@@ -191,6 +356,7 @@ mod tests {
             "email",
             "country",
             "review_interval_months",
+            "reference_prefix",
         ] {
             assert!(errors.get(field).is_some(), "{field} in {errors}");
         }

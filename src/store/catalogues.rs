@@ -463,11 +463,13 @@ pub fn update(
         if kind == CatalogueKind::DataCategories && after.sensitivity != current.sensitivity {
             // Whether an Art. 9 condition or an Art. 10 basis is required changed for every
             // activity that processes this category.
-            let using: Vec<i64> = activity_data_categories::table
-                .filter(activity_data_categories::data_category_id.eq(id.0))
-                .select(activity_data_categories::activity_id)
-                .load(conn)?;
+            let using = using_ids(conn, kind, id)?;
             super::gaps::refresh_gaps(conn, super::gaps::GapScope::Ids(&using))?;
+        }
+        if after.label != current.label && kind != CatalogueKind::SecurityMeasures {
+            // The activities using a data or subject category are found by its label.
+            let using = using_ids(conn, kind, id)?;
+            super::search_index::refresh(conn, super::search_index::SearchScope::Ids(&using))?;
         }
         audit.record(Change::values(
             "update",
@@ -487,6 +489,21 @@ pub fn users(
     kind: CatalogueKind,
     id: CatalogueEntryId,
 ) -> StoreResult<Vec<(i64, String, String)>> {
+    let ids = using_ids(conn, kind, id)?;
+    Ok(activities::table
+        .filter(activities::id.eq_any(ids))
+        .order(activities::reference.asc())
+        .select((activities::id, activities::reference, activities::name))
+        .load(conn)?)
+}
+
+/// The ids of the activities that use an entry (a data category also by a retention rule),
+/// each once.
+fn using_ids(
+    conn: &mut DbConnection,
+    kind: CatalogueKind,
+    id: CatalogueEntryId,
+) -> StoreResult<Vec<i64>> {
     let mut ids: Vec<i64> = match kind {
         CatalogueKind::DataCategories => {
             let mut ids: Vec<i64> = activity_data_categories::table
@@ -512,11 +529,7 @@ pub fn users(
     };
     ids.sort_unstable();
     ids.dedup();
-    Ok(activities::table
-        .filter(activities::id.eq_any(ids))
-        .order(activities::reference.asc())
-        .select((activities::id, activities::reference, activities::name))
-        .load(conn)?)
+    Ok(ids)
 }
 
 /// How many activities use each entry of the catalogue `kind`, by entry id.

@@ -332,6 +332,7 @@ fn load(
             dpo: o.dpo.clone(),
             supervisory_authority: o.supervisory_authority.clone(),
             review_interval_months: o.review_interval_months.to_string(),
+            reference_prefix: o.reference_prefix.clone(),
             version: String::new(),
         };
         let draft = form.parse().map_err(|e| first_error(&path, &e))?;

@@ -20,6 +20,7 @@ pub mod prepared;
 pub mod records;
 pub mod revision_cache;
 pub mod schema;
+pub mod search_index;
 pub mod throttle;
 pub mod users;
 
@@ -77,6 +78,12 @@ pub enum OpenError {
     /// Computing the missing elements of activities stored before they were kept failed.
     #[error("cannot compute the missing elements of the activities: {0}")]
     Gaps(StoreError),
+    /// Giving organisations stored before reference prefixes existed their prefix failed.
+    #[error("cannot give the organisations their reference prefixes: {0}")]
+    Prefixes(StoreError),
+    /// Writing the search words of activities stored before the search index existed failed.
+    #[error("cannot index the activities for search: {0}")]
+    Search(StoreError),
     /// Refreshing the planner statistics failed.
     #[error("cannot refresh the database statistics: {0}")]
     Statistics(StoreError),
@@ -294,6 +301,10 @@ pub fn open(url: &str, pool_size: u32) -> Result<Pool, OpenError> {
     audit::mark_unmarked_head(&mut conn)?;
     conn.transaction(|c| gaps::refresh_gaps(c, gaps::GapScope::Missing))
         .map_err(OpenError::Gaps)?;
+    conn.transaction(|c| search_index::refresh(c, search_index::SearchScope::Missing))
+        .map_err(OpenError::Search)?;
+    conn.transaction(organisations::fill_reference_prefixes)
+        .map_err(OpenError::Prefixes)?;
     refresh_statistics(&mut conn).map_err(OpenError::Statistics)?;
     Ok(pool)
 }

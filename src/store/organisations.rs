@@ -9,7 +9,7 @@ use super::named::{self, NamedRecord};
 use super::schema::{activities, organisations};
 use super::{is_unique_violation, now, DbConnection, StoreError, StoreResult};
 use crate::domain::document::OrganisationDoc;
-use crate::domain::organisation::{OrganisationDraft, OrganisationForm};
+use crate::domain::organisation::{default_reference_prefix, OrganisationDraft, OrganisationForm};
 use crate::domain::OrganisationId;
 
 /// An organisation as stored.
@@ -38,6 +38,8 @@ pub struct Organisation {
     pub supervisory_authority: String,
     /// Months between reviews.
     pub review_interval_months: i32,
+    /// What its generated activity references start with (`NR` gives `NR-001`).
+    pub reference_prefix: String,
     /// Version for optimistic locking.
     pub version: i64,
     /// Created.
@@ -65,6 +67,7 @@ impl Organisation {
             dpo: self.dpo.clone(),
             supervisory_authority: self.supervisory_authority.clone(),
             review_interval_months: self.review_interval_months.to_string(),
+            reference_prefix: self.reference_prefix.clone(),
             version: self.version.to_string(),
         }
     }
@@ -82,6 +85,7 @@ impl Organisation {
             dpo: self.dpo.clone(),
             supervisory_authority: self.supervisory_authority.clone(),
             review_interval_months: self.review_interval_months,
+            reference_prefix: self.reference_prefix.clone(),
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
@@ -101,11 +105,28 @@ struct OrganisationValues<'a> {
     dpo: &'a str,
     supervisory_authority: &'a str,
     review_interval_months: i32,
+    reference_prefix: String,
 }
 
-impl<'a> From<&'a OrganisationDraft> for OrganisationValues<'a> {
-    fn from(d: &'a OrganisationDraft) -> Self {
-        Self {
+impl<'a> OrganisationValues<'a> {
+    /// The values of `d`, with the reference prefix it gives or, without one, a free one made
+    /// from its name; a prefix another organisation (not `except`) uses is refused.
+    fn of(
+        conn: &mut DbConnection,
+        d: &'a OrganisationDraft,
+        except: Option<OrganisationId>,
+    ) -> StoreResult<Self> {
+        let reference_prefix = match &d.reference_prefix {
+            Some(p) if prefix_taken(conn, p, except)? => {
+                return Err(StoreError::Duplicate {
+                    field: "reference_prefix",
+                    message: "Another organisation already uses this reference prefix".into(),
+                })
+            }
+            Some(p) => p.clone(),
+            None => free_prefix(conn, &d.name, except)?,
+        };
+        Ok(Self {
             name: &d.name,
             legal_address: &d.legal_address,
             email: &d.email,
@@ -116,8 +137,68 @@ impl<'a> From<&'a OrganisationDraft> for OrganisationValues<'a> {
             dpo: &d.dpo,
             supervisory_authority: &d.supervisory_authority,
             review_interval_months: d.review_interval_months,
-        }
+            reference_prefix,
+        })
     }
+}
+
+fn prefix_taken(
+    conn: &mut DbConnection,
+    prefix: &str,
+    except: Option<OrganisationId>,
+) -> StoreResult<bool> {
+    let owner: Option<i64> = organisations::table
+        .filter(organisations::reference_prefix.eq(prefix))
+        .select(organisations::id)
+        .first(conn)
+        .optional()?;
+    Ok(owner.is_some_and(|o| Some(OrganisationId(o)) != except))
+}
+
+/// The prefix made from `name`, or, when another organisation uses it, the first of it
+/// followed by 2, 3, ... that is free.
+fn free_prefix(
+    conn: &mut DbConnection,
+    name: &str,
+    except: Option<OrganisationId>,
+) -> StoreResult<String> {
+    let base = default_reference_prefix(name);
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while prefix_taken(conn, &candidate, except)? {
+        candidate = format!("{base}{n}");
+        n += 1;
+    }
+    Ok(candidate)
+}
+
+/// Gives every organisation stored without a reference prefix (before prefixes existed) one
+/// made from its name; the references its activities have stay as they are.
+pub fn fill_reference_prefixes(conn: &mut DbConnection) -> StoreResult<usize> {
+    let blank: Vec<(i64, String)> = organisations::table
+        .filter(organisations::reference_prefix.eq(""))
+        .order(organisations::id.asc())
+        .select((organisations::id, organisations::name))
+        .load(conn)?;
+    for (id, name) in &blank {
+        let prefix = free_prefix(conn, name, Some(OrganisationId(*id)))?;
+        diesel::update(organisations::table.find(id))
+            .set(organisations::reference_prefix.eq(prefix))
+            .execute(conn)?;
+    }
+    Ok(blank.len())
+}
+
+/// The reference prefix of an organisation (`PA` for one that has none yet).
+pub fn reference_prefix(conn: &mut DbConnection, id: OrganisationId) -> StoreResult<String> {
+    let prefix: Option<String> = organisations::table
+        .find(id.0)
+        .select(organisations::reference_prefix)
+        .first(conn)
+        .optional()?;
+    Ok(prefix
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "PA".to_owned()))
 }
 
 fn duplicate_name(e: diesel::result::Error) -> StoreError {
@@ -174,7 +255,7 @@ pub(crate) fn insert_unaudited(
     let at = now();
     let id = diesel::insert_into(organisations::table)
         .values((
-            OrganisationValues::from(draft),
+            OrganisationValues::of(conn, draft, None)?,
             organisations::version.eq(1i64),
             organisations::created_at.eq(at),
             organisations::updated_at.eq(at),
@@ -240,13 +321,14 @@ impl NamedRecord for Organisation {
         version: i64,
         draft: &OrganisationDraft,
     ) -> StoreResult<usize> {
+        let values = OrganisationValues::of(conn, draft, Some(id))?;
         diesel::update(
             organisations::table
                 .filter(organisations::id.eq(id.0))
                 .filter(organisations::version.eq(version)),
         )
         .set((
-            OrganisationValues::from(draft),
+            values,
             organisations::version.eq(version + 1),
             organisations::updated_at.eq(now()),
         ))

@@ -333,6 +333,9 @@ impl NamedRecord for Party {
             .distinct()
             .load(conn)?;
         super::gaps::refresh_gaps(conn, super::gaps::GapScope::Ids(&transferring))?;
+        // The activities using it are found by its name: their words follow a rename.
+        let using = super::search_index::using_party(conn, id.0)?;
+        super::search_index::refresh(conn, super::search_index::SearchScope::Ids(&using))?;
         Ok(changed)
     }
 

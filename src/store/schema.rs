@@ -17,6 +17,7 @@ diesel::table! {
         dpo -> Text,
         supervisory_authority -> Text,
         review_interval_months -> Integer,
+        reference_prefix -> Text,
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -117,7 +118,6 @@ diesel::table! {
         security_description -> Text,
         last_reviewed -> Nullable<Date>,
         next_review -> Nullable<Date>,
-        search_text -> Text,
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -227,6 +227,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The words each activity is found by; `rowid` is the activity's id (SQLite: an FTS5
+    /// table with the trigram tokenizer; PostgreSQL: a table with a pg_trgm index).
+    activity_search (rowid) {
+        rowid -> BigInt,
+        words -> Text,
+    }
+}
+
+diesel::table! {
     retention_rules (id) {
         id -> BigInt,
         activity_id -> BigInt,
@@ -269,6 +278,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     recipients,
     transfers,
     retention_rules,
+    activity_search,
 );
 
 diesel::table! {

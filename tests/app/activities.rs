@@ -621,7 +621,10 @@ async fn references_are_generated_and_must_be_unique_within_an_organisation() {
     }
     let (_, html) = app.get("/activities?sort=reference").await;
     let text = page_text(&html);
-    assert!(text.contains("PA-001") && text.contains("PA-002"));
+    assert!(
+        text.contains("ACME-001") && text.contains("ACME-002"),
+        "numbered with the prefix made from the name"
+    );
     let r = app
         .post(
             "/activities",
@@ -630,7 +633,7 @@ async fn references_are_generated_and_must_be_unique_within_an_organisation() {
                 ("role", "controller"),
                 ("status", "draft"),
                 ("name", "Three"),
-                ("reference", "PA-001"),
+                ("reference", "ACME-001"),
             ],
         )
         .await;
@@ -646,7 +649,7 @@ async fn references_are_generated_and_must_be_unique_within_an_organisation() {
                 ("role", "controller"),
                 ("status", "draft"),
                 ("name", "Three"),
-                ("reference", "PA-001"),
+                ("reference", "ACME-001"),
             ],
         )
         .await;
@@ -771,7 +774,7 @@ async fn a_clone_starts_a_new_activity_with_the_same_content() {
     let (_, html) = app.get(&format!("/activities/{clone_id}")).await;
     let text = page_text(&html);
     assert!(text.contains("Copy of HR administration"));
-    assert!(text.contains("PA-001"), "a new reference was generated");
+    assert!(text.contains("OR-001"), "a new reference was generated");
     assert!(text.contains("Staff photos on the intranet"));
     assert!(text.contains("10 years from end of employment"));
     assert_eq!(app.activity_count(), 2);

@@ -455,13 +455,13 @@ async fn json_export_import_export_is_exact() {
              automated_decision_description, dpia_required, dpia_status, dpia_reference, \
              privacy_notice_ref, consent_record_ref, processor_contract_ref, \
              retention_policy_ref, breach_occurred, breach_record_ref, security_description, \
-             search_text, version, created_at, updated_at) \
+             version, created_at, updated_at) \
              SELECT 999999, role, 'X-1', name, description, business_function, owner, status, \
              criminal_legal_reference, special_legal_reference, data_source, systems, \
              data_location, automated_processing, automated_decision_description, dpia_required, \
              dpia_status, dpia_reference, privacy_notice_ref, consent_record_ref, \
              processor_contract_ref, retention_policy_ref, breach_occurred, breach_record_ref, \
-             security_description, search_text, version, created_at, updated_at \
+             security_description, version, created_at, updated_at \
              FROM activities LIMIT 1",
         ] {
             let err = diesel::sql_query(sql)

@@ -263,7 +263,7 @@ async fn a_party_in_use_cannot_be_deleted_and_the_activity_is_named() {
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let html = r.text().await.expect("body");
     assert!(
-        page_text(&html).contains("PA-001 Newsletter"),
+        page_text(&html).contains("ACME-001 Newsletter"),
         "the activity is named"
     );
     let doc = scraper::Html::parse_document(&html);
@@ -299,7 +299,7 @@ async fn an_organisation_with_activities_cannot_be_deleted() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = app.post(&format!("/organisations/{org}/delete"), &[]).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert!(page_text(&r.text().await.expect("body")).contains("PA-001 CRM"));
+    assert!(page_text(&r.text().await.expect("body")).contains("ACME-001 CRM"));
     let empty = app.create_organisation("Empty Ltd").await;
     let r = app
         .post(&format!("/organisations/{empty}/delete"), &[])
@@ -784,6 +784,216 @@ async fn parties_are_found_by_name_kind_and_country_and_link_to_the_activities_u
         page_text(&html).contains("no activity"),
         "the authority is unused"
     );
+}
+
+#[tokio::test]
+async fn the_list_search_finds_activities_by_party_destination_and_category_and_follows_renames() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let india = app
+        .create_party("Bangalore Support Pvt", "sub_processor", "IN")
+        .await;
+    let health = app.catalogue_id(CatalogueKind::DataCategories, "health_data");
+    let employees = app.catalogue_id(CatalogueKind::SubjectCategories, "employees");
+    let india_id = india.to_string();
+    for (name, extra) in [
+        (
+            "Support desk",
+            vec![
+                ("transfers[0].country", "IN"),
+                ("transfers[0].party_id", india_id.as_str()),
+                ("transfers[0].mechanism", "scc_2021_914_module_3_p2p"),
+            ],
+        ),
+        (
+            "Sick leave",
+            vec![
+                ("data_categories", health.as_str()),
+                ("subjects", employees.as_str()),
+                ("special_conditions", "employment_social_security_law"),
+                ("special_legal_reference", "Entgeltfortzahlungsgesetz"),
+            ],
+        ),
+        ("Newsletter", vec![]),
+    ] {
+        let r = app.post_activity(&org, "draft", name, &extra).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name}");
+    }
+    let found = |html: &str| -> Vec<String> {
+        let doc = scraper::Html::parse_document(html);
+        let sel = scraper::Selector::parse("table tbody tr td a[href^='/activities/']")
+            .expect("selector");
+        let mut names: Vec<String> = doc
+            .select(&sel)
+            .map(|a| a.text().collect::<String>().trim().to_owned())
+            .filter(|t| !t.starts_with("ACME-") && !t.is_empty())
+            .collect();
+        names.dedup();
+        names
+    };
+    for (q, expected) in [
+        ("India", vec!["Support desk"]),
+        ("bangalore", vec!["Support desk"]),
+        ("IN+support", vec!["Support desk"]),
+        ("health", vec!["Sick leave"]),
+        ("EMPLOYEES", vec!["Sick leave"]),
+        ("concerning+leave", vec!["Sick leave"]),
+        ("health+india", vec![]),
+        ("news", vec!["Newsletter"]),
+        ("ne%25s", vec![]),
+    ] {
+        let (status, html) = app.get(&format!("/activities?q={q}")).await;
+        assert_eq!(status, StatusCode::OK, "{q}");
+        assert_eq!(found(&html), expected, "q={q}");
+    }
+
+    // A party renamed: the activities using it are found by the new name, not the old.
+    let (_, form) = app.get(&format!("/parties/{india}/edit")).await;
+    let version = input_value(&form, "version").expect("version");
+    let r = app
+        .post(
+            &format!("/parties/{india}"),
+            &[
+                ("name", "Mysore Helpdesk Pvt"),
+                ("kind", "sub_processor"),
+                ("country", "IN"),
+                ("contact", "privacy@example.com"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get("/activities?q=mysore").await;
+    assert_eq!(found(&html), ["Support desk"]);
+    let (_, html) = app.get("/activities?q=bangalore").await;
+    assert!(found(&html).is_empty(), "the old name no longer finds it");
+
+    // A data category relabelled: the same.
+    let (_, form) = app
+        .get(&format!("/catalogues/data-categories/{health}/edit"))
+        .await;
+    let version = input_value(&form, "version").expect("version");
+    let r = app
+        .post(
+            &format!("/catalogues/data-categories/{health}"),
+            &[
+                ("code", "health_data"),
+                ("label", "Medical records"),
+                ("sensitivity", "special_category"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get("/activities?q=medical").await;
+    assert_eq!(found(&html), ["Sick leave"]);
+
+    // Words missing from the index (a register written before it existed) are written when
+    // the register is opened.
+    {
+        use diesel::RunQueryDsl;
+        let mut conn = app.pool.get().expect("conn");
+        diesel::sql_query("DELETE FROM activity_search")
+            .execute(&mut **conn)
+            .expect("empty the index");
+    }
+    let (_, html) = app.get("/activities?q=records").await;
+    assert!(found(&html).is_empty(), "nothing indexed");
+    drop(ropa::store::open(&app.database_url, 1).expect("reopen"));
+    let (_, html) = app.get("/activities?q=mysore+support").await;
+    assert_eq!(found(&html), ["Support desk"]);
+}
+
+#[tokio::test]
+async fn each_organisation_numbers_its_activities_with_its_own_reference_prefix() {
+    let app = spawn_app().await;
+    let words = |html: &str| {
+        page_text(html)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let retail = app.create_organisation("Nordlicht Retail GmbH").await;
+    let services = app.create_organisation("Nordlicht Services GmbH").await;
+    let twin = app.create_organisation("Nordlicht Retail AG").await;
+    for (org, prefix) in [(retail, "NR"), (services, "NS"), (twin, "NR2")] {
+        let (_, html) = app.get(&format!("/organisations/{org}")).await;
+        assert!(
+            words(&html).contains(&format!("Reference prefix {prefix} ")),
+            "{prefix}: {}",
+            words(&html)
+        );
+        for name in ["Payroll", "Newsletter"] {
+            let r = app
+                .post_activity(&org.to_string(), "draft", name, &[])
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        }
+    }
+    let (_, html) = app.get("/activities?sort=reference").await;
+    let text = words(&html);
+    for reference in ["NR-001", "NR-002", "NS-001", "NS-002", "NR2-001", "NR2-002"] {
+        assert_eq!(
+            text.matches(&format!("{reference} ")).count(),
+            1,
+            "{reference} once: {text}"
+        );
+    }
+
+    // A prefix chosen: new activities take it, the ones numbered before keep theirs.
+    let (_, form) = app.get(&format!("/organisations/{twin}/edit")).await;
+    let version = input_value(&form, "version").expect("version");
+    assert_eq!(
+        input_value(&form, "reference_prefix").as_deref(),
+        Some("NR2")
+    );
+    let edit = |prefix: &'static str, version: String| {
+        let app = &app;
+        async move {
+            app.post(
+                &format!("/organisations/{twin}"),
+                &[
+                    ("name", "Nordlicht Retail AG"),
+                    ("legal_address", "1 Main Street, Dublin"),
+                    ("email", "dpo@example.ie"),
+                    ("country", "IE"),
+                    ("reference_prefix", prefix),
+                    ("version", &version),
+                ],
+            )
+            .await
+        }
+    };
+    let r = edit("nrag", version.clone()).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post_activity(&twin.to_string(), "draft", "Loyalty", &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get("/activities?q=loyalty").await;
+    assert!(words(&html).contains("NRAG-001 "), "{}", words(&html));
+    let (_, html) = app.get("/activities?q=nr2-001").await;
+    assert!(words(&html).contains("NR2-001 "), "kept");
+
+    // Another organisation's prefix, or one that is not letters and digits, is refused by name.
+    let next = (version.parse::<i64>().expect("version") + 1).to_string();
+    for (prefix, message) in [
+        (
+            "NS",
+            "Another organisation already uses this reference prefix",
+        ),
+        ("N-R", "Reference prefix must be 1 to 12 letters"),
+    ] {
+        let r = edit(prefix, next.clone()).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{prefix}");
+        let html = r.text().await.expect("body");
+        let error = field_error(&html, "reference_prefix").unwrap_or_default();
+        assert!(error.contains(message), "{prefix}: {error}");
+        assert_eq!(
+            input_value(&html, "reference_prefix").as_deref(),
+            Some(prefix)
+        );
+    }
 }
 
 #[tokio::test]

@@ -13,9 +13,11 @@ use crate::domain::vocab::{Country, LawfulBasis, Role, Status};
 use crate::domain::{DataCategoryId, MeasureId, OrganisationId, PartyId, SubjectCategoryId};
 use crate::store::gaps::{incomplete, refresh_gaps, GapScope};
 use crate::store::schema::{
-    activities, activity_data_categories, activity_measures, activity_subjects, joint_controllers,
-    organisations, purpose_bases, recipients, represented_controllers, transfers,
+    activities, activity_data_categories, activity_measures, activity_search, activity_subjects,
+    joint_controllers, organisations, purpose_bases, recipients, represented_controllers,
+    transfers,
 };
+use crate::store::search_index::WordPattern;
 use crate::store::{code, fold, DbConnection, StoreResult};
 
 type SummaryRowTuple = (
@@ -98,7 +100,8 @@ impl SortKey {
 /// A search of the register: every filter is optional.
 #[derive(Debug, Clone, Default)]
 pub struct ActivityFilter {
-    /// Words that must all appear (reference, name, description, function, owner, systems, purposes).
+    /// Words that must all appear, each anywhere in what an activity is found by (its own
+    /// text, its parties' names, destinations, data and subject categories: `store::search_index`).
     pub text: String,
     /// Organisation.
     pub organisation: Option<OrganisationId>,
@@ -180,28 +183,23 @@ impl<T> Page<T> {
     }
 }
 
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
-/// The activities joined to their organisation, with every filter of `f` applied.
 /// Applies every filter of `$f` to the boxed query `$q` (activities alone or joined with
 /// their organisation: the filters only name activity columns).
 macro_rules! apply_filters {
-    ($q:expr, $f:expr) => {{
+    ($q:expr, $f:expr, $sqlite:expr) => {{
         let mut q = $q;
         let f: &ActivityFilter = $f;
         for word in fold(&f.text).split_whitespace() {
-            q = q.filter(activities::search_text.like(escape_like(word)).escape('\\'));
+            let found = activity_search::table.select(activity_search::rowid);
+            q = match WordPattern::of(word, $sqlite) {
+                WordPattern::Plain(p) => {
+                    q.filter(activities::id.eq_any(found.filter(activity_search::words.like(p))))
+                }
+                WordPattern::Escaped(p) => q.filter(
+                    activities::id
+                        .eq_any(found.filter(activity_search::words.like(p).escape('\\'))),
+                ),
+            };
         }
         if let Some(o) = f.organisation {
             q = q.filter(activities::organisation_id.eq(o.0));
@@ -297,19 +295,25 @@ macro_rules! apply_filters {
     }};
 }
 
-/// The activities matching `f`, joined with their organisation (for its name).
-fn filtered(f: &ActivityFilter) -> FilteredQuery {
+/// The activities matching `f`, joined with their organisation (for its name). `conn` only
+/// tells the backend, whose text index answers different patterns.
+fn filtered(conn: &DbConnection, f: &ActivityFilter) -> FilteredQuery {
     apply_filters!(
         activities::table
             .inner_join(organisations::table)
             .into_boxed::<Backend>(),
-        f
+        f,
+        matches!(conn, DbConnection::Sqlite(_))
     )
 }
 
 /// The activities matching `f`, without the join: what the count and the page's ids need.
-fn filtered_alone(f: &ActivityFilter) -> AloneQuery {
-    apply_filters!(activities::table.into_boxed::<Backend>(), f)
+fn filtered_alone(conn: &DbConnection, f: &ActivityFilter) -> AloneQuery {
+    apply_filters!(
+        activities::table.into_boxed::<Backend>(),
+        f,
+        matches!(conn, DbConnection::Sqlite(_))
+    )
 }
 
 /// Searches the register: a count, one page of rows, and their completeness in a fixed number of queries.
@@ -320,7 +324,7 @@ pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<A
 
 /// Number of activities matching `f` (all pages).
 pub fn count(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<i64> {
-    Ok(filtered_alone(f).count().get_result(conn)?)
+    Ok(filtered_alone(&*conn, f).count().get_result(conn)?)
 }
 
 /// One page of the list when the number of matching activities is already known.
@@ -369,7 +373,7 @@ pub fn search_counted(
     );
     let rows: Vec<SummaryRowTuple> = if offset == 0 {
         // The first page: one query that stops after `per_page` rows.
-        sorted!(filtered(f))
+        sorted!(filtered(conn, f))
             .limit(per_page)
             .select(columns)
             .load(conn)?
@@ -378,14 +382,14 @@ pub fn search_counted(
         // (skipping index entries, not whole rows: PostgreSQL otherwise fetches every skipped
         // row), then the rows of those ids, put back in that order.
         let ids: Vec<i64> = if f.sort == SortKey::Organisation {
-            sorted!(filtered(f))
+            sorted!(filtered(conn, f))
                 .limit(per_page)
                 .offset(offset)
                 .select(activities::id)
                 .load(conn)?
         } else {
             // Without the join: nothing to look up for the rows skipped.
-            let q = filtered_alone(f);
+            let q = filtered_alone(conn, f);
             let desc = f.descending;
             match f.sort {
                 SortKey::Name => ordered!(q, activities::name, desc),
@@ -530,7 +534,7 @@ pub fn reviews_due(
 
 /// Ids of every activity matching `f` (ignoring its page), by organisation name and reference.
 pub fn matching_ids(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Vec<i64>> {
-    Ok(filtered(f)
+    Ok(filtered(&*conn, f)
         .order((organisations::name.asc(), activities::reference.asc()))
         .select(activities::id)
         .load(conn)?)
@@ -542,7 +546,7 @@ pub fn matching_ids_and_organisations(
     conn: &mut DbConnection,
     f: &ActivityFilter,
 ) -> StoreResult<Vec<(i64, i64)>> {
-    Ok(filtered(f)
+    Ok(filtered(&*conn, f)
         .order((organisations::name.asc(), activities::reference.asc()))
         .select((activities::id, activities::organisation_id))
         .load(conn)?)

@@ -18,37 +18,40 @@ use crate::domain::vocab::Status;
 use crate::domain::{ActivityId, OrganisationId};
 use crate::store::audit::{self, Actor, Change};
 use crate::store::gaps::{draft_facts, gap_context, GapContext};
-use crate::store::prepared;
 use crate::store::schema::activities;
-use crate::store::{fold, now, DbConnection, StoreError, StoreResult};
+use crate::store::search_index::{self, SearchScope};
+use crate::store::{now, DbConnection, StoreError, StoreResult};
+use crate::store::{organisations, prepared};
 
-fn search_text(d: &ActivityDraft, reference: &str) -> String {
-    let mut parts = vec![
-        reference,
-        d.name.as_str(),
-        d.description.as_str(),
-        d.business_function.as_str(),
-        d.owner.as_str(),
-        d.systems.as_str(),
-        d.data_source.as_str(),
-    ];
-    parts.extend(d.purposes.iter().map(|p| p.description.as_str()));
-    fold(&parts.join("\n"))
+/// The next free `PREFIX-NNN` reference of an organisation (its reference prefix, three
+/// digits or more): one above the highest it has with that prefix.
+fn next_reference(conn: &mut DbConnection, organisation: OrganisationId) -> StoreResult<String> {
+    let prefix = organisations::reference_prefix(conn, organisation)?;
+    let highest = highest_number(conn, organisation, &prefix)?;
+    Ok(numbered(&prefix, highest + 1))
 }
 
-/// The next free `PA-NNN` reference of an organisation.
-fn next_reference(conn: &mut DbConnection, organisation: OrganisationId) -> StoreResult<String> {
+/// The highest number of the organisation's references `PREFIX-NNN`, 0 when there is none.
+fn highest_number(
+    conn: &mut DbConnection,
+    organisation: OrganisationId,
+    prefix: &str,
+) -> StoreResult<u32> {
+    let start = format!("{prefix}-");
     let existing: Vec<String> = activities::table
         .filter(activities::organisation_id.eq(organisation.0))
-        .filter(activities::reference.like("PA-%"))
+        .filter(activities::reference.like(format!("{start}%")))
         .select(activities::reference)
         .load(conn)?;
-    let highest = existing
+    Ok(existing
         .iter()
-        .filter_map(|r| r.strip_prefix("PA-")?.parse::<u32>().ok())
+        .filter_map(|r| r.strip_prefix(&start)?.parse::<u32>().ok())
         .max()
-        .unwrap_or(0);
-    Ok(format!("PA-{:03}", highest + 1))
+        .unwrap_or(0))
+}
+
+fn numbered(prefix: &str, n: u32) -> String {
+    format!("{prefix}-{n:03}")
 }
 
 fn reference_taken(
@@ -105,7 +108,6 @@ struct ActivityValues<'a> {
     security_description: &'a str,
     last_reviewed: Option<NaiveDate>,
     next_review: Option<NaiveDate>,
-    search_text: String,
     gaps: String,
 }
 
@@ -149,7 +151,6 @@ fn values<'a>(
         security_description: &d.security_description,
         last_reviewed: d.last_reviewed,
         next_review: d.next_review,
-        search_text: search_text(d, reference),
         gaps: Gap::encode(&gaps(&draft_facts(d, sensitivity))),
     }
 }
@@ -217,6 +218,7 @@ pub(crate) fn insert_unaudited(
                 }
             })?;
         insert_children(conn, &[(id, draft)])?;
+        search_index::refresh(conn, SearchScope::Ids(&[id]))?;
         Ok(ActivityId(id))
     })
 }
@@ -246,25 +248,24 @@ pub(crate) fn insert_many_unaudited(
     items: &[NewActivity<'_>],
 ) -> StoreResult<Vec<ActivityId>> {
     conn.transaction(|conn| {
-        let mut highest: HashMap<i64, u32> = HashMap::new();
+        // Per organisation: its prefix and the highest number given so far.
+        let mut highest: HashMap<i64, (String, u32)> = HashMap::new();
         let mut references = Vec::with_capacity(items.len());
         for item in items {
             let reference = match &item.draft.reference {
                 Some(r) => r.clone(),
                 None => {
                     let org = item.draft.organisation_id;
-                    let next = match highest.get(&org.0) {
-                        Some(n) => n + 1,
-                        None => {
-                            let first = next_reference(conn, org)?;
-                            first
-                                .strip_prefix("PA-")
-                                .and_then(|n| n.parse::<u32>().ok())
-                                .unwrap_or(1)
+                    let entry = match highest.entry(org.0) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            let prefix = organisations::reference_prefix(conn, org)?;
+                            let n = highest_number(conn, org, &prefix)?;
+                            e.insert((prefix, n))
                         }
                     };
-                    highest.insert(org.0, next);
-                    format!("PA-{next:03}")
+                    entry.1 += 1;
+                    numbered(&entry.0, entry.1)
                 }
             };
             references.push(reference);
@@ -317,6 +318,8 @@ pub(crate) fn insert_many_unaudited(
         for chunk in out.chunks(BATCH_ACTIVITIES) {
             insert_children(conn, chunk)?;
         }
+        let new: Vec<i64> = out.iter().map(|(id, _)| *id).collect();
+        search_index::refresh(conn, SearchScope::Ids(&new))?;
         Ok(out.into_iter().map(|(id, _)| ActivityId(id)).collect())
     })
 }
@@ -414,6 +417,7 @@ pub fn update(
         }
         delete_children(conn, id.0)?;
         insert_children(conn, &[(id.0, draft)])?;
+        search_index::refresh(conn, SearchScope::Ids(&[id.0]))?;
         let after = codes.snapshot(conn, id.0)?;
         let label = format!("{} {}", after.reference, after.name);
         audit.record(Change::values(

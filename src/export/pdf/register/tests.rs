@@ -32,6 +32,7 @@ fn organisation(id: i64, name: &str) -> Organisation {
         dpo: "Jan Müller, dpo@example.eu".into(),
         supervisory_authority: "Prezes Urzędu Ochrony Danych Osobowych".into(),
         review_interval_months: 12,
+        reference_prefix: "AO".into(),
         version: 1,
         created_at: at(2025, 1, 2),
         updated_at: at(2025, 6, 1),

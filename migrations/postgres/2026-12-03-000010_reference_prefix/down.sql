@@ -1,0 +1,2 @@
+DROP INDEX organisations_reference_prefix;
+ALTER TABLE organisations DROP COLUMN reference_prefix;
