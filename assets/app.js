@@ -168,6 +168,76 @@
     });
   }
 
+  // 5b. Retention rules offer the categories ticked under (c): ticking one there shows it in
+  //     every rule and, when no rule covers it yet, gives it a rule of its own (the first
+  //     rule with nothing ticked, or a new one); unticking it there takes it out of the rules.
+  //     Without JavaScript the server offers the same rows when the form comes back.
+  if (activityForm) {
+    var categoryBoxes = activityForm.querySelectorAll("input[name='data_categories']");
+    var ruleCards = function () {
+      return activityForm.querySelectorAll(".row-card[data-list='retention']");
+    };
+    var syncRules = function () {
+      var ticked = {}, any = false;
+      Array.prototype.forEach.call(categoryBoxes, function (box) {
+        if (box.checked) { ticked[box.value] = true; any = true; }
+      });
+      each(activityForm, ".row-card[data-list='retention'] label[data-category]", function (label) {
+        var box = label.querySelector("input");
+        var show = !!ticked[label.getAttribute("data-category")] || box.checked;
+        label.hidden = !show;
+        box.disabled = !show;
+      });
+      each(activityForm, ".row-card[data-list='retention'] [data-none-ticked]", function (p) {
+        p.hidden = any;
+      });
+    };
+    var ruleBox = function (card, value) {
+      return card.querySelector("label[data-category='" + value + "'] input");
+    };
+    Array.prototype.forEach.call(categoryBoxes, function (box) {
+      box.addEventListener("change", function () {
+        var cards = ruleCards();
+        if (!box.checked) {
+          Array.prototype.forEach.call(cards, function (card) {
+            var b = ruleBox(card, box.value);
+            if (b) b.checked = false;
+          });
+          syncRules();
+          return;
+        }
+        var covered = Array.prototype.some.call(cards, function (card) {
+          var b = ruleBox(card, box.value);
+          return b && b.checked;
+        });
+        syncRules();
+        if (covered) return;
+        var empty = Array.prototype.filter.call(cards, function (card) {
+          return !card.querySelector("label[data-category] input:checked");
+        })[0];
+        if (!empty) {
+          var add = activityForm.querySelector("button[value='add:retention']");
+          if (!add) return;
+          add.click();
+          cards = ruleCards();
+          empty = cards[cards.length - 1];
+          box.focus();
+        }
+        var target = ruleBox(empty, box.value);
+        if (target) {
+          target.disabled = false;
+          target.checked = true;
+        }
+        syncRules();
+        live.textContent = "A retention rule is offered for this category.";
+      });
+    });
+    activityForm.addEventListener("click", function (e) {
+      var button = e.target.closest ? e.target.closest("button[value='add:retention']") : null;
+      if (button) syncRules();
+    });
+  }
+
   // 6. Show the (a) section that fits the role: joint controllers for a controller activity,
   //    controllers acted for for a processor activity. A section with content stays visible.
   if (activityForm) {

@@ -252,11 +252,14 @@ fn activity_form(s: &Spec, ids: &Ids) -> Result<ActivityForm, DemoError> {
             put(format!("transfers[{i}].scope_confirmed"), "on");
         }
     }
-    for (i, (code, value, unit, start, legal)) in s.retention.iter().enumerate() {
-        put(
-            format!("retention[{i}].data_category_id"),
-            &lookup(&ids.data, code)?,
-        );
+    for (i, (codes, value, unit, start, legal)) in s.retention.iter().enumerate() {
+        // One rule may cover several categories: their codes joined by "+".
+        for code in codes.split('+') {
+            put(
+                format!("retention[{i}].data_category_ids"),
+                &lookup(&ids.data, code)?,
+            );
+        }
         put(format!("retention[{i}].period_value"), value);
         put(format!("retention[{i}].period_unit"), unit);
         put(format!("retention[{i}].start_event"), start);

@@ -263,9 +263,7 @@ pub(super) fn specs() -> Vec<Spec> {
             recipients: &[("chatbridge", "Chat transcripts", "Chat platform (processor)"), ("services", "Chat transcripts", "Outsourced first-level support (processor)")],
             transfers: &[("US", "chatbridge", "adequacy_decision", "ChatBridge Inc. is certified under the EU-US Data Privacy Framework.")],
             retention: &[
-                ("contact_details", "12", "months", "last conversation", "Internal retention policy"),
-                ("communications_content", "12", "months", "last conversation", "Internal retention policy"),
-                ("transaction_data", "12", "months", "last conversation", "Internal retention policy"),
+                ("contact_details+communications_content+transaction_data", "12", "months", "last conversation", "Internal retention policy"),
             ],
             systems: "ChatBridge",
             location: "United States; Poland",

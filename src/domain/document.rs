@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 /// The `format` value every document carries.
 pub const FORMAT: &str = "ropa-register";
 /// The version of the document layout this build writes. Version 1 documents (before the
-/// per-purpose facts, the Art. 22 cases and the declared "none") are read too: see
-/// `store::import`.
-pub const FORMAT_VERSION: u32 = 2;
+/// per-purpose facts, the Art. 22 cases and the declared "none") and version 2 (a retention
+/// rule for one category, `data_category`) are read too: see `store::import`.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The whole document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -251,8 +251,12 @@ pub struct TransferDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RetentionDoc {
-    /// Personal-data category code.
-    pub data_category: String,
+    /// Codes of the personal-data categories it covers; version 3.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_categories: Vec<String>,
+    /// Versions 1 and 2: the one category a rule covered; read, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_category: Option<String>,
     /// Period value.
     pub period_value: Option<i32>,
     /// Period unit code.

@@ -273,7 +273,7 @@ mod tests {
             "transfers[0].country",
             "transfers[0].mechanism",
             "retention[0].period_value",
-            "retention[0].data_category_id",
+            "retention[0].data_category_ids",
             "systems",
         ];
         let choices = Choices {

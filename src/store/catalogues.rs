@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::audit::{self, Actor, Change};
 use super::schema::{
     activities, activity_data_categories, activity_measures, activity_subjects, data_categories,
-    retention_rules, security_measures, subject_categories,
+    retention_rule_categories, security_measures, subject_categories,
 };
 use super::{is_unique_violation, DbConnection, StoreError, StoreResult};
 use crate::domain::catalogue::{seed as seed_data, CatalogueDraft, CatalogueForm, CatalogueKind};
@@ -511,9 +511,9 @@ fn using_ids(
                 .select(activity_data_categories::activity_id)
                 .load(conn)?;
             ids.extend(
-                retention_rules::table
-                    .filter(retention_rules::data_category_id.eq(id.0))
-                    .select(retention_rules::activity_id)
+                retention_rule_categories::table
+                    .filter(retention_rule_categories::data_category_id.eq(id.0))
+                    .select(retention_rule_categories::activity_id)
                     .load::<i64>(conn)?,
             );
             ids

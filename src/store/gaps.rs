@@ -19,7 +19,7 @@ use crate::domain::vocab::{
 use crate::store::schema::{
     activities, activity_data_categories, activity_measures, activity_special_conditions,
     activity_subjects, data_categories, parties, purposes, recipients, represented_controllers,
-    retention_rules, transfers,
+    retention_rule_categories, transfers,
 };
 use crate::store::{code, DbConnection, StoreResult};
 
@@ -56,8 +56,11 @@ pub(crate) fn gap_context(conn: &mut DbConnection) -> StoreResult<GapContext> {
 /// The facts of a draft, as its stored rows will give them (see `facts_for`).
 pub(crate) fn draft_facts(d: &ActivityDraft, context: &GapContext) -> Facts {
     let sensitivity = &context.sensitivity;
-    let retained: std::collections::HashSet<i64> =
-        d.retention.iter().map(|r| r.data_category_id.0).collect();
+    let retained: std::collections::HashSet<i64> = d
+        .retention
+        .iter()
+        .flat_map(|r| r.data_category_ids.iter().map(|c| c.0))
+        .collect();
     let mut f = Facts {
         role: Some(d.role),
         purposes: d.purposes.len(),
@@ -240,12 +243,12 @@ fn facts_for(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, F
     let categories: Vec<(i64, i64, String)> = categories
         .filter(activity_data_categories::activity_id.eq_any(ids))
         .load(conn)?;
-    let retained = retention_rules::table.select((
-        retention_rules::activity_id,
-        retention_rules::data_category_id,
+    let retained = retention_rule_categories::table.select((
+        retention_rule_categories::activity_id,
+        retention_rule_categories::data_category_id,
     ));
     let retained: std::collections::HashSet<(i64, i64)> = retained
-        .filter(retention_rules::activity_id.eq_any(ids))
+        .filter(retention_rule_categories::activity_id.eq_any(ids))
         .load::<(i64, i64)>(conn)?
         .into_iter()
         .collect();

@@ -77,7 +77,7 @@ fn doc_field(key: &str) -> String {
     for (from, to) in [
         (".bases", ".lawful_bases"),
         (".party_id", ".party"),
-        (".data_category_id", ".data_category"),
+        (".data_category_ids", ".data_categories"),
         (".organisation", ".international_organisation"),
     ] {
         if k.ends_with(from) {
@@ -640,14 +640,27 @@ fn load(
             ));
         }
         for (j, r) in a.retention.iter().enumerate() {
-            pairs.push((
-                format!("retention[{j}].data_category_id"),
-                code(
-                    &data_ids,
-                    &r.data_category,
-                    format!("retention[{j}].data_category"),
-                )?,
-            ));
+            // The form passes over a rule with nothing but its category (one offered and left
+            // as it was); a document's rule is never passed over.
+            if r.period_value.is_none() && r.criterion.trim().is_empty() {
+                return Err(invalid(
+                    format!("{path}.retention[{j}].period_value"),
+                    "Give a period (number and unit) or the criterion used to set it (Art. 30(1)(f))",
+                ));
+            }
+            // Versions 1 and 2 name one category a rule.
+            if let Some(one) = &r.data_category {
+                pairs.push((
+                    format!("retention[{j}].data_category_ids"),
+                    code(&data_ids, one, format!("retention[{j}].data_category"))?,
+                ));
+            }
+            for (k, c) in r.data_categories.iter().enumerate() {
+                pairs.push((
+                    format!("retention[{j}].data_category_ids"),
+                    code(&data_ids, c, format!("retention[{j}].data_categories[{k}]"))?,
+                ));
+            }
             pairs.push((
                 format!("retention[{j}].period_value"),
                 r.period_value.map(|v| v.to_string()).unwrap_or_default(),

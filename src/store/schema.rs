@@ -227,6 +227,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The categories of personal data a retention rule covers, in the order chosen.
+    retention_rule_categories (rule_id, data_category_id) {
+        rule_id -> BigInt,
+        activity_id -> BigInt,
+        data_category_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
     /// The words each activity is found by; `rowid` is the activity's id (SQLite: an FTS5
     /// table with the trigram tokenizer; PostgreSQL: a table with a pg_trgm index).
     activity_search (rowid) {
@@ -239,7 +249,6 @@ diesel::table! {
     retention_rules (id) {
         id -> BigInt,
         activity_id -> BigInt,
-        data_category_id -> BigInt,
         position -> Integer,
         period_value -> Nullable<Integer>,
         period_unit -> Nullable<Text>,
@@ -258,7 +267,8 @@ diesel::joinable!(joint_controllers -> parties (party_id));
 diesel::joinable!(represented_controllers -> parties (party_id));
 diesel::joinable!(recipients -> parties (party_id));
 diesel::joinable!(transfers -> parties (party_id));
-diesel::joinable!(retention_rules -> data_categories (data_category_id));
+diesel::joinable!(retention_rule_categories -> data_categories (data_category_id));
+diesel::joinable!(retention_rule_categories -> retention_rules (rule_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -278,6 +288,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     recipients,
     transfers,
     retention_rules,
+    retention_rule_categories,
     activity_search,
 );
 

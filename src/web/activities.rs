@@ -183,6 +183,7 @@ impl FormPage {
         // rows are ignored on save); the optional ones (joint controllers, recipients,
         // transfers) keep it as a template that appears only when a row is added, so that no
         // empty row with a first choice already made stands in the form.
+        form.offer_retention_rows();
         let mut blank = Vec::new();
         for list in [
             RowList::Purposes,

@@ -112,7 +112,7 @@ fn complete_activity(f: &Fixture) -> Vec<(&'static str, String)> {
             s("European Patent Organisation"),
         ),
         ("transfers[2].mechanism", s("adequacy_decision")),
-        ("retention[0].data_category_id", f.identity.clone()),
+        ("retention[0].data_category_ids", f.identity.clone()),
         ("retention[0].period_value", s("10")),
         ("retention[0].period_unit", s("years")),
         ("retention[0].start_event", s("end of employment")),
@@ -330,6 +330,116 @@ fn child_rows(app: &TestApp, id: i64) -> Vec<(&'static str, i64)> {
 }
 
 #[tokio::test]
+async fn one_retention_rule_covers_several_categories_and_the_form_offers_a_rule_per_ticked_one() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let contact = app.catalogue_id(CatalogueKind::DataCategories, "contact_details");
+    let r = app
+        .post_activity(
+            &f.org,
+            "draft",
+            "Staff directory",
+            &[
+                ("data_categories", &f.identity),
+                ("data_categories", &contact),
+                ("data_categories", &f.health),
+                ("special_conditions", "employment_social_security_law"),
+                ("special_legal_reference", "§ 26(3) BDSG"),
+                ("retention[0].data_category_ids", &contact),
+                ("retention[0].data_category_ids", &f.identity),
+                ("retention[0].data_category_ids", &contact),
+                ("retention[0].period_value", "6"),
+                ("retention[0].period_unit", "months"),
+                ("retention[0].start_event", "leaving the company"),
+                // Offered for health and left as offered: not a rule.
+                ("retention[1].data_category_ids", &f.health),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = id_from_location(&r);
+    let (_, html) = app.get(&format!("/activities/{id}")).await;
+    let text = page_text(&html);
+    assert!(
+        text.contains("Contact details; Civil status, identity, identification data, images"),
+        "one rule, its categories in the order chosen, each once: {text}"
+    );
+    assert!(
+        text.contains("Give a retention period or criterion for every category"),
+        "health has no rule yet"
+    );
+
+    // The edit form offers a rule for health, the one ticked category no rule covers.
+    let (_, form) = app.get(&format!("/activities/{id}/edit")).await;
+    let doc = scraper::Html::parse_document(&form);
+    let checked = |i: usize| -> Vec<String> {
+        let sel = scraper::Selector::parse(&format!(
+            "input[name='retention[{i}].data_category_ids'][checked]"
+        ))
+        .expect("selector");
+        doc.select(&sel)
+            .filter_map(|e| e.value().attr("value").map(str::to_owned))
+            .collect()
+    };
+    let mut first = checked(0);
+    first.sort();
+    let mut both = vec![contact.clone(), f.identity.clone()];
+    both.sort();
+    assert_eq!(first, both);
+    assert_eq!(checked(1), std::slice::from_ref(&f.health));
+    assert!(checked(2).is_empty(), "no third rule");
+    // A rule offers only the categories ticked above.
+    let offered =
+        scraper::Selector::parse("input[name='retention[1].data_category_ids']:not([disabled])")
+            .expect("selector");
+    assert_eq!(doc.select(&offered).count(), 3);
+
+    // The CSV gives the rule once with both categories; the JSON keeps them in order.
+    let (_, csv) = app.get("/export.csv?role=controller&status=all").await;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().expect("headers").clone();
+    let column = headers
+        .iter()
+        .position(|h| h == "Retention schedule (if possible)")
+        .expect("retention column");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(
+        &rows[0][column],
+        "Contact details; Civil status, identity, identification data, images: 6 months from leaving the company"
+    );
+    let (_, json) = app.get("/export.json").await;
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(doc["format_version"], 3);
+    assert_eq!(
+        doc["activities"][0]["retention"][0]["data_categories"],
+        serde_json::json!(["contact_details", "identity_civil_status"])
+    );
+
+    // A rule may not cover a category that is not ticked above.
+    let r = app
+        .post_activity(
+            &f.org,
+            "draft",
+            "Visitors",
+            &[
+                ("data_categories", &contact),
+                ("retention[0].data_category_ids", &contact),
+                ("retention[0].data_category_ids", &f.identity),
+                ("retention[0].period_value", "1"),
+                ("retention[0].period_unit", "years"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    let error = field_error(&html, "retention[0].data_category_ids").expect("error");
+    assert!(
+        error.contains("Civil status, identity, identification data, images"),
+        "names the category: {error}"
+    );
+}
+
+#[tokio::test]
 async fn rows_are_added_and_removed_without_losing_what_was_typed() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
@@ -438,9 +548,12 @@ async fn each_legal_rule_is_an_error_next_to_its_field_with_input_kept() {
                 ("transfers[1].mechanism", "compelling_legitimate_interests"),
                 ("transfers[2].country", "IN"),
                 ("transfers[2].mechanism", "adequacy_decision"),
-                ("retention[0].data_category_id", &f.health),
-                ("retention[1].data_category_id", &f.identity),
+                ("retention[0].data_category_ids", &f.health),
+                ("retention[0].start_event", "end of the contract"),
+                ("retention[1].data_category_ids", &f.identity),
                 ("retention[1].period_value", "5"),
+                ("retention[2].data_category_ids", &f.health),
+                ("retention[2].data_category_ids", &f.identity),
                 ("automated_processing", "profiling"),
                 ("next_review", "31.12.2026"),
                 ("transfers[3].country", "RE"),
@@ -473,9 +586,10 @@ async fn each_legal_rule_is_an_error_next_to_its_field_with_input_kept() {
     expect("transfers[2].mechanism", "no adequacy decision for India");
     expect("retention[0].period_value", "Give a period");
     expect(
-        "retention[1].data_category_id",
-        "Tick this personal-data category",
+        "retention[1].data_category_ids",
+        "under personal data above before giving its retention",
     );
+    expect("retention[2].period_value", "Give a period");
     expect(
         "retention[1].period_unit",
         "hours, days, weeks, months or years",
@@ -589,7 +703,7 @@ async fn unknown_codes_and_ids_in_a_forged_form_are_errors_not_crashes() {
         "recipients[0].party_id",
         "transfers[0].mechanism",
         "transfers[0].party_id",
-        "retention[0].data_category_id",
+        "retention[0].data_category_ids",
     ] {
         assert!(
             field_error(&html, field).is_some() || html.contains(&format!("{field}-error")),

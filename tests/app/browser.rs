@@ -405,21 +405,21 @@ async fn journey_create_a_complete_activity_adding_and_removing_rows() {
         click(&c, "button[value='add:transfers']").await?;
         choose(&c, "select[name='transfers[1].country']", "IN").await?;
         click(&c, "button[value='remove:transfers:1']").await?;
-        choose(
-            &c,
-            "select[name='retention[0].data_category_id']",
-            &s.identity,
-        )
-        .await?;
+        // Each category ticked above was offered a retention rule of its own.
+        for (i, id) in [(0, &s.identity), (1, &s.health)] {
+            ensure!(
+                css(
+                    &c,
+                    &format!("input[name='retention[{i}].data_category_ids'][value='{id}']")
+                )
+                .await?
+                .is_selected()
+                .await?,
+                "rule {i} offered for category {id}"
+            );
+        }
         fill(&c, "input[name='retention[0].period_value']", "10").await?;
         choose(&c, "select[name='retention[0].period_unit']", "years").await?;
-        click(&c, "button[value='add:retention']").await?;
-        choose(
-            &c,
-            "select[name='retention[1].data_category_id']",
-            &s.health,
-        )
-        .await?;
         fill(
             &c,
             "input[name='retention[1].criterion']",
@@ -734,6 +734,13 @@ async fn screenshots_of_the_main_pages() {
                     c.screenshot().await?,
                 )?;
             }
+            // The retention rules of the form, each covering the categories ticked above.
+            c.goto(&format!("{address}/activities/3/edit#s-retention"))
+                .await?;
+            std::fs::write(
+                dir.join(format!("activity-retention-{suffix}.png")),
+                c.screenshot().await?,
+            )?;
             Ok(())
         })
         .await;
@@ -949,6 +956,19 @@ async fn journey_find_by_party_and_destination_then_read_the_change_in_the_trail
         fill(&c, "#name", "Support desk and chat").await?;
         submit(&c, ".sticky-actions button[value='save']").await?;
         ensure!(page_text(&c).await?.contains("Activity saved"), "saved");
+        // The search box finds it by its party's name, and by where its data goes.
+        let activity_page = c.current_url().await?;
+        for words in ["cloudco", "United States"] {
+            c.goto(&format!("{address}/activities")).await?;
+            fill(&c, "#q", words).await?;
+            submit(&c, ".filters button[type=submit]").await?;
+            let text = page_text(&c).await?;
+            ensure!(
+                text.contains("Support desk and chat") && !text.contains("Newsletter"),
+                "found by {words}: {text}"
+            );
+        }
+        c.goto(activity_page.as_str()).await?;
         click(&c, "a[href^='/audit?entity=activity']").await?;
         for _ in 0..50 {
             if c.current_url().await?.path() == "/audit" {
@@ -969,6 +989,112 @@ async fn journey_find_by_party_and_destination_then_read_the_change_in_the_trail
                 && w[1] == "Support desk"
                 && w[2] == "Support desk and chat"),
             "the name's change, before and after: {cells:?}"
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn journey_retention_rules_are_offered_for_the_ticked_categories_and_one_covers_two() {
+    let app = spawn_app().await;
+    let s = setup_register(&app).await;
+    let contact = app.catalogue_id(CatalogueKind::DataCategories, "contact_details");
+    let address = app.address.clone();
+    journey("retention_rules", 1280, 900, |c| async move {
+        sign_in(&c, &address, ADMIN).await?;
+        c.goto(&format!("{address}/activities/new?organisation={}", s.org))
+            .await?;
+        fill(&c, "#name", "Staff directory").await?;
+        let rule_box = |i: usize, id: &str| {
+            format!("input[name='retention[{i}].data_category_ids'][value='{id}']")
+        };
+        // Before anything is ticked, a rule offers no category.
+        ensure!(
+            !css(&c, &rule_box(0, &s.identity))
+                .await?
+                .is_displayed()
+                .await?,
+            "no category offered yet"
+        );
+        for id in [&s.identity, &contact] {
+            click(&c, &format!("input[name='data_categories'][value='{id}']")).await?;
+        }
+        ensure!(
+            css(&c, &rule_box(0, &s.identity))
+                .await?
+                .is_selected()
+                .await?
+                && css(&c, &rule_box(1, &contact)).await?.is_selected().await?,
+            "a rule for each ticked category"
+        );
+        // The categories a rule offers are the ticked ones, in every rule.
+        ensure!(
+            css(&c, &rule_box(0, &contact))
+                .await?
+                .is_displayed()
+                .await?
+                && !css(&c, &rule_box(0, &s.health))
+                    .await?
+                    .is_displayed()
+                    .await?,
+            "only ticked categories offered"
+        );
+        // Ticking and unticking a category above takes it in and out of the rules.
+        click(
+            &c,
+            &format!("input[name='data_categories'][value='{}']", s.health),
+        )
+        .await?;
+        ensure!(
+            css(&c, &rule_box(2, &s.health))
+                .await?
+                .is_selected()
+                .await?,
+            "a third rule for the third category"
+        );
+        click(
+            &c,
+            &format!("input[name='data_categories'][value='{}']", s.health),
+        )
+        .await?;
+        ensure!(
+            !css(&c, &rule_box(2, &s.health))
+                .await?
+                .is_displayed()
+                .await?
+                && !css(&c, &rule_box(2, &s.health))
+                    .await?
+                    .is_selected()
+                    .await?,
+            "unticked above, gone from the rules"
+        );
+        click(&c, "button[value='remove:retention:2']").await?;
+        // One rule covers both categories: the second rule is removed.
+        click(&c, &rule_box(0, &contact)).await?;
+        click(&c, "button[value='remove:retention:1']").await?;
+        fill(&c, "input[name='retention[0].period_value']", "6").await?;
+        choose(&c, "select[name='retention[0].period_unit']", "months").await?;
+        fill(
+            &c,
+            "input[name='retention[0].start_event']",
+            "leaving the company",
+        )
+        .await?;
+        submit(&c, ".sticky-actions button[value='save']").await?;
+        let text = page_text(&c).await?;
+        ensure!(text.contains("Activity created"), "saved: {text}");
+        ensure!(
+            text.contains("Civil status, identity, identification data, images; Contact details")
+                || text.contains(
+                    "Contact details; Civil status, identity, identification data, images"
+                ),
+            "one rule names both categories: {text}"
+        );
+        ensure!(text.contains("6 months from leaving the company"), "{text}");
+        ensure!(
+            !text.contains("Give a retention period or criterion for every category"),
+            "both categories are covered"
         );
         Ok(())
     })

@@ -487,9 +487,41 @@ async fn a_version_1_document_imports_with_the_meaning_it_had() {
             p.remove("direct_marketing");
             p.remove("automated_means");
         }
+        // Versions 1 and 2: a retention rule names its one category.
+        for r in o["retention"].as_array_mut().expect("retention") {
+            let r = r.as_object_mut().expect("rule");
+            let categories = r.remove("data_categories").expect("categories");
+            assert_eq!(categories.as_array().map(Vec::len), Some(1));
+            r.insert("data_category".into(), categories[0].clone());
+        }
     }
+    let rules_before: Vec<serde_json::Value> = doc["activities"]
+        .as_array()
+        .expect("activities")
+        .iter()
+        .map(|a| a["retention"].clone())
+        .collect();
     let back = import_and_export(&doc).expect("a version 1 document imports");
-    assert_eq!(back["format_version"], 2);
+    assert_eq!(back["format_version"], 3);
+    for (a, before) in back["activities"]
+        .as_array()
+        .expect("activities")
+        .iter()
+        .zip(&rules_before)
+    {
+        for (rule, old) in a["retention"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .zip(before.as_array().expect("rules"))
+        {
+            assert_eq!(
+                rule["data_categories"],
+                serde_json::json!([old["data_category"].clone()]),
+                "the one category of a version 1 rule"
+            );
+        }
+    }
     let scoring = back["activities"]
         .as_array()
         .expect("activities")

@@ -487,7 +487,7 @@ fn activity_form(rng: &mut StdRng, c: &Choices, p: &Pools, n: usize) -> Activity
         );
     }
     for (i, id) in categories.iter().enumerate() {
-        put(&format!("retention[{i}].data_category_id"), id.to_string());
+        put(&format!("retention[{i}].data_category_ids"), id.to_string());
         if rng.random_bool(0.1) {
             put(
                 &format!("retention[{i}].criterion"),

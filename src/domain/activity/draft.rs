@@ -97,11 +97,11 @@ pub enum RetentionPeriod {
     Criterion(String),
 }
 
-/// A retention rule for one personal-data category (Art. 30(1)(f)).
+/// A retention rule for one or more personal-data categories (Art. 30(1)(f)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetentionRule {
-    /// The data category it governs.
-    pub data_category_id: DataCategoryId,
+    /// The data categories it governs (at least one, each once, in the order chosen).
+    pub data_category_ids: Vec<DataCategoryId>,
     /// The period or criterion.
     pub period: RetentionPeriod,
     /// Extra criterion text kept alongside a fixed period.

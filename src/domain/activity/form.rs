@@ -3,7 +3,7 @@
 //!
 //! Uses nothing else of the crate.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use validator::Validate;
 
@@ -95,8 +95,8 @@ pub struct TransferRow {
 /// One retention row as typed.
 #[derive(Debug, Clone, Default, Validate, serde::Serialize)]
 pub struct RetentionRow {
-    /// Personal-data category id.
-    pub data_category_id: String,
+    /// Ids of the personal-data categories it covers, as ticked.
+    pub data_category_ids: Vec<String>,
     /// Number of units.
     pub period_value: String,
     /// Unit code.
@@ -110,6 +110,18 @@ pub struct RetentionRow {
     /// Legal reference that justifies it.
     #[validate(length(max = 500, message = "Legal reference is at most 500 characters"))]
     pub legal_reference: String,
+}
+
+impl RetentionRow {
+    /// Whether nothing was typed in it but its categories: with one category at most, an
+    /// offered rule left as offered, which a save passes over (the gap "time limits for
+    /// erasure" then says what is missing).
+    pub fn untyped(&self) -> bool {
+        self.period_value.trim().is_empty()
+            && self.criterion.trim().is_empty()
+            && self.start_event.trim().is_empty()
+            && self.legal_reference.trim().is_empty()
+    }
 }
 
 /// The nested lists of the activity form, for adding and removing rows.
@@ -200,7 +212,7 @@ pub const FIELD_ORDER: &[&str] = &[
     "transfers[].safeguards",
     "transfers[].scope_confirmed",
     "transfers",
-    "retention[].data_category_id",
+    "retention[].data_category_ids",
     "retention[].period_value",
     "retention[].period_unit",
     "retention[].start_event",
@@ -437,8 +449,10 @@ impl ActivityForm {
                     ("transfers", "scope_confirmed") => {
                         row(&mut transfers, i).scope_confirmed = is_on(&v)
                     }
-                    ("retention", "data_category_id") => {
-                        row(&mut retention, i).data_category_id = v
+                    // `data_category_id`: one category a rule, as forms sent before rules could
+                    // cover several (a form kept over an upgrade, a sign-in's resumed save).
+                    ("retention", "data_category_ids" | "data_category_id") => {
+                        row(&mut retention, i).data_category_ids.push(v)
                     }
                     ("retention", "period_value") => row(&mut retention, i).period_value = v,
                     ("retention", "period_unit") => row(&mut retention, i).period_unit = v,
@@ -511,6 +525,35 @@ impl ActivityForm {
             RowList::Transfers => self.transfers.push(Default::default()),
             RowList::Retention => self.retention.push(Default::default()),
         }
+    }
+
+    /// Offers a retention rule for each ticked personal-data category that no rule covers
+    /// yet, with that category ticked in it (Art. 30(1)(f) asks for a time limit for each
+    /// category); a row holding nothing at all gives way to them. The categories offered in a
+    /// rule are the ticked ones, so a rule can then take in several.
+    pub fn offer_retention_rows(&mut self) {
+        let covered: BTreeSet<&str> = self
+            .retention
+            .iter()
+            .flat_map(|r| r.data_category_ids.iter().map(|c| c.trim()))
+            .collect();
+        let mut missing: Vec<String> = Vec::new();
+        for c in &self.data_categories {
+            let c = c.trim();
+            if !c.is_empty() && !covered.contains(c) && !missing.iter().any(|m| m == c) {
+                missing.push(c.to_owned());
+            }
+        }
+        if missing.is_empty() {
+            return;
+        }
+        self.retention
+            .retain(|r| !(r.untyped() && r.data_category_ids.iter().all(|c| c.trim().is_empty())));
+        self.retention
+            .extend(missing.into_iter().map(|c| RetentionRow {
+                data_category_ids: vec![c],
+                ..Default::default()
+            }));
     }
 
     /// Number of rows in a list.

@@ -507,26 +507,59 @@ impl ActivityForm {
             .collect();
         let mut retention = Vec::new();
         for (i, row) in form.retention.iter().enumerate() {
-            let blank = row.data_category_id.trim().is_empty()
-                && row.period_value.trim().is_empty()
-                && row.criterion.trim().is_empty()
-                && row.start_event.trim().is_empty()
-                && row.legal_reference.trim().is_empty();
-            if blank {
+            // A rule offered for a ticked category and left as offered holds nothing typed (a
+            // rule the user gave several categories is theirs: it needs its period).
+            let ticked = row
+                .data_category_ids
+                .iter()
+                .filter(|c| !c.trim().is_empty())
+                .count();
+            if row.untyped() && ticked <= 1 {
                 continue;
             }
             let key = |f: &str| format!("retention[{i}].{f}");
-            let category = row.data_category_id.parse::<DataCategoryId>().ok();
-            match category {
-                Some(id) if chosen.contains(&id) => {}
-                Some(id) if choices.data_categories.iter().any(|c| c.id == id) => errors.add(
-                    key("data_category_id"),
-                    "Tick this personal-data category above before giving its retention",
-                ),
-                _ => errors.add(
-                    key("data_category_id"),
-                    "Choose the personal-data category this rule governs",
-                ),
+            let mut categories: Vec<DataCategoryId> = Vec::new();
+            let mut categories_valid = true;
+            for raw in row
+                .data_category_ids
+                .iter()
+                .filter(|c| !c.trim().is_empty())
+            {
+                match raw.trim().parse::<DataCategoryId>().ok() {
+                    Some(id) if chosen.contains(&id) => {
+                        if !categories.contains(&id) {
+                            categories.push(id);
+                        }
+                    }
+                    Some(id) if choices.data_categories.iter().any(|c| c.id == id) => {
+                        categories_valid = false;
+                        let label = choices
+                            .data_categories
+                            .iter()
+                            .find(|c| c.id == id)
+                            .map(|c| c.label.as_str())
+                            .unwrap_or_default();
+                        errors.add(
+                            key("data_category_ids"),
+                            format!(
+                                "Tick \u{201c}{label}\u{201d} under personal data above before giving its retention, or untick it here"
+                            ),
+                        );
+                    }
+                    _ => {
+                        categories_valid = false;
+                        errors.add(
+                            key("data_category_ids"),
+                            "Choose among the personal-data categories ticked above",
+                        );
+                    }
+                }
+            }
+            if categories.is_empty() && categories_valid {
+                errors.add(
+                    key("data_category_ids"),
+                    "Tick the personal-data categories this rule governs",
+                );
             }
             let criterion = clean(&row.criterion);
             let period = match row.period_value.trim() {
@@ -559,9 +592,9 @@ impl ActivityForm {
                     }
                 },
             };
-            if let (Some(data_category_id), Some(period)) = (category, period) {
+            if let (false, Some(period)) = (categories.is_empty() || !categories_valid, period) {
                 retention.push(RetentionRule {
-                    data_category_id,
+                    data_category_ids: categories,
                     period,
                     criterion,
                     start_event: clean(&row.start_event),

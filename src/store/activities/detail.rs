@@ -177,9 +177,9 @@ impl TransferView {
 /// A retention rule as shown.
 #[derive(Debug, Clone)]
 pub struct RetentionView {
-    /// Category id.
-    pub data_category_id: i64,
-    /// Category label.
+    /// Ids of the categories it covers, in the order chosen.
+    pub data_category_ids: Vec<i64>,
+    /// Their labels, joined by "; ".
     pub category: String,
     /// Period value.
     pub period_value: Option<i32>,
@@ -320,8 +320,11 @@ pub struct ActivityDetail {
 impl ActivityDetail {
     /// The counts that decide completeness.
     pub fn facts(&self) -> Facts {
-        let covered: std::collections::BTreeSet<i64> =
-            self.retention.iter().map(|r| r.data_category_id).collect();
+        let covered: std::collections::BTreeSet<i64> = self
+            .retention
+            .iter()
+            .flat_map(|r| r.data_category_ids.iter().copied())
+            .collect();
         Facts {
             role: Some(self.role),
             purposes: self.purposes.len(),
@@ -582,7 +585,7 @@ impl ActivityDetail {
                 .retention
                 .iter()
                 .map(|r| RetentionRow {
-                    data_category_id: r.data_category_id.to_string(),
+                    data_category_ids: r.data_category_ids.iter().map(i64::to_string).collect(),
                     period_value: r.period_value.map(|v| v.to_string()).unwrap_or_default(),
                     period_unit: r
                         .period_unit
@@ -681,7 +684,8 @@ impl ActivityDetail {
                 .retention
                 .iter()
                 .map(|r| RetentionDoc {
-                    data_category: data_code(r.data_category_id),
+                    data_categories: r.data_category_ids.iter().map(|c| data_code(*c)).collect(),
+                    data_category: None,
                     period_value: r.period_value,
                     period_unit: r.period_unit.map(|u| u.code().to_owned()),
                     criterion: r.criterion.clone(),

@@ -12,7 +12,7 @@ use crate::store::prepared;
 use crate::store::schema::{
     activity_data_categories, activity_measures, activity_special_conditions, activity_subjects,
     joint_controllers, purpose_bases, purposes, recipients, represented_controllers,
-    retention_rules, transfers,
+    retention_rule_categories, retention_rules, transfers,
 };
 use crate::store::{DbConnection, StoreError, StoreResult};
 
@@ -266,7 +266,6 @@ pub(super) fn insert_children(
                 };
                 (
                     retention_rules::activity_id.eq(*id),
-                    retention_rules::data_category_id.eq(r.data_category_id.0),
                     retention_rules::position.eq(position as i32),
                     retention_rules::period_value.eq(value),
                     retention_rules::period_unit.eq(unit),
@@ -277,7 +276,40 @@ pub(super) fn insert_children(
             })
         })
         .collect();
-    insert_rows!(conn, retention_rules::table, rows);
+    // Each rule is found again by (activity, position), as the purposes are.
+    let rule_ids: HashMap<(i64, i32), i64> = insert_rows_returning!(
+        conn,
+        retention_rules::table,
+        rows,
+        (
+            retention_rules::activity_id,
+            retention_rules::position,
+            retention_rules::id
+        ),
+        (i64, i32, i64),
+        BATCH_ROWS
+    )
+    .into_iter()
+    .map(|(activity, position, id)| ((activity, position), id))
+    .collect();
+    let mut category_rows = Vec::new();
+    for (id, d) in items {
+        for (position, r) in d.retention.iter().enumerate() {
+            let rule_id = rule_ids
+                .get(&(*id, position as i32))
+                .copied()
+                .ok_or(StoreError::NotFound)?;
+            for (at, category) in r.data_category_ids.iter().enumerate() {
+                category_rows.push((
+                    retention_rule_categories::rule_id.eq(rule_id),
+                    retention_rule_categories::activity_id.eq(*id),
+                    retention_rule_categories::data_category_id.eq(category.0),
+                    retention_rule_categories::position.eq(at as i32),
+                ));
+            }
+        }
+    }
+    insert_rows!(conn, retention_rule_categories::table, category_rows);
     Ok(())
 }
 
@@ -314,6 +346,7 @@ pub(crate) const LIST_TABLES: &[&str] = &[
     "represented_controllers",
     "recipients",
     "transfers",
+    "retention_rule_categories",
     "retention_rules",
 ];
 

@@ -20,8 +20,8 @@ use crate::domain::ActivityId;
 use crate::store::schema::{
     activities, activity_data_categories, activity_measures, activity_special_conditions,
     activity_subjects, data_categories, joint_controllers, organisations, parties, purpose_bases,
-    purposes, recipients, represented_controllers, retention_rules, security_measures,
-    subject_categories, transfers,
+    purposes, recipients, represented_controllers, retention_rule_categories, retention_rules,
+    security_measures, subject_categories, transfers,
 };
 use crate::store::{code, DbConnection, StoreError, StoreResult};
 
@@ -39,7 +39,6 @@ type TransferRowTuple = (
 type RetentionRowTuple = (
     i64,
     i64,
-    String,
     Option<i32>,
     Option<String>,
     String,
@@ -523,13 +522,11 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
     }
 
     let retention_rows: Vec<RetentionRowTuple> = retention_rules::table
-        .inner_join(data_categories::table)
         .filter(retention_rules::activity_id.eq_any(ids))
         .order((retention_rules::activity_id, retention_rules::position))
         .select((
             retention_rules::activity_id,
-            retention_rules::data_category_id,
-            data_categories::label,
+            retention_rules::id,
             retention_rules::period_value,
             retention_rules::period_unit,
             retention_rules::criterion,
@@ -537,21 +534,35 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
             retention_rules::legal_reference,
         ))
         .load(conn)?;
-    for (
-        aid,
-        data_category_id,
-        category,
-        period_value,
-        period_unit,
-        criterion,
-        start_event,
-        legal_reference,
-    ) in retention_rows
+    let mut covered: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    let category_rows: Vec<(i64, i64, String)> = retention_rule_categories::table
+        .inner_join(data_categories::table)
+        .filter(retention_rule_categories::activity_id.eq_any(ids))
+        .order((
+            retention_rule_categories::rule_id,
+            retention_rule_categories::position,
+        ))
+        .select((
+            retention_rule_categories::rule_id,
+            retention_rule_categories::data_category_id,
+            data_categories::label,
+        ))
+        .load(conn)?;
+    for (rule, category, label) in category_rows {
+        covered.entry(rule).or_default().push((category, label));
+    }
+    for (aid, rule, period_value, period_unit, criterion, start_event, legal_reference) in
+        retention_rows
     {
         if let Some(d) = details.get_mut(&aid) {
+            let categories = covered.remove(&rule).unwrap_or_default();
             d.retention.push(RetentionView {
-                data_category_id,
-                category,
+                data_category_ids: categories.iter().map(|(id, _)| *id).collect(),
+                category: categories
+                    .into_iter()
+                    .map(|(_, label)| label)
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 period_value,
                 period_unit: period_unit.as_deref().and_then(RetentionUnit::from_code),
                 criterion,

@@ -65,7 +65,11 @@ impl Annexes {
             push_once(&mut entry.0, &a.reference);
         }
         if !a.retention.is_empty() || !a.data_categories.is_empty() {
-            let covered: HashSet<i64> = a.retention.iter().map(|x| x.data_category_id).collect();
+            let covered: HashSet<i64> = a
+                .retention
+                .iter()
+                .flat_map(|x| x.data_category_ids.iter().copied())
+                .collect();
             let mut periods: Vec<(String, String)> = a
                 .retention
                 .iter()

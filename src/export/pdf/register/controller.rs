@@ -328,7 +328,11 @@ pub(super) fn controller_activity(f: &mut Flow<'_, '_>, a: &ActivityDetail) {
 
     // (f)
     f.band("(f) Time limits for erasure — Art. 30(1)(f)");
-    let covered: HashSet<i64> = a.retention.iter().map(|r| r.data_category_id).collect();
+    let covered: HashSet<i64> = a
+        .retention
+        .iter()
+        .flat_map(|r| r.data_category_ids.iter().copied())
+        .collect();
     let mut rows: Vec<Row> = a
         .retention
         .iter()

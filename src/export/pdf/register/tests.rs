@@ -128,7 +128,7 @@ fn activity(i: usize, org: &Organisation, role: Role) -> ActivityDetail {
         recipients: vec![party(100, "Payroll Bureau", PartyKind::Processor, "DE")],
         transfers: Vec::new(),
         retention: vec![RetentionView {
-            data_category_id: 10,
+            data_category_ids: vec![10],
             category: "Identification data".into(),
             period_value: Some(6),
             period_unit: Some(RetentionUnit::Years),
@@ -239,7 +239,7 @@ fn awkward(org: &Organisation, role: Role) -> (ActivityDetail, Vec<String>) {
         dpf_checked_on: None,
     }];
     a.retention.push(RetentionView {
-        data_category_id: 11,
+        data_category_ids: vec![11],
         category: "Health data".into(),
         period_value: None,
         period_unit: None,
