@@ -364,6 +364,7 @@ const BULK_TABLES: &[&str] = &[
     "subject_categories",
     "security_measures",
     "activities",
+    "activity_search",
 ];
 
 /// A foreign key taken off for a bulk load, to be put back as it was.

@@ -267,21 +267,18 @@ pub fn using_party(conn: &mut DbConnection, party: i64) -> StoreResult<Vec<i64>>
     Ok(ids)
 }
 
-/// One word of a search, as the filter on `activity_search.words` that finds it.
+/// One word of a search, as a `LIKE` filter on `activity_search.words`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WordPattern {
-    /// A `LIKE` pattern without an ESCAPE clause (SQLite's FTS5 answers only those from its
-    /// index; a word without `%`, `_` or `\` needs no escaping).
+    /// A `LIKE` pattern without an ESCAPE clause (a word without `%`, `_` or `\\` needs none).
     Plain(String),
-    /// A `LIKE` pattern with `\` as its escape character (PostgreSQL's default, and SQLite's
-    /// for words holding a wildcard: those are then found by scanning).
+    /// A `LIKE` pattern with `\\` as its escape character (PostgreSQL's default).
     Escaped(String),
 }
 
 impl WordPattern {
-    /// The pattern that finds `word` (already folded) anywhere in the words, on `sqlite` or
-    /// PostgreSQL.
-    pub fn of(word: &str, sqlite: bool) -> Self {
+    /// The pattern that finds `word` (already folded) anywhere in the words.
+    fn of(word: &str, sqlite: bool) -> Self {
         let wild = word.contains(['%', '_', '\\']);
         if sqlite && !wild {
             return Self::Plain(format!("%{word}%"));
@@ -299,23 +296,59 @@ impl WordPattern {
     }
 }
 
+/// A text search as the filters that answer it on one backend: every word must appear.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TextQuery {
+    /// SQLite: one FTS5 `MATCH` expression for the words of three characters or more, each a
+    /// quoted string (the trigram tokenizer finds it as a substring), joined by AND. Answered
+    /// from the index alone, several times faster than `LIKE` on it for common words.
+    pub fts_match: Option<String>,
+    /// The words the index cannot answer (SQLite: under three characters, which FTS5 trigram
+    /// never matches; PostgreSQL: every word, which pg_trgm answers for `LIKE`).
+    pub likes: Vec<WordPattern>,
+}
+
+impl TextQuery {
+    /// The filters for `text` (folded here) on `sqlite` or PostgreSQL.
+    pub fn of(text: &str, sqlite: bool) -> Self {
+        let mut query = TextQuery::default();
+        let mut matched: Vec<String> = Vec::new();
+        for word in fold(text).split_whitespace() {
+            if sqlite && word.chars().count() >= 3 {
+                matched.push(format!("\"{}\"", word.replace('"', "\"\"")));
+            } else {
+                query.likes.push(WordPattern::of(word, sqlite));
+            }
+        }
+        if !matched.is_empty() {
+            query.fts_match = Some(matched.join(" AND "));
+        }
+        query
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_plain_word_on_sqlite_is_not_escaped_so_the_trigram_index_answers_it() {
+    fn on_sqlite_long_words_go_to_the_index_and_short_ones_to_like() {
+        let q = TextQuery::of("Bangalore \"x\"y 50%_off\\ in", true);
         assert_eq!(
-            WordPattern::of("bangalore", true),
-            WordPattern::Plain("%bangalore%".into())
+            q.fts_match.as_deref(),
+            Some("\"bangalore\" AND \"\"\"x\"\"y\" AND \"50%_off\\\"")
         );
+        assert_eq!(q.likes, vec![WordPattern::Plain("%in%".into())]);
+        let q = TextQuery::of("a_", true);
+        assert_eq!(q.likes, vec![WordPattern::Escaped("%a\\_%".into())]);
+        let q = TextQuery::of("India x", false);
+        assert_eq!(q.fts_match, None);
         assert_eq!(
-            WordPattern::of("50%_off\\", true),
-            WordPattern::Escaped("%50\\%\\_off\\\\%".into())
-        );
-        assert_eq!(
-            WordPattern::of("india", false),
-            WordPattern::Escaped("%india%".into())
+            q.likes,
+            vec![
+                WordPattern::Escaped("%india%".into()),
+                WordPattern::Escaped("%x%".into())
+            ]
         );
     }
 

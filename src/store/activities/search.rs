@@ -17,8 +17,8 @@ use crate::store::schema::{
     joint_controllers, organisations, purpose_bases, recipients, represented_controllers,
     transfers,
 };
-use crate::store::search_index::WordPattern;
-use crate::store::{code, fold, DbConnection, StoreResult};
+use crate::store::search_index::{TextQuery, WordPattern};
+use crate::store::{code, DbConnection, StoreResult};
 
 type SummaryRowTuple = (
     i64,
@@ -189,9 +189,22 @@ macro_rules! apply_filters {
     ($q:expr, $f:expr, $sqlite:expr) => {{
         let mut q = $q;
         let f: &ActivityFilter = $f;
-        for word in fold(&f.text).split_whitespace() {
+        let text = TextQuery::of(&f.text, $sqlite);
+        if let Some(m) = text.fts_match {
+            q = q.filter(
+                activities::id.eq_any(
+                    activity_search::table
+                        .filter(
+                            diesel::dsl::sql::<diesel::sql_types::Bool>("activity_search MATCH ")
+                                .bind::<diesel::sql_types::Text, _>(m),
+                        )
+                        .select(activity_search::rowid),
+                ),
+            );
+        }
+        for word in text.likes {
             let found = activity_search::table.select(activity_search::rowid);
-            q = match WordPattern::of(word, $sqlite) {
+            q = match word {
                 WordPattern::Plain(p) => {
                     q.filter(activities::id.eq_any(found.filter(activity_search::words.like(p))))
                 }
