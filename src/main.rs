@@ -33,6 +33,41 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Check the register as a supervisory authority would: each finding with its rule, the
+    /// article behind it and the field to fix. Exits 3 when a finding at or above --fail-on
+    /// exists (1 when the check cannot run), so a scheduled job can alert.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Notice,
+}
+
+#[derive(Debug, Clone, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    db: DatabaseConfig,
+    /// Only this organisation: its id, exact name or reference prefix.
+    #[arg(long)]
+    organisation: Option<String>,
+    /// Text for people, JSON for programs.
+    #[arg(long, value_enum, default_value = "text")]
+    format: CheckFormat,
+    /// The least serious finding that makes the exit status 3.
+    #[arg(long = "fail-on", value_enum, default_value = "error")]
+    fail_on: FailOn,
+    /// Print the rule set as Markdown (docs/checks.md) instead of checking.
+    #[arg(long)]
+    rules: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -177,6 +212,11 @@ fn main() -> ExitCode {
         Some(Command::User(UserCommand::Add(args))) => user_add(args),
         Some(Command::Audit(AuditCommand::Verify(args))) => audit_verify(args),
         Some(Command::Audit(AuditCommand::Head(args))) => audit_head(args),
+        Some(Command::Check(args)) => match check(args) {
+            Ok(true) => return ExitCode::from(3),
+            Ok(false) => Ok(()),
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -436,6 +476,50 @@ fn audit_verify(args: VerifyArgs) -> anyhow::Result<()> {
         }
     );
     Ok(())
+}
+
+/// Runs the register checks and prints the report; `true` when a finding at or above the
+/// threshold exists.
+fn check(args: CheckArgs) -> anyhow::Result<bool> {
+    use ropa::domain::checks::{rules_markdown, Severity};
+    if args.rules {
+        print!("{}", rules_markdown());
+        return Ok(false);
+    }
+    let pool = open_register(&args.db, 1, false)?;
+    let mut conn = pool.get()?;
+    let organisation = match &args.organisation {
+        None => None,
+        Some(wanted) => Some(
+            ropa::store::organisations::list(&mut conn)?
+                .into_iter()
+                .find(|o| {
+                    o.id.to_string() == *wanted
+                        || o.name == *wanted
+                        || o.reference_prefix.eq_ignore_ascii_case(wanted)
+                })
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--organisation: no organisation with id, name or reference prefix `{wanted}`"
+                    )
+                })?
+                .id(),
+        ),
+    };
+    let today = chrono::Utc::now().date_naive();
+    let report = ropa::store::records::in_snapshot(&mut conn, |c| {
+        ropa::store::checks::register_findings(c, organisation, today)
+    })?;
+    match args.format {
+        CheckFormat::Text => print!("{}", ropa::export::findings::text(&report)),
+        CheckFormat::Json => println!("{}", ropa::export::findings::json(&report)?),
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Notice => Severity::Notice,
+    };
+    Ok(report.fails(threshold))
 }
 
 fn audit_head(args: DbArgs) -> anyhow::Result<()> {

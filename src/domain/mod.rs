@@ -8,6 +8,7 @@
 pub mod activity;
 pub mod catalogue;
 pub mod changes;
+pub mod checks;
 pub mod completeness;
 pub mod document;
 pub mod errors;

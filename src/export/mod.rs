@@ -5,6 +5,7 @@
 //! document for the same record. Uses the domain and the store's read models.
 
 pub mod csv;
+pub mod findings;
 pub mod json;
 pub mod pdf;
 

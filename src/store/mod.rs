@@ -9,6 +9,7 @@ pub mod activities;
 pub mod audit;
 pub mod audit_key;
 pub mod catalogues;
+pub mod checks;
 pub mod connection;
 pub mod gaps;
 pub mod import;

@@ -16,7 +16,7 @@ use super::activities::{
 };
 use super::{catalogues, organisations, parties, DbConnection, StoreError, StoreResult};
 use crate::domain::catalogue::CatalogueKind;
-use crate::domain::document::{ActivityDoc, RegisterDocument, FORMAT, FORMAT_VERSION};
+use crate::domain::document::{ActivityDoc, PartyDoc, RegisterDocument, FORMAT, FORMAT_VERSION};
 use crate::domain::vocab::Role;
 use crate::domain::{ActivityId, OrganisationId};
 use crate::store::organisations::Organisation;
@@ -343,13 +343,7 @@ fn document_parts(
     organisation: Option<OrganisationId>,
     generated_at: NaiveDateTime,
 ) -> StoreResult<(RegisterDocument, Vec<i64>, Codes)> {
-    let data = catalogues::list(conn, CatalogueKind::DataCategories)?;
-    let subjects = catalogues::list(conn, CatalogueKind::SubjectCategories)?;
-    let measures = catalogues::list(conn, CatalogueKind::SecurityMeasures)?;
-    let code_map = |entries: &[catalogues::CatalogueEntry]| -> HashMap<i64, String> {
-        entries.iter().map(|e| (e.id, e.code.clone())).collect()
-    };
-    let codes = [code_map(&data), code_map(&subjects), code_map(&measures)];
+    let (catalogues_doc, codes) = catalogue_parts(conn)?;
     let orgs: Vec<Organisation> = organisations::list(conn)?
         .into_iter()
         .filter(|o| organisation.is_none_or(|id| id.0 == o.id))
@@ -365,7 +359,7 @@ fn document_parts(
         format_version: FORMAT_VERSION,
         generated_at,
         organisations: orgs.iter().map(Organisation::to_doc).collect(),
-        catalogues: catalogues::document(&data, &subjects, &measures),
+        catalogues: catalogues_doc,
         parties: parties::list(conn)?.iter().map(|p| p.to_doc()).collect(),
         activities: Vec::new(),
     };
@@ -378,6 +372,38 @@ fn activity_entry(a: &ActivityDetail, [data, subjects, measures]: &Codes) -> Act
     a.to_doc(&|id| lookup(data, id), &|id| lookup(subjects, id), &|id| {
         lookup(measures, id)
     })
+}
+
+/// What the register checks read for one activity: its document entry, the catalogues and
+/// the parties (the activity page's findings; `domain::checks`).
+pub fn activity_in_context(
+    conn: &mut DbConnection,
+    activity: &ActivityDetail,
+) -> StoreResult<(
+    ActivityDoc,
+    crate::domain::document::CataloguesDoc,
+    Vec<PartyDoc>,
+)> {
+    let (catalogues, codes) = catalogue_parts(conn)?;
+    Ok((
+        activity_entry(activity, &codes),
+        catalogues,
+        parties::list(conn)?.iter().map(|p| p.to_doc()).collect(),
+    ))
+}
+
+/// The catalogues as the document shows them, and each catalogue's codes by id.
+fn catalogue_parts(
+    conn: &mut DbConnection,
+) -> StoreResult<(crate::domain::document::CataloguesDoc, Codes)> {
+    let data = catalogues::list(conn, CatalogueKind::DataCategories)?;
+    let subjects = catalogues::list(conn, CatalogueKind::SubjectCategories)?;
+    let measures = catalogues::list(conn, CatalogueKind::SecurityMeasures)?;
+    let code_map = |entries: &[catalogues::CatalogueEntry]| -> HashMap<i64, String> {
+        entries.iter().map(|e| (e.id, e.code.clone())).collect()
+    };
+    let codes = [code_map(&data), code_map(&subjects), code_map(&measures)];
+    Ok((catalogues::document(&data, &subjects, &measures), codes))
 }
 
 /// The complete register (or one organisation's part of it) as a JSON document, whole in

@@ -4,6 +4,7 @@
 //! Uses `domain::{activity, completeness, errors, user, vocab}`, `store::{activities, audit,
 //! organisations}`, `web::{auth, errors, page, page_cache}`.
 
+use crate::domain::checks::Finding;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -45,6 +46,7 @@ struct ShowPage {
     rights: Vec<ActivityRight>,
     per_purpose: Vec<Vec<Entitlement>>,
     adequacy_as_of: &'static str,
+    findings: Vec<Finding>,
 }
 
 impl ShowPage {
@@ -64,6 +66,22 @@ impl ShowPage {
             Some(c) => c.to_string(),
             None => self.org.country.clone(),
         }
+    }
+
+    /// Where the form shows a finding's field: the field itself, or the section of a list
+    /// that has no row yet.
+    fn fix_anchor(&self, f: &Finding) -> String {
+        match f.hit.field.as_str() {
+            "recipients" => "s-recipients".into(),
+            "transfers" => "s-transfers".into(),
+            "retention" => "s-retention".into(),
+            field => field.to_owned(),
+        }
+    }
+
+    /// The article behind a finding, in the points of this activity's record.
+    fn finding_basis(&self, f: &Finding) -> String {
+        f.rule.basis_for(self.a.role == Role::Processor)
     }
 
     fn purpose_rights(&self, i: &usize) -> &[Entitlement] {
@@ -110,23 +128,32 @@ pub async fn show(
         } else {
             Vec::new()
         };
-        Ok((a, org, history))
+        let findings =
+            crate::store::checks::activity_findings(c, &a, chrono::Utc::now().date_naive())?;
+        Ok((a, org, history, findings))
     };
-    kept_page(&req, &state, layout, load, |(a, org, history), layout| {
-        let gaps = a.gaps();
-        let per_purpose = a.rights_per_purpose();
-        let rights = merge(&per_purpose);
-        ShowPage {
-            layout: layout.at("activities"),
-            history,
-            a,
-            org,
-            gaps,
-            rights,
-            per_purpose,
-            adequacy_as_of: adequacy_as_of(),
-        }
-    })
+    kept_page(
+        &req,
+        &state,
+        layout,
+        load,
+        |(a, org, history, findings), layout| {
+            let gaps = a.gaps();
+            let per_purpose = a.rights_per_purpose();
+            let rights = merge(&per_purpose);
+            ShowPage {
+                layout: layout.at("activities"),
+                history,
+                a,
+                org,
+                gaps,
+                rights,
+                per_purpose,
+                adequacy_as_of: adequacy_as_of(),
+                findings,
+            }
+        },
+    )
     .await
 }
 

@@ -6,6 +6,7 @@ mod activities;
 mod architecture;
 mod audit_chain;
 mod browser;
+mod checks;
 mod cli;
 mod exports;
 mod helpers;

@@ -1,0 +1,562 @@
+//! What each rule looks for: one function a rule, reading the activity's or organisation's
+//! document entry and the register around it, pushing a hit for each place it finds.
+//!
+//! Uses the parent's rule types and the domain's vocabularies.
+
+use chrono::{Duration, NaiveDate};
+
+use super::super::{Hit, Register};
+use crate::domain::completeness::transfer_evidenced;
+use crate::domain::document::{ActivityDoc, OrganisationDoc, TransferDoc};
+use crate::domain::reference::ScopeEvidence;
+use crate::domain::vocab::{
+    AutomatedProcessing, Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, PartyKind,
+    Role, Sensitivity, SpecialCondition, Status, TransferMechanism,
+};
+
+// ---- helpers -------------------------------------------------------------------------------
+
+fn is_controller(a: &ActivityDoc) -> bool {
+    Role::from_code(&a.role) != Some(Role::Processor)
+}
+
+fn bases(a: &ActivityDoc, i: usize) -> Vec<LawfulBasis> {
+    a.purposes[i]
+        .lawful_bases
+        .iter()
+        .filter_map(|b| LawfulBasis::from_code(b))
+        .collect()
+}
+
+fn sensitivity(r: &Register<'_>, code: &str) -> Sensitivity {
+    r.data_categories
+        .get(code)
+        .and_then(|c| Sensitivity::from_code(&c.sensitivity))
+        .unwrap_or(Sensitivity::Standard)
+}
+
+fn label<'a>(r: &'a Register<'_>, code: &'a str) -> &'a str {
+    r.data_categories
+        .get(code)
+        .map(|c| c.label.as_str())
+        .unwrap_or(code)
+}
+
+fn conditions(a: &ActivityDoc) -> Vec<SpecialCondition> {
+    a.special_conditions
+        .iter()
+        .filter_map(|c| SpecialCondition::from_code(c))
+        .collect()
+}
+
+fn country(t: &TransferDoc) -> Option<Country> {
+    t.country.as_deref().and_then(Country::parse)
+}
+
+fn mechanism(t: &TransferDoc) -> Option<TransferMechanism> {
+    TransferMechanism::from_code(&t.mechanism)
+}
+
+fn transfer_detail(i: usize, t: &TransferDoc) -> String {
+    let place = match country(t) {
+        Some(c) => c.name().to_owned(),
+        None => t.international_organisation.clone(),
+    };
+    format!("Transfer {} ({place})", i + 1)
+}
+
+fn is_derogation(m: TransferMechanism) -> bool {
+    m.article().starts_with("Art. 49")
+}
+
+fn solely_automated(a: &ActivityDoc) -> bool {
+    AutomatedProcessing::from_code(&a.automated_processing)
+        == Some(AutomatedProcessing::SolelyAutomatedDecisions)
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+// ---- organisations -------------------------------------------------------------------------
+
+pub(super) fn org_contact(_: &Register<'_>, o: &OrganisationDoc, hits: &mut Vec<Hit>) {
+    if o.email.trim().is_empty() && o.phone.trim().is_empty() {
+        hits.push(Hit::new("email", ""));
+    }
+}
+
+pub(super) fn org_dpo(_: &Register<'_>, o: &OrganisationDoc, hits: &mut Vec<Hit>) {
+    if o.dpo.trim().is_empty() {
+        hits.push(Hit::new("dpo", ""));
+    }
+}
+
+pub(super) fn org_representative(_: &Register<'_>, o: &OrganisationDoc, hits: &mut Vec<Hit>) {
+    let outside = Country::parse(&o.country).is_some_and(|c| !c.in_eea());
+    if outside && o.representative.trim().is_empty() {
+        hits.push(Hit::new("representative", ""));
+    }
+}
+
+// ---- (b) purposes and lawfulness -----------------------------------------------------------
+
+pub(super) fn purposes(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if is_controller(a) && a.purposes.is_empty() {
+        hits.push(Hit::new("purposes[0].description", ""));
+    }
+}
+
+pub(super) fn lawful_basis(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return; // a processor's purposes rest on its client's bases
+    }
+    for i in 0..a.purposes.len() {
+        if bases(a, i).is_empty() {
+            hits.push(Hit::new(
+                format!("purposes[{i}].bases"),
+                format!("Purpose {}", i + 1),
+            ));
+        }
+    }
+}
+
+pub(super) fn li_interest(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    for (i, p) in a.purposes.iter().enumerate() {
+        if bases(a, i).contains(&LawfulBasis::LegitimateInterests)
+            && p.legitimate_interest.trim().is_empty()
+        {
+            hits.push(Hit::new(
+                format!("purposes[{i}].legitimate_interest"),
+                format!("Purpose {}", i + 1),
+            ));
+        }
+    }
+}
+
+pub(super) fn li_balancing(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    for (i, p) in a.purposes.iter().enumerate() {
+        if bases(a, i).contains(&LawfulBasis::LegitimateInterests)
+            && p.balancing_test_ref.trim().is_empty()
+        {
+            hits.push(Hit::new(
+                format!("purposes[{i}].balancing_test_ref"),
+                format!("Purpose {}", i + 1),
+            ));
+        }
+    }
+}
+
+pub(super) fn relies_on_consent(a: &ActivityDoc) -> Option<usize> {
+    (0..a.purposes.len()).find(|i| bases(a, *i).contains(&LawfulBasis::Consent))
+}
+
+pub(super) fn consent_record(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    let explicit = conditions(a).contains(&SpecialCondition::ExplicitConsent);
+    if (relies_on_consent(a).is_some() || explicit) && a.consent_record_ref.trim().is_empty() {
+        hits.push(Hit::new("consent_record_ref", ""));
+    }
+}
+
+/// Subject categories in an employment relationship or seeking one (seeded codes).
+const EMPLOYMENT_SUBJECTS: &[&str] = &["employees", "job_applicants"];
+
+pub(super) fn consent_employees(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    let employed: Vec<&str> = a
+        .subjects
+        .iter()
+        .filter(|s| EMPLOYMENT_SUBJECTS.contains(&s.as_str()))
+        .map(|s| {
+            r.subjects
+                .get(s.as_str())
+                .map(|c| c.label.as_str())
+                .unwrap_or(s.as_str())
+        })
+        .collect();
+    if employed.is_empty() {
+        return;
+    }
+    for (i, _) in a.purposes.iter().enumerate() {
+        if bases(a, i).contains(&LawfulBasis::Consent) {
+            hits.push(Hit::new(
+                format!("purposes[{i}].bases"),
+                format!("Purpose {} ({})", i + 1, employed.join(", ")),
+            ));
+        }
+    }
+}
+
+// ---- (c) data subjects and personal data ---------------------------------------------------
+
+pub(super) fn subjects(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if is_controller(a) && a.subjects.is_empty() {
+        hits.push(Hit::new("subjects", ""));
+    }
+}
+
+pub(super) fn data_categories(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if is_controller(a) && a.data_categories.is_empty() {
+        hits.push(Hit::new("data_categories", ""));
+    }
+}
+
+pub(super) fn special_condition(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    let special: Vec<&str> = a
+        .data_categories
+        .iter()
+        .filter(|c| sensitivity(r, c) == Sensitivity::SpecialCategory)
+        .map(|c| label(r, c))
+        .collect();
+    if !special.is_empty() && conditions(a).is_empty() {
+        hits.push(Hit::new("special_conditions", special.join(", ")));
+    }
+}
+
+pub(super) fn special_law(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    let needing: Vec<&str> = conditions(a)
+        .into_iter()
+        .filter(|c| c.needs_basis_in_law())
+        .map(|c| c.article())
+        .collect();
+    if !needing.is_empty() && a.special_legal_reference.trim().is_empty() {
+        hits.push(Hit::new("special_legal_reference", needing.join(", ")));
+    }
+}
+
+pub(super) fn criminal_data(r: &Register<'_>, a: &ActivityDoc) -> bool {
+    a.data_categories
+        .iter()
+        .any(|c| sensitivity(r, c) == Sensitivity::CriminalOffence)
+}
+
+pub(super) fn criminal_basis(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    let basis = a
+        .criminal_basis
+        .as_deref()
+        .and_then(CriminalBasis::from_code);
+    if criminal_data(r, a) && basis.is_none() {
+        hits.push(Hit::new("criminal_basis", ""));
+    }
+}
+
+pub(super) fn criminal_law(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    let basis = a
+        .criminal_basis
+        .as_deref()
+        .and_then(CriminalBasis::from_code);
+    if basis == Some(CriminalBasis::AuthorisedByLawWithSafeguards)
+        && a.criminal_legal_reference.trim().is_empty()
+    {
+        hits.push(Hit::new("criminal_legal_reference", ""));
+    }
+}
+
+// ---- (d) recipients ------------------------------------------------------------------------
+
+pub(super) fn recipients(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if is_controller(a) && a.recipients.is_empty() && !a.no_recipients {
+        hits.push(Hit::new("recipients", ""));
+    }
+}
+
+pub(super) fn processor_contract(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    for (i, rec) in a.recipients.iter().enumerate() {
+        let Some(party) = r.parties.get(rec.party.as_str()) else {
+            continue;
+        };
+        let kind = PartyKind::from_code(&party.kind);
+        if matches!(kind, Some(PartyKind::Processor | PartyKind::SubProcessor))
+            && party.contract_reference.trim().is_empty()
+        {
+            hits.push(Hit::new(
+                format!("recipients[{i}].party_id"),
+                format!("Recipient {} ({})", i + 1, party.name),
+            ));
+        }
+    }
+}
+
+pub(super) fn party_third_country(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    for (i, rec) in a.recipients.iter().enumerate() {
+        let Some(party) = r.parties.get(rec.party.as_str()) else {
+            continue;
+        };
+        let Some(place) = Country::parse(&party.country) else {
+            continue;
+        };
+        if place.in_eea() {
+            continue;
+        }
+        let transferred = a
+            .transfers
+            .iter()
+            .any(|t| t.party.as_deref() == Some(party.name.as_str()) || country(t) == Some(place));
+        if !transferred {
+            hits.push(Hit::new(
+                format!("recipients[{i}].party_id"),
+                format!("Recipient {} ({}, {})", i + 1, party.name, place.name()),
+            ));
+        }
+    }
+}
+
+// ---- (e) transfers -------------------------------------------------------------------------
+
+pub(super) fn transfers(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if a.transfers.is_empty() && !a.no_transfers {
+        hits.push(Hit::new("transfers", ""));
+    }
+}
+
+pub(super) fn transfer_recipient(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return;
+    }
+    for (i, t) in a.transfers.iter().enumerate() {
+        if let Some(party) = &t.party {
+            if !a.recipients.iter().any(|r| &r.party == party) {
+                hits.push(Hit::new(
+                    format!("transfers[{i}].party_id"),
+                    format!("{} to {party}", transfer_detail(i, t)),
+                ));
+            }
+        }
+    }
+}
+
+pub(super) fn adequacy_missing(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    for (i, t) in a.transfers.iter().enumerate() {
+        if mechanism(t) != Some(TransferMechanism::AdequacyDecision) {
+            continue;
+        }
+        let decision = match country(t) {
+            Some(c) => c.adequacy(),
+            None => {
+                crate::domain::reference::adequacy_for_organisation(&t.international_organisation)
+            }
+        };
+        let in_force = decision.is_some_and(|d| {
+            d.expires
+                .as_deref()
+                .and_then(date)
+                .is_none_or(|end| end >= r.today)
+        });
+        if !in_force {
+            hits.push(Hit::new(
+                format!("transfers[{i}].mechanism"),
+                transfer_detail(i, t),
+            ));
+        }
+    }
+}
+
+pub(super) fn adequacy_scope(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    for (i, t) in a.transfers.iter().enumerate() {
+        let Some(m) = mechanism(t) else { continue };
+        let certified = t
+            .party
+            .as_deref()
+            .and_then(|p| r.parties.get(p))
+            .is_some_and(|p| p.dpf_checked_on.is_some());
+        if !transfer_evidenced(country(t), m, t.scope_confirmed, certified) {
+            hits.push(Hit::new(
+                format!("transfers[{i}].scope_confirmed"),
+                transfer_detail(i, t),
+            ));
+        }
+    }
+}
+
+pub(super) fn dpf_stale(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    for (i, t) in a.transfers.iter().enumerate() {
+        if mechanism(t) != Some(TransferMechanism::AdequacyDecision) {
+            continue;
+        }
+        let dpf = country(t)
+            .and_then(|c| c.adequacy())
+            .and_then(|d| d.scope_evidence())
+            == Some(ScopeEvidence::DpfCertification);
+        let checked = t
+            .party
+            .as_deref()
+            .and_then(|p| r.parties.get(p))
+            .and_then(|p| p.dpf_checked_on);
+        if let (true, Some(on)) = (dpf, checked) {
+            if on < r.today - Duration::days(365) {
+                hits.push(Hit::new(
+                    format!("transfers[{i}].party_id"),
+                    format!("{}, checked {on}", transfer_detail(i, t)),
+                ));
+            }
+        }
+    }
+}
+
+pub(super) fn safeguards_documented(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    for (i, t) in a.transfers.iter().enumerate() {
+        let Some(m) = mechanism(t) else { continue };
+        if m.article().starts_with("Art. 46") && t.safeguards.trim().is_empty() {
+            hits.push(Hit::new(
+                format!("transfers[{i}].safeguards"),
+                transfer_detail(i, t),
+            ));
+        }
+    }
+}
+
+pub(super) fn derogation_documented(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    for (i, t) in a.transfers.iter().enumerate() {
+        if mechanism(t) == Some(TransferMechanism::CompellingLegitimateInterests)
+            && t.safeguards.trim().is_empty()
+        {
+            hits.push(Hit::new(
+                format!("transfers[{i}].safeguards"),
+                transfer_detail(i, t),
+            ));
+        }
+    }
+}
+
+pub(super) fn derogation_recurring(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if a.status != Status::Active.code() {
+        return;
+    }
+    for (i, t) in a.transfers.iter().enumerate() {
+        if mechanism(t).is_some_and(is_derogation) {
+            hits.push(Hit::new(
+                format!("transfers[{i}].mechanism"),
+                transfer_detail(i, t),
+            ));
+        }
+    }
+}
+
+// ---- (f) retention -------------------------------------------------------------------------
+
+pub(super) fn covered(a: &ActivityDoc, code: &str) -> bool {
+    a.retention.iter().any(|r| {
+        r.data_categories.iter().any(|c| c == code) || r.data_category.as_deref() == Some(code)
+    })
+}
+
+pub(super) fn uncovered(r: &Register<'_>, a: &ActivityDoc, sensitive: bool, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return;
+    }
+    for code in &a.data_categories {
+        let is_sensitive = matches!(
+            sensitivity(r, code),
+            Sensitivity::SpecialCategory | Sensitivity::CriminalOffence
+        );
+        if is_sensitive == sensitive && !covered(a, code) {
+            hits.push(Hit::new("retention", label(r, code)));
+        }
+    }
+}
+
+pub(super) fn retention(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    uncovered(r, a, false, hits);
+}
+
+pub(super) fn retention_special(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    uncovered(r, a, true, hits);
+}
+
+// ---- (g) security --------------------------------------------------------------------------
+
+pub(super) fn security(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if a.security_measures.is_empty() && a.security_description.trim().is_empty() {
+        hits.push(Hit::new("measures", ""));
+    }
+}
+
+// ---- processors (Art. 30(2)) ---------------------------------------------------------------
+
+pub(super) fn processor_controller(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) && a.controllers.is_empty() {
+        hits.push(Hit::new("controllers[0].party_id", ""));
+    }
+}
+
+pub(super) fn processor_activity_contract(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    // The contract may be recorded on the activity or on the client controller's party.
+    let on_party = a.controllers.iter().any(|c| {
+        r.parties
+            .get(c.party.as_str())
+            .is_some_and(|p| !p.contract_reference.trim().is_empty())
+    });
+    if !is_controller(a) && a.processor_contract_ref.trim().is_empty() && !on_party {
+        hits.push(Hit::new("processor_contract_ref", ""));
+    }
+}
+
+// ---- Art. 22 -------------------------------------------------------------------------------
+
+pub(super) fn automated_exception(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if solely_automated(a) && a.automated_exception.is_none() {
+        hits.push(Hit::new("automated_exception", ""));
+    }
+}
+
+pub(super) fn automated_safeguards(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if solely_automated(a) && a.automated_safeguards.trim().is_empty() {
+        hits.push(Hit::new("automated_safeguards", ""));
+    }
+}
+
+pub(super) fn automated_logic(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if solely_automated(a) && a.automated_logic.trim().is_empty() {
+        hits.push(Hit::new("automated_logic", ""));
+    }
+}
+
+// ---- DPIA ----------------------------------------------------------------------------------
+
+pub(super) fn dpia_reference(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if DpiaRequired::from_code(&a.dpia_required) != Some(DpiaRequired::Yes) {
+        return;
+    }
+    if DpiaStatus::from_code(&a.dpia_status) == Some(DpiaStatus::NotApplicable) {
+        hits.push(Hit::new("dpia_status", ""));
+    } else if a.dpia_reference.trim().is_empty() {
+        hits.push(Hit::new("dpia_reference", ""));
+    }
+}
+
+pub(super) fn dpia_not_assessed(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if is_controller(a)
+        && a.status == Status::Active.code()
+        && DpiaRequired::from_code(&a.dpia_required) == Some(DpiaRequired::NotAssessed)
+    {
+        hits.push(Hit::new("dpia_required", ""));
+    }
+}
+
+// ---- transparency and upkeep ---------------------------------------------------------------
+
+pub(super) fn privacy_notice(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if is_controller(a) && a.status == Status::Active.code() && a.privacy_notice_ref.is_empty() {
+        hits.push(Hit::new("privacy_notice_ref", ""));
+    }
+}
+
+pub(super) fn review_overdue(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if let Some(next) = a.next_review.filter(|d| *d < r.today) {
+        hits.push(Hit::new("next_review", format!("due {next}")));
+    }
+}
+
+pub(super) fn review_missing(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if a.status == Status::Active.code() && a.next_review.is_none() {
+        hits.push(Hit::new("next_review", ""));
+    }
+}
+
+pub(super) fn draft_stale(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if a.status == Status::Draft.code() && a.updated_at.date() < r.today - Duration::days(90) {
+        hits.push(Hit::new(
+            "status",
+            format!("last changed {}", a.updated_at.date()),
+        ));
+    }
+}

@@ -1,0 +1,155 @@
+//! Register checks: the demo's findings written out, `ropa check` and its exit codes, the
+//! rules' page, the activity page's findings.
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+#[test]
+fn the_demo_register_has_exactly_these_findings() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (url, pg) = fresh_database(&dir);
+    assert!(ropa(&url, &["demo"]).status.success());
+    let pool = ropa::store::open(&url, 1).expect("open");
+    let mut conn = pool.get().expect("conn");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("date");
+    let report = ropa::store::checks::register_findings(&mut conn, None, today).expect("findings");
+    let mut found: Vec<String> = report
+        .all()
+        .map(|(org, a, f)| {
+            format!(
+                "{org} | {} | {} | {}",
+                a.map(|a| a.reference.as_str()).unwrap_or("-"),
+                f.rule.code,
+                f.message()
+            )
+        })
+        .collect();
+    found.sort();
+    let mut expected = vec![
+        "Nordlicht Retail GmbH | CMP-001 | R-PRIVACY-NOTICE | no privacy notice referenced",
+        "Nordlicht Retail GmbH | CS-001 | R-PRIVACY-NOTICE | no privacy notice referenced",
+        "Nordlicht Retail GmbH | HR-002 | R-PRIVACY-NOTICE | no privacy notice referenced",
+        "Nordlicht Retail GmbH | HR-003 | R-PARTY-THIRD-COUNTRY | Recipient 2 (Alpine Executive Search AG, Switzerland): recipient in a third country without a transfer recorded",
+        "Nordlicht Retail GmbH | HR-004 | R-ART30-SECURITY | no security measures described",
+        "Nordlicht Retail GmbH | MKT-001 | R-CONSENT-RECORD | consent relied on without a record of consent",
+        "Nordlicht Retail GmbH | SEC-002 | R-PRIVACY-NOTICE | no privacy notice referenced",
+        "Nordlicht Retail GmbH | WEB-001 | R-CONSENT-RECORD | consent relied on without a record of consent",
+        "Nordlicht Retail GmbH | WEB-001 | R-PRIVACY-NOTICE | no privacy notice referenced",
+        "Nordlicht Services sp. z o.o. | PA-001 | R-PRIVACY-NOTICE | no privacy notice referenced",
+    ];
+    expected.sort();
+    assert_eq!(found, expected);
+    assert_eq!(report.activities.len(), 15);
+    assert!(!report.fails(ropa::domain::checks::Severity::Error));
+    drop(conn);
+    drop(pool);
+    drop_pg(pg);
+}
+
+#[test]
+fn ropa_check_prints_the_findings_and_its_exit_status_follows_the_threshold() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (url, pg) = fresh_database(&dir);
+    assert!(ropa(&url, &["demo"]).status.success());
+    // No error in the demo: 0 by default, 3 once warnings count.
+    let out = ropa(&url, &["check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("R-PARTY-THIRD-COUNTRY"), "{text}");
+    assert!(text.contains("in 15 activities checked on"), "{text}");
+    let out = ropa(&url, &["check", "--fail-on", "warning"]);
+    assert_eq!(out.status.code(), Some(3));
+    // One organisation, by its reference prefix, as JSON.
+    let out = ropa(&url, &["check", "--organisation", "ns", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert_eq!(f["organisation"], "Nordlicht Services sp. z o.o.");
+        assert!(f["rule"].as_str().is_some_and(|r| r.starts_with("R-")));
+        assert!(f["basis"].as_str().is_some_and(|b| !b.is_empty()));
+    }
+    assert_eq!(json["activities_checked"], 3);
+    let out = ropa(&url, &["check", "--organisation", "Nobody Ltd"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--organisation"));
+    let out = ropa(&url, &["check", "--fail-on", "sometimes"]);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    drop_pg(pg);
+}
+
+#[test]
+fn docs_checks_md_is_the_rule_set_as_it_is() {
+    let out = ropa("unused.sqlite3", &["check", "--rules"]);
+    assert!(out.status.success());
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/checks.md"))
+        .expect("docs/checks.md");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        page,
+        "docs/checks.md is out of date: run `ropa check --rules > docs/checks.md`"
+    );
+    assert!(
+        !std::path::Path::new("unused.sqlite3").exists(),
+        "--rules opens no database"
+    );
+}
+
+#[tokio::test]
+async fn the_activity_page_lists_its_findings_with_the_article_and_the_field_to_fix() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let r = app
+        .post_activity(
+            &org,
+            "draft",
+            "Newsletter",
+            &[
+                ("purposes[0].description", "Sending the newsletter"),
+                ("purposes[0].bases", "consent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = id_from_location(&r);
+    let (_, html) = app.get(&format!("/activities/{id}")).await;
+    let text = page_text(&html);
+    assert!(text.contains("What an authority would flag"), "{text}");
+    assert!(text.contains("consent relied on without a record of consent"));
+    assert!(text.contains("Art. 7(1)") && text.contains("R-CONSENT-RECORD"));
+    assert!(
+        html.contains(&format!(
+            "href=\"/activities/{id}/edit#consent_record_ref\""
+        )),
+        "a link to the field to fix"
+    );
+    // Fixed: the finding is gone.
+    let r = app
+        .post_activity(
+            &org,
+            "draft",
+            "Newsletter 2",
+            &[
+                ("purposes[0].description", "Sending the newsletter"),
+                ("purposes[0].bases", "consent"),
+                ("consent_record_ref", "CMP export, monthly"),
+            ],
+        )
+        .await;
+    let (_, html) = app
+        .get(&format!("/activities/{}", id_from_location(&r)))
+        .await;
+    assert!(!page_text(&html).contains("R-CONSENT-RECORD"));
+    // An auditor reads the findings but gets no link to the form.
+    let auditor = app.client_as("auditor@example.eu", "auditor").await;
+    let (_, html) = app.get_with(&auditor, &format!("/activities/{id}")).await;
+    assert!(page_text(&html).contains("R-CONSENT-RECORD"));
+    assert!(!html.contains(&format!("/activities/{id}/edit#")));
+}
