@@ -10,8 +10,9 @@ use crate::domain::completeness::transfer_evidenced;
 use crate::domain::document::{ActivityDoc, OrganisationDoc, TransferDoc};
 use crate::domain::reference::ScopeEvidence;
 use crate::domain::vocab::{
-    AutomatedProcessing, Country, CriminalBasis, DpiaRequired, DpiaStatus, LawfulBasis, PartyKind,
-    Role, Sensitivity, SpecialCondition, Status, TransferMechanism,
+    AutomatedDecisionException, AutomatedProcessing, Country, CriminalBasis, DpiaRequired,
+    DpiaStatus, LawfulBasis, PartyKind, Role, Sensitivity, SpecialCondition, Status,
+    TransferMechanism,
 };
 
 // ---- helpers -------------------------------------------------------------------------------
@@ -81,7 +82,7 @@ fn date(text: &str) -> Option<NaiveDate> {
 // ---- organisations -------------------------------------------------------------------------
 
 pub(super) fn org_contact(_: &Register<'_>, o: &OrganisationDoc, hits: &mut Vec<Hit>) {
-    if o.email.trim().is_empty() && o.phone.trim().is_empty() {
+    if o.email.trim().is_empty() && o.phone.trim().is_empty() && o.legal_address.trim().is_empty() {
         hits.push(Hit::new("email", ""));
     }
 }
@@ -122,6 +123,9 @@ pub(super) fn lawful_basis(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit
 }
 
 pub(super) fn li_interest(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
     for (i, p) in a.purposes.iter().enumerate() {
         if bases(a, i).contains(&LawfulBasis::LegitimateInterests)
             && p.legitimate_interest.trim().is_empty()
@@ -135,6 +139,9 @@ pub(super) fn li_interest(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>
 }
 
 pub(super) fn li_balancing(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
     for (i, p) in a.purposes.iter().enumerate() {
         if bases(a, i).contains(&LawfulBasis::LegitimateInterests)
             && p.balancing_test_ref.trim().is_empty()
@@ -152,6 +159,9 @@ pub(super) fn relies_on_consent(a: &ActivityDoc) -> Option<usize> {
 }
 
 pub(super) fn consent_record(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
     let explicit = conditions(a).contains(&SpecialCondition::ExplicitConsent);
     if (relies_on_consent(a).is_some() || explicit) && a.consent_record_ref.trim().is_empty() {
         hits.push(Hit::new("consent_record_ref", ""));
@@ -162,6 +172,9 @@ pub(super) fn consent_record(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<H
 const EMPLOYMENT_SUBJECTS: &[&str] = &["employees", "job_applicants"];
 
 pub(super) fn consent_employees(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
     let employed: Vec<&str> = a
         .subjects
         .iter()
@@ -175,6 +188,12 @@ pub(super) fn consent_employees(r: &Register<'_>, a: &ActivityDoc, hits: &mut Ve
         .collect();
     if employed.is_empty() {
         return;
+    }
+    if conditions(a).contains(&SpecialCondition::ExplicitConsent) {
+        hits.push(Hit::new(
+            "special_conditions",
+            format!("Art. 9(2)(a) ({})", employed.join(", ")),
+        ));
     }
     for (i, _) in a.purposes.iter().enumerate() {
         if bases(a, i).contains(&LawfulBasis::Consent) {
@@ -201,6 +220,9 @@ pub(super) fn data_categories(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<
 }
 
 pub(super) fn special_condition(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
     let special: Vec<&str> = a
         .data_categories
         .iter()
@@ -213,6 +235,9 @@ pub(super) fn special_condition(r: &Register<'_>, a: &ActivityDoc, hits: &mut Ve
 }
 
 pub(super) fn special_law(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
     let needing: Vec<&str> = conditions(a)
         .into_iter()
         .filter(|c| c.needs_basis_in_law())
@@ -230,6 +255,9 @@ pub(super) fn criminal_data(r: &Register<'_>, a: &ActivityDoc) -> bool {
 }
 
 pub(super) fn criminal_basis(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
     let basis = a
         .criminal_basis
         .as_deref()
@@ -240,6 +268,9 @@ pub(super) fn criminal_basis(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<H
 }
 
 pub(super) fn criminal_law(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
     let basis = a
         .criminal_basis
         .as_deref()
@@ -264,10 +295,14 @@ pub(super) fn processor_contract(r: &Register<'_>, a: &ActivityDoc, hits: &mut V
         let Some(party) = r.parties.get(rec.party.as_str()) else {
             continue;
         };
-        let kind = PartyKind::from_code(&party.kind);
-        if matches!(kind, Some(PartyKind::Processor | PartyKind::SubProcessor))
-            && party.contract_reference.trim().is_empty()
-        {
+        // A controller contracts with its processors; a sub-processor's contract (Art. 28(4))
+        // is its processor's, recorded on the processor's record.
+        let needs_contract = match PartyKind::from_code(&party.kind) {
+            Some(PartyKind::Processor) => true,
+            Some(PartyKind::SubProcessor) => !is_controller(a),
+            _ => false,
+        };
+        if needs_contract && party.contract_reference.trim().is_empty() {
             hits.push(Hit::new(
                 format!("recipients[{i}].party_id"),
                 format!("Recipient {} ({})", i + 1, party.name),
@@ -287,10 +322,12 @@ pub(super) fn party_third_country(r: &Register<'_>, a: &ActivityDoc, hits: &mut 
         if place.in_eea() {
             continue;
         }
-        let transferred = a
-            .transfers
-            .iter()
-            .any(|t| t.party.as_deref() == Some(party.name.as_str()) || country(t) == Some(place));
+        // A transfer names its recipient; one without a recipient named counts for its
+        // country.
+        let transferred = a.transfers.iter().any(|t| match t.party.as_deref() {
+            Some(p) => p == party.name,
+            None => country(t) == Some(place),
+        });
         if !transferred {
             hits.push(Hit::new(
                 format!("recipients[{i}].party_id"),
@@ -480,11 +517,12 @@ pub(super) fn processor_controller(_: &Register<'_>, a: &ActivityDoc, hits: &mut
 
 pub(super) fn processor_activity_contract(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
     // The contract may be recorded on the activity or on the client controller's party.
-    let on_party = a.controllers.iter().any(|c| {
-        r.parties
-            .get(c.party.as_str())
-            .is_some_and(|p| !p.contract_reference.trim().is_empty())
-    });
+    let on_party = !a.controllers.is_empty()
+        && a.controllers.iter().all(|c| {
+            r.parties
+                .get(c.party.as_str())
+                .is_some_and(|p| !p.contract_reference.trim().is_empty())
+        });
     if !is_controller(a) && a.processor_contract_ref.trim().is_empty() && !on_party {
         hits.push(Hit::new("processor_contract_ref", ""));
     }
@@ -493,18 +531,36 @@ pub(super) fn processor_activity_contract(r: &Register<'_>, a: &ActivityDoc, hit
 // ---- Art. 22 -------------------------------------------------------------------------------
 
 pub(super) fn automated_exception(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
     if solely_automated(a) && a.automated_exception.is_none() {
         hits.push(Hit::new("automated_exception", ""));
     }
 }
 
 pub(super) fn automated_safeguards(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
-    if solely_automated(a) && a.automated_safeguards.trim().is_empty() {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
+    // Art. 22(3) binds the exceptions of 22(2)(a) and (c); under (b) the law lays them down.
+    let exception = a
+        .automated_exception
+        .as_deref()
+        .and_then(AutomatedDecisionException::from_code);
+    let bound = matches!(
+        exception,
+        Some(AutomatedDecisionException::Contract | AutomatedDecisionException::ExplicitConsent)
+    );
+    if solely_automated(a) && bound && a.automated_safeguards.trim().is_empty() {
         hits.push(Hit::new("automated_safeguards", ""));
     }
 }
 
 pub(super) fn automated_logic(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
     if solely_automated(a) && a.automated_logic.trim().is_empty() {
         hits.push(Hit::new("automated_logic", ""));
     }
@@ -513,6 +569,9 @@ pub(super) fn automated_logic(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<
 // ---- DPIA ----------------------------------------------------------------------------------
 
 pub(super) fn dpia_reference(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
     if DpiaRequired::from_code(&a.dpia_required) != Some(DpiaRequired::Yes) {
         return;
     }
@@ -541,6 +600,9 @@ pub(super) fn privacy_notice(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<H
 }
 
 pub(super) fn review_overdue(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if a.status != Status::Active.code() {
+        return;
+    }
     if let Some(next) = a.next_review.filter(|d| *d < r.today) {
         hits.push(Hit::new("next_review", format!("due {next}")));
     }
@@ -558,5 +620,55 @@ pub(super) fn draft_stale(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>
             "status",
             format!("last changed {}", a.updated_at.date()),
         ));
+    }
+}
+
+pub(super) fn automated_special(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if !is_controller(a) || !solely_automated(a) {
+        return;
+    }
+    let special = a
+        .data_categories
+        .iter()
+        .any(|c| sensitivity(r, c) == Sensitivity::SpecialCategory);
+    let allowed = conditions(a).iter().any(|c| {
+        matches!(
+            c,
+            SpecialCondition::ExplicitConsent | SpecialCondition::SubstantialPublicInterest
+        )
+    });
+    if special && !allowed {
+        hits.push(Hit::new("automated_processing", ""));
+    }
+}
+
+pub(super) fn scc_module(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if is_controller(a) {
+        return; // a controller's record may list its processors' onward transfers (Module 3)
+    }
+    for (i, t) in a.transfers.iter().enumerate() {
+        if matches!(
+            mechanism(t),
+            Some(TransferMechanism::SccModule1 | TransferMechanism::SccModule2)
+        ) {
+            hits.push(Hit::new(
+                format!("transfers[{i}].mechanism"),
+                transfer_detail(i, t),
+            ));
+        }
+    }
+}
+
+pub(super) fn processing_categories(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    if is_controller(a) {
+        return;
+    }
+    for (i, c) in a.controllers.iter().enumerate() {
+        if c.processing_categories.trim().is_empty() {
+            hits.push(Hit::new(
+                format!("controllers[{i}].processing_categories"),
+                format!("Controller {} ({})", i + 1, c.party),
+            ));
+        }
     }
 }

@@ -201,7 +201,13 @@ enum Change {
 fn cases() -> Vec<(&'static str, Change)> {
     use Change::{Activity as A, Organisation as O};
     vec![
-        ("R-ORG-CONTACT", O(|o| o.email.clear())),
+        (
+            "R-ORG-CONTACT",
+            O(|o| {
+                o.email.clear();
+                o.legal_address.clear();
+            }),
+        ),
         ("R-ORG-DPO", O(|o| o.dpo.clear())),
         ("R-ORG-REPRESENTATIVE", O(|o| o.country = "CH".into())),
         ("R-ART30-PURPOSES", A(|a| a.purposes.clear())),
@@ -381,6 +387,45 @@ fn cases() -> Vec<(&'static str, Change)> {
             }),
         ),
         (
+            "R-ART22-SPECIAL",
+            A(|a| {
+                a.automated_processing = "solely_automated_decisions".into();
+                a.automated_exception = Some("contract".into());
+                a.automated_logic = "Score from payment history".into();
+                a.automated_safeguards = "Human review on request".into();
+                a.data_categories.push("health_data".into());
+                a.retention[0].data_categories.push("health_data".into());
+                a.special_conditions = vec!["health_or_social_care".into()];
+                a.special_legal_reference = "§ 22 BDSG".into();
+            }),
+        ),
+        (
+            "R-TRANSFER-SCC-MODULE",
+            A(|a| {
+                a.role = "processor".into();
+                a.processor_contract_ref = "DPA-Client".into();
+                a.controllers = vec![ControllerDoc {
+                    party: "Client AG".into(),
+                    processing_categories: "Payroll".into(),
+                    representative: String::new(),
+                }];
+                a.transfers[0].mechanism = "scc_2021_914_module_2_c2p".into();
+                a.transfers[0].safeguards = "SCCs signed 2025-01-10; TIA-12".into();
+            }),
+        ),
+        (
+            "R-PROC-CATEGORIES",
+            A(|a| {
+                a.role = "processor".into();
+                a.processor_contract_ref = "DPA-Client".into();
+                a.controllers = vec![ControllerDoc {
+                    party: "Client AG".into(),
+                    processing_categories: String::new(),
+                    representative: String::new(),
+                }];
+            }),
+        ),
+        (
             "R-ART22-LOGIC",
             A(|a| {
                 a.automated_processing = "solely_automated_decisions".into();
@@ -526,4 +571,46 @@ fn a_processor_record_cites_the_points_of_art_30_2() {
     assert_eq!(security.basis_for(true), "Art. 30(2)(d); Art. 32(1)");
     let lawful = super::super::rule("R-LAWFUL-BASIS").expect("rule");
     assert_eq!(lawful.basis_for(true), lawful.basis);
+}
+
+#[test]
+fn rules_for_a_controller_leave_a_processor_record_alone() {
+    let (orgs, cats, parties) = (vec![organisation()], catalogues(), parties());
+    let register = Register::new(&orgs, &cats, &parties, today());
+    let mut a = clean();
+    a.role = "processor".into();
+    a.processor_contract_ref = "DPA-Client".into();
+    a.controllers = vec![ControllerDoc {
+        party: "Client AG".into(),
+        processing_categories: "Payroll".into(),
+        representative: String::new(),
+    }];
+    // Health data without a condition, consent without a record: the client's to record.
+    a.data_categories.push("health_data".into());
+    a.purposes[0].lawful_bases = vec!["consent".into()];
+    // A sub-processor without a contract on record: this record's to hold (Art. 28(4)).
+    a.recipients.push(recipient("Bangalore Payroll"));
+    a.transfers.push(transfer(
+        "IN",
+        Some("Bangalore Payroll"),
+        "scc_2021_914_module_3_p2p",
+        "SCCs Module 3, TIA-7",
+    ));
+    let mut without = parties.clone();
+    without[2].contract_reference.clear();
+    without[1].dpf_checked_on = Some(day(2026, 11, 1));
+    let register_without = Register::new(&orgs, &cats, &without, today());
+    let codes = codes_of(&register_without.check_activity(&a));
+    assert_eq!(codes, vec!["R-PROCESSOR-CONTRACT"], "{codes:?}");
+    // On a controller's record the same sub-processor needs no contract of the controller's.
+    let mut c = clean();
+    c.recipients.push(recipient("Bangalore Payroll"));
+    c.transfers.push(transfer(
+        "IN",
+        Some("Bangalore Payroll"),
+        "scc_2021_914_module_3_p2p",
+        "SCCs Module 3, TIA-7",
+    ));
+    assert!(register_without.check_activity(&c).is_empty());
+    let _ = register;
 }
