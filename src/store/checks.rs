@@ -11,7 +11,8 @@ use crate::domain::checks::{ActivityFindings, Finding, Register, Report};
 use crate::domain::{ActivityId, OrganisationId};
 
 /// The findings of the register (or of one organisation's part), on `today`: every
-/// organisation's and every activity's (retired ones are not checked).
+/// organisation's and every activity's but the retired ones (they are not part of the
+/// register in force, and are left out of the report).
 pub fn register_findings(
     conn: &mut DbConnection,
     organisation: Option<OrganisationId>,
@@ -37,6 +38,7 @@ pub fn register_findings(
         .activities
         .iter()
         .zip(ids)
+        .filter(|(a, _)| a.status != crate::domain::vocab::Status::Retired.code())
         .map(|(a, id)| ActivityFindings {
             id,
             organisation: a.organisation.clone(),

@@ -10,6 +10,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod catalogues;
+pub mod checks;
 pub mod editable;
 pub mod errors;
 pub mod exports;
@@ -73,6 +74,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/users/{id}/edit", web::get().to(users::edit))
         // Audit trail
         .route("/audit", web::get().to(audit::list))
+        .route("/checks", web::get().to(checks::health))
         .route("/audit.csv", web::get().to(audit::download))
         // Activities
         .route("/activities", web::get().to(activity_list::list))

@@ -26,6 +26,7 @@ const PAGES: &[&str] = &[
     "/catalogues/data-categories",
     "/catalogues/data-categories/new",
     "/catalogues/data-categories/1/edit",
+    "/checks",
     "/export.csv",
     "/export.json",
     "/export.pdf",

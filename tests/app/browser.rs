@@ -727,6 +727,7 @@ async fn screenshots_of_the_main_pages() {
                 ("activities", "/activities"),
                 ("activity", "/activities/3"),
                 ("activity-edit", "/activities/3/edit"),
+                ("health", "/checks"),
             ] {
                 c.goto(&format!("{address}{path}")).await?;
                 std::fs::write(

@@ -40,7 +40,11 @@ fn the_demo_register_has_exactly_these_findings() {
     ];
     expected.sort();
     assert_eq!(found, expected);
-    assert_eq!(report.activities.len(), 15);
+    assert_eq!(
+        report.activities.len(),
+        14,
+        "the retired one is not checked"
+    );
     assert!(!report.fails(ropa::domain::checks::Severity::Error));
     drop(conn);
     drop(pool);
@@ -62,7 +66,7 @@ fn ropa_check_prints_the_findings_and_its_exit_status_follows_the_threshold() {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("R-PARTY-THIRD-COUNTRY"), "{text}");
-    assert!(text.contains("in 15 activities checked on"), "{text}");
+    assert!(text.contains("in 14 activities checked on"), "{text}");
     let out = ropa(&url, &["check", "--fail-on", "warning"]);
     assert_eq!(out.status.code(), Some(3));
     // One organisation, by its reference prefix, as JSON.
@@ -152,4 +156,47 @@ async fn the_activity_page_lists_its_findings_with_the_article_and_the_field_to_
     let (_, html) = app.get_with(&auditor, &format!("/activities/{id}")).await;
     assert!(page_text(&html).contains("R-CONSENT-RECORD"));
     assert!(!html.contains(&format!("/activities/{id}/edit#")));
+}
+
+#[tokio::test]
+async fn the_health_page_counts_findings_by_severity_rule_and_organisation_worst_first() {
+    let app = spawn_app().await;
+    {
+        let mut conn = app.pool.get().expect("conn");
+        ropa::demo::load(&mut conn).expect("demo");
+    }
+    let auditor = app.client_as("auditor@example.eu", "auditor").await;
+    let (status, html) = app.get_with(&auditor, "/checks").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = page_text(&html)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Register health"), "{text}");
+    // The demo: no error, so every activity checked is without one; its findings by rule.
+    assert!(
+        text.contains("100% of 14 activities without an error"),
+        "{text}"
+    );
+    assert!(text.contains("R-PRIVACY-NOTICE 6"), "{text}");
+    assert!(text.contains("R-PARTY-THIRD-COUNTRY 1"), "{text}");
+    assert!(
+        text.contains("Nordlicht Services sp. z o.o. 3 100% 0 0 1"),
+        "{text}"
+    );
+    // Worst first: the activities with a warning come before those with notices only.
+    let doc = scraper::Html::parse_document(&html);
+    let rows = scraper::Selector::parse("section:last-of-type tbody tr").expect("selector");
+    let first: Vec<String> = doc
+        .select(&rows)
+        .map(|r| r.text().collect::<String>())
+        .collect();
+    assert!(first.len() >= 3);
+    assert!(
+        first[0].starts_with("WEB-001 Website analytics"),
+        "a warning and a notice first: {first:?}"
+    );
+    assert!(first.last().is_some_and(|r| r.contains("privacy notice")));
+    // Each activity links to its page.
+    assert!(html.contains("href=\"/activities/"));
 }

@@ -52,6 +52,7 @@ async fn kept_pages_are_the_pages_rendered_afresh_for_every_reader() {
         "/activities".to_owned(),
         "/activities?status=all&sort=name&dir=desc".to_owned(),
         "/activities?q=payroll".to_owned(),
+        "/checks".to_owned(),
         format!("/activities/{id}"),
     ];
     let readers = [
