@@ -81,6 +81,7 @@ run "list search country" "/activities?q=india+health"
 run "list deep page" "/activities?page=$DEEP"
 run "activity page" "/activities/$((FIRST_ID + 17))"
 run "home page" "/"
+run "health page" "/checks"
 
 # Saving the form: the edit page of one activity, re-sent to other activities at version 1.
 curl -fsS -b "$JAR" "$BASE/activities/$FIRST_ID/edit" | python3 "$(dirname "$0")/form_body.py" > "$WORK/form.body"

@@ -5,9 +5,10 @@
 
 use chrono::NaiveDate;
 
-use super::records::{activity_in_context, register_document};
+use super::records::{activity_in_context, DocumentParts};
 use super::{activities, DbConnection, StoreResult};
 use crate::domain::checks::{ActivityFindings, Finding, Register, Report};
+use crate::domain::vocab::Status;
 use crate::domain::{ActivityId, OrganisationId};
 
 /// The findings of the register (or of one organisation's part), on `today`: every
@@ -18,34 +19,27 @@ pub fn register_findings(
     organisation: Option<OrganisationId>,
     today: NaiveDate,
 ) -> StoreResult<Report> {
-    let doc = register_document(conn, organisation, super::now())?;
-    let ids = activities::matching_ids(
-        conn,
-        &activities::ActivityFilter {
-            organisation,
-            status: activities::StatusFilter::All,
-            ..Default::default()
-        },
-    )?;
-    let register = Register::new(&doc.organisations, &doc.catalogues, &doc.parties, today);
-    let organisations = doc
+    let parts = DocumentParts::read(conn, organisation)?;
+    let head = &parts.head;
+    let register = Register::new(&head.organisations, &head.catalogues, &head.parties, today);
+    let mut activities = Vec::new();
+    parts.for_each_activity(conn, |id, a| {
+        if a.status == Status::Retired.code() {
+            return;
+        }
+        let findings = register.check_activity(&a);
+        activities.push(ActivityFindings {
+            id,
+            organisation: a.organisation,
+            reference: a.reference,
+            name: a.name,
+            findings,
+        });
+    })?;
+    let organisations = head
         .organisations
         .iter()
         .map(|o| (o.name.clone(), register.check_organisation(o)))
-        .collect();
-    // The document lists the activities in the order of `matching_ids`.
-    let activities = doc
-        .activities
-        .iter()
-        .zip(ids)
-        .filter(|(a, _)| a.status != crate::domain::vocab::Status::Retired.code())
-        .map(|(a, id)| ActivityFindings {
-            id,
-            organisation: a.organisation.clone(),
-            reference: a.reference.clone(),
-            name: a.name.clone(),
-            findings: register.check_activity(a),
-        })
         .collect();
     Ok(Report {
         today: Some(today),

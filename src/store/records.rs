@@ -406,6 +406,41 @@ fn catalogue_parts(
     Ok((catalogues::document(&data, &subjects, &measures), codes))
 }
 
+/// The register document (or one organisation's part) without its activities, and the way
+/// to read them [`CHUNK`] at a time: what the register checks read, in the memory of a few
+/// hundred activities.
+pub struct DocumentParts {
+    /// Everything but the activities.
+    pub head: RegisterDocument,
+    ids: Vec<i64>,
+    codes: Codes,
+}
+
+impl DocumentParts {
+    /// Reads everything but the activities now.
+    pub fn read(
+        conn: &mut DbConnection,
+        organisation: Option<OrganisationId>,
+    ) -> StoreResult<Self> {
+        let (head, ids, codes) = document_parts(conn, organisation, super::now())?;
+        Ok(Self { head, ids, codes })
+    }
+
+    /// Hands each activity's id and document entry to `each`, in the document's order.
+    pub fn for_each_activity(
+        &self,
+        conn: &mut DbConnection,
+        mut each: impl FnMut(i64, ActivityDoc),
+    ) -> StoreResult<()> {
+        for chunk in self.ids.chunks(CHUNK) {
+            for a in load_details(conn, chunk)? {
+                each(a.id, activity_entry(&a, &self.codes));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The complete register (or one organisation's part of it) as a JSON document, whole in
 /// memory (tests, comparisons); downloads write [`streamed_document`].
 pub fn register_document(
