@@ -343,7 +343,9 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
             bar.finish_and_clear();
         }
         ExportFormat::Csv => {
-            let mut w = ropa::export::csv::CsvWriter::new(&mut out, args.bom)?;
+            let context = records::CheckContext::load(&mut conn)?;
+            let mut w = ropa::export::csv::CsvWriter::new(&mut out, args.bom)?
+                .with_findings(context, chrono::Utc::now().date_naive());
             match role {
                 Role::Controller => w.controller_header()?,
                 Role::Processor => w.processor_header()?,

@@ -8,9 +8,11 @@
 
 use std::io::Write;
 
+use crate::domain::checks::Register;
 use crate::domain::vocab::PartyKind;
 use crate::store::activities::ActivityDetail;
 use crate::store::organisations::Organisation;
+use crate::store::records::CheckContext;
 
 use super::ExportError;
 
@@ -54,12 +56,13 @@ pub fn controller_header() -> Vec<&'static str> {
         "Next review",
         "Created",
         "Updated",
+        "Open findings",
     ]);
     h
 }
 
 /// The processor CSV's header row (documented in docs/exports.md).
-pub const PROCESSOR_HEADER: [&str; 19] = [
+pub const PROCESSOR_HEADER: [&str; 20] = [
     "Processor",
     "Processor contact details",
     "Processor representative",
@@ -79,6 +82,7 @@ pub const PROCESSOR_HEADER: [&str; 19] = [
     "Next review",
     "Created",
     "Updated",
+    "Open findings",
 ];
 
 /// Makes a cell safe for spreadsheets: a leading `=`, `+`, `-`, `@`, tab or carriage return
@@ -127,6 +131,30 @@ fn contact(name: &str, parts: &[&str]) -> String {
 /// Writes CSV rows to any writer, one activity at a time.
 pub struct CsvWriter<W: Write> {
     inner: csv::Writer<W>,
+    checks: Option<(CheckContext, chrono::NaiveDate)>,
+}
+
+/// An activity's open findings, one a line: "warning R-CONSENT-RECORD: ... (Art. 7(1))".
+fn findings_cell(checks: &Option<(CheckContext, chrono::NaiveDate)>, a: &ActivityDetail) -> String {
+    let Some((context, today)) = checks else {
+        return String::new();
+    };
+    let register = Register::new(
+        &context.organisations,
+        &context.catalogues,
+        &context.parties,
+        *today,
+    );
+    let processor = a.role == crate::domain::vocab::Role::Processor;
+    lines(register.check_activity(&context.entry(a)).iter().map(|f| {
+        format!(
+            "{} {}: {} ({})",
+            f.rule.severity.code(),
+            f.rule.code,
+            f.message(),
+            f.rule.basis_for(processor)
+        )
+    }))
 }
 
 impl<W: Write> CsvWriter<W> {
@@ -139,7 +167,15 @@ impl<W: Write> CsvWriter<W> {
             inner: csv::WriterBuilder::new()
                 .terminator(csv::Terminator::CRLF)
                 .from_writer(out),
+            checks: None,
         })
+    }
+
+    /// Fills the "Open findings" column: the register checks on `today`, read around each
+    /// activity from `context` (without it, the column stays empty).
+    pub fn with_findings(mut self, context: CheckContext, today: chrono::NaiveDate) -> Self {
+        self.checks = Some((context, today));
+        self
     }
 
     fn row(&mut self, cells: &[String]) -> Result<(), ExportError> {
@@ -328,6 +364,7 @@ impl<W: Write> CsvWriter<W> {
             date(a.next_review),
             stamp(a.created_at),
             stamp(a.updated_at),
+            findings_cell(&self.checks, a),
         ];
         self.row(&cells)
     }
@@ -400,6 +437,7 @@ impl<W: Write> CsvWriter<W> {
             date(a.next_review),
             stamp(a.created_at),
             stamp(a.updated_at),
+            findings_cell(&self.checks, a),
         ];
         self.row(&cells)
     }
@@ -433,9 +471,10 @@ mod tests {
     #[test]
     fn the_controller_header_has_the_ico_columns_in_order() {
         let h = controller_header();
-        assert_eq!(h.len(), 35);
+        assert_eq!(h.len(), 36);
         assert_eq!(h[4], "Business function");
         assert_eq!(h[28], "Link to record of personal data breach");
         assert_eq!(h[29], "Status");
+        assert_eq!(h[35], "Open findings");
     }
 }

@@ -392,6 +392,39 @@ pub fn activity_in_context(
     ))
 }
 
+/// What the register checks read around activities loaded as details (the exports'): the
+/// organisations, catalogues and parties as the document shows them, and the catalogue codes.
+pub struct CheckContext {
+    /// Organisations.
+    pub organisations: Vec<crate::domain::document::OrganisationDoc>,
+    /// Catalogues.
+    pub catalogues: crate::domain::document::CataloguesDoc,
+    /// Parties.
+    pub parties: Vec<PartyDoc>,
+    codes: Codes,
+}
+
+impl CheckContext {
+    /// Reads the organisations, catalogues and parties.
+    pub fn load(conn: &mut DbConnection) -> StoreResult<Self> {
+        let (catalogues, codes) = catalogue_parts(conn)?;
+        Ok(Self {
+            organisations: organisations::list(conn)?
+                .iter()
+                .map(Organisation::to_doc)
+                .collect(),
+            catalogues,
+            parties: parties::list(conn)?.iter().map(|p| p.to_doc()).collect(),
+            codes,
+        })
+    }
+
+    /// An activity's document entry, its catalogue entries named by their codes.
+    pub fn entry(&self, a: &ActivityDetail) -> ActivityDoc {
+        activity_entry(a, &self.codes)
+    }
+}
+
 /// The catalogues as the document shows them, and each catalogue's codes by id.
 fn catalogue_parts(
     conn: &mut DbConnection,

@@ -362,7 +362,9 @@ fn stream_csv(
     stream_blocking("CSV", slot, move |out| {
         let mut conn = connection(&pool)?;
         records::in_snapshot(&mut conn, |conn| -> Result<(), ExportError> {
-            let mut w = CsvWriter::new(out, bom)?;
+            let context = records::CheckContext::load(conn)?;
+            let mut w =
+                CsvWriter::new(out, bom)?.with_findings(context, chrono::Utc::now().date_naive());
             match selection.role {
                 Role::Controller => w.controller_header()?,
                 Role::Processor => w.processor_header()?,

@@ -200,3 +200,38 @@ async fn the_health_page_counts_findings_by_severity_rule_and_organisation_worst
     // Each activity links to its page.
     assert!(html.contains("href=\"/activities/"));
 }
+
+#[tokio::test]
+async fn the_csv_has_each_activity_s_open_findings() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Acme Ltd").await.to_string();
+    let r = app
+        .post_activity(
+            &org,
+            "draft",
+            "Newsletter",
+            &[
+                ("purposes[0].description", "Sending the newsletter"),
+                ("purposes[0].bases", "consent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, csv) = app.get("/export.csv?role=controller&status=all").await;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().expect("headers").clone();
+    let column = headers
+        .iter()
+        .position(|h| h == "Open findings")
+        .expect("the column");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let cell = &rows[0][column];
+    assert!(
+        cell.lines().any(|l| {
+            l
+            == "warning R-CONSENT-RECORD: consent relied on without a record of consent (Art. 7(1))"
+        }),
+        "{cell}"
+    );
+    assert!(cell.contains("error R-ART30-SUBJECTS"), "{cell}");
+}

@@ -173,7 +173,7 @@ async fn the_controller_csv_has_the_ico_header_and_parses_back_to_the_values() {
         "Data Protection Impact Assessment required?", "Data Protection Impact Assessment progress",
         "Link to Data Protection Impact Assessment", "Has a personal data breach occurred?",
         "Link to record of personal data breach",
-        "Status", "Owner", "Last reviewed", "Next review", "Created", "Updated",
+        "Status", "Owner", "Last reviewed", "Next review", "Created", "Updated", "Open findings",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -183,6 +183,17 @@ async fn the_controller_csv_has_the_ico_header_and_parses_back_to_the_values() {
     let row = &rows[1];
     let col = |name: &str| row[expected.iter().position(|h| h == name).expect(name)].clone();
     assert_eq!(col("Organisation"), "Ørsted Ελλάδα Ltd");
+    // The register checks' findings, one a line with the rule and the article.
+    let findings = col("Open findings");
+    for line in findings.lines() {
+        assert!(
+            ["error R-", "warning R-", "notice R-"]
+                .iter()
+                .any(|s| line.starts_with(s))
+                && line.ends_with(')'),
+            "{line}"
+        );
+    }
     assert_eq!(col("Reference"), "HR-1");
     assert_eq!(
         col("Processing activity"),
