@@ -106,9 +106,9 @@ fn docs_checks_md_is_the_rule_set_as_it_is() {
     );
 }
 
-#[tokio::test]
-async fn the_activity_page_lists_its_findings_with_the_article_and_the_field_to_fix() {
-    let app = spawn_app().await;
+/// An organisation and a draft newsletter on consent with no record of consent: the
+/// organisation's id and the activity's.
+async fn newsletter_on_consent(app: &TestApp) -> (String, i64) {
     let org = app.create_organisation("Acme Ltd").await.to_string();
     let r = app
         .post_activity(
@@ -122,7 +122,13 @@ async fn the_activity_page_lists_its_findings_with_the_article_and_the_field_to_
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let id = id_from_location(&r);
+    (org, id_from_location(&r))
+}
+
+#[tokio::test]
+async fn the_activity_page_lists_its_findings_with_the_article_and_the_field_to_fix() {
+    let app = spawn_app().await;
+    let (org, id) = newsletter_on_consent(&app).await;
     let (_, html) = app.get(&format!("/activities/{id}")).await;
     let text = page_text(&html);
     assert!(text.contains("What an authority would flag"), "{text}");
@@ -204,19 +210,7 @@ async fn the_health_page_counts_findings_by_severity_rule_and_organisation_worst
 #[tokio::test]
 async fn the_csv_has_each_activity_s_open_findings() {
     let app = spawn_app().await;
-    let org = app.create_organisation("Acme Ltd").await.to_string();
-    let r = app
-        .post_activity(
-            &org,
-            "draft",
-            "Newsletter",
-            &[
-                ("purposes[0].description", "Sending the newsletter"),
-                ("purposes[0].bases", "consent"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    newsletter_on_consent(&app).await;
     let (_, csv) = app.get("/export.csv?role=controller&status=all").await;
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let headers = reader.headers().expect("headers").clone();
