@@ -203,8 +203,10 @@ async fn the_health_page_counts_findings_by_severity_rule_and_organisation_worst
         "a warning and a notice first: {first:?}"
     );
     assert!(first.last().is_some_and(|r| r.contains("privacy notice")));
-    // Each activity links to its page.
+    // Each activity links to its page; the start page leads here.
     assert!(html.contains("href=\"/activities/"));
+    let (_, home) = app.get_with(&auditor, "/").await;
+    assert!(page_text(&home).contains("what a supervisory authority would flag in the register"));
 }
 
 #[tokio::test]
