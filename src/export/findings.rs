@@ -21,6 +21,7 @@ struct FindingEntry<'a> {
     activity_reference: Option<&'a str>,
     activity_name: Option<&'a str>,
     field: &'a str,
+    acknowledged: Option<&'a crate::domain::checks::Acknowledgement>,
 }
 
 /// The JSON report.
@@ -29,6 +30,7 @@ struct JsonReport<'a> {
     checked_on: Option<chrono::NaiveDate>,
     activities_checked: usize,
     counts: std::collections::BTreeMap<&'static str, usize>,
+    acknowledged: usize,
     findings: Vec<FindingEntry<'a>>,
 }
 
@@ -48,6 +50,7 @@ pub fn json(report: &Report) -> Result<String, serde_json::Error> {
             activity_reference: activity.map(|a| a.reference.as_str()),
             activity_name: activity.map(|a| a.name.as_str()),
             field: &f.hit.field,
+            acknowledged: f.acknowledged.as_ref(),
         })
         .collect();
     serde_json::to_string_pretty(&JsonReport {
@@ -58,6 +61,7 @@ pub fn json(report: &Report) -> Result<String, serde_json::Error> {
             .into_iter()
             .map(|(s, n)| (s.code(), n))
             .collect(),
+        acknowledged: report.acknowledged(),
         findings,
     })
 }
@@ -68,12 +72,16 @@ pub fn text(report: &Report) -> String {
     let mut out = String::new();
     let line = |out: &mut String, indent: &str, f: &crate::domain::checks::Finding| {
         out.push_str(&format!(
-            "{indent}{:<8} {:<26} {} ({}) [{}]\n",
+            "{indent}{:<8} {:<26} {} ({}) [{}]{}\n",
             f.rule.severity.code(),
             f.rule.code,
             f.message(),
             f.rule.basis,
-            f.hit.field
+            f.hit.field,
+            match &f.acknowledged {
+                Some(a) => format!(" accepted by {} on {}", a.by, a.at.date()),
+                None => String::new(),
+            }
         ));
     };
     for (name, findings) in &report.organisations {
@@ -103,10 +111,16 @@ pub fn text(report: &Report) -> String {
         .iter()
         .map(|(s, n)| format!("{n} {}{}", s.code(), if *n == 1 { "" } else { "s" }))
         .collect();
+    let accepted = report.acknowledged();
     out.push_str(&format!(
-        "{total} finding{} ({}) in {} activit{} checked{}.\n",
+        "{total} open finding{} ({}){} in {} activit{} checked{}.\n",
         if total == 1 { "" } else { "s" },
         parts.join(", "),
+        if accepted > 0 {
+            format!(", {accepted} accepted")
+        } else {
+            String::new()
+        },
         report.activities.len(),
         if report.activities.len() == 1 {
             "y"

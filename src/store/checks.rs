@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::records::{activity_in_context, DocumentParts};
 use super::{activities, DbConnection, StoreResult};
+use crate::domain::checks::acknowledgement::apply;
 use crate::domain::checks::{ActivityFindings, Finding, Register, Report};
 use crate::domain::vocab::Status;
 use crate::domain::{ActivityId, OrganisationId};
@@ -22,12 +23,16 @@ pub fn register_findings(
     let parts = DocumentParts::read(conn, organisation)?;
     let head = &parts.head;
     let register = Register::new(&head.organisations, &head.catalogues, &head.parties, today);
+    let acknowledged = super::acknowledgements::all(conn)?;
     let mut activities = Vec::new();
     parts.for_each_activity(conn, |id, a| {
         if a.status == Status::Retired.code() {
             return;
         }
-        let findings = register.check_activity(&a);
+        let mut findings = register.check_activity(&a);
+        if let Some(acks) = acknowledged.get(&id) {
+            apply(&mut findings, acks, today);
+        }
         activities.push(ActivityFindings {
             id,
             organisation: a.organisation,
@@ -56,7 +61,13 @@ pub fn activity_findings(
 ) -> StoreResult<Vec<Finding>> {
     let (doc, catalogues, parties) = activity_in_context(conn, activity)?;
     let register = Register::new(&[], &catalogues, &parties, today);
-    Ok(register.check_activity(&doc))
+    let mut findings = register.check_activity(&doc);
+    apply(
+        &mut findings,
+        &super::acknowledgements::for_activity(conn, activity.id)?,
+        today,
+    );
+    Ok(findings)
 }
 
 /// The findings of the activity `id` on `today`.

@@ -5,6 +5,7 @@
 //!
 //! Uses only its own submodules.
 
+pub mod acknowledgements;
 pub mod activities;
 pub mod audit;
 pub mod audit_key;

@@ -227,6 +227,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Findings of the register checks a DPO accepted (`domain::checks::acknowledgement`).
+    finding_acknowledgements (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        rule_code -> Text,
+        field -> Text,
+        detail -> Text,
+        justification -> Text,
+        until -> Nullable<Date>,
+        acknowledged_by -> Text,
+        acknowledged_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// The categories of personal data a retention rule covers, in the order chosen.
     retention_rule_categories (rule_id, data_category_id) {
         rule_id -> BigInt,
@@ -290,6 +305,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     retention_rules,
     retention_rule_categories,
     activity_search,
+    finding_acknowledgements,
 );
 
 diesel::table! {

@@ -79,6 +79,11 @@ impl ShowPage {
         }
     }
 
+    /// The page that accepts a finding with a reason.
+    fn acknowledge_link(&self, f: &Finding) -> String {
+        super::acknowledgements::link(self.a.id, f)
+    }
+
     /// The article behind a finding, in the points of this activity's record.
     fn finding_basis(&self, f: &Finding) -> String {
         f.rule.basis_for(self.a.role == Role::Processor)

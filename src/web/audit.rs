@@ -102,6 +102,7 @@ const RECORD_TYPES: &[(&str, &str)] = &[
     ("session", "Sign-in"),
     ("export", "Download"),
     ("register", "Whole register"),
+    ("finding", "Finding of the register checks"),
     ("audit_trail", "Audit trail"),
 ];
 
@@ -113,6 +114,7 @@ const ACTIONS: &[(&str, &str)] = &[
     ("retire", "Retired"),
     ("activate", "Reactivated"),
     ("set_draft", "Set back to draft"),
+    ("acknowledge", "Acknowledged"),
     ("import", "Imported"),
     ("demo", "Demo loaded"),
     ("export", "Downloaded"),

@@ -53,6 +53,7 @@ struct HealthPage {
     checked: usize,
     without_errors: usize,
     counts: [usize; 3],
+    accepted: usize,
     own: Vec<(String, Vec<String>)>,
     organisations: Vec<OrganisationLine>,
     rules: Vec<RuleLine>,
@@ -76,7 +77,12 @@ impl HealthPage {
 }
 
 fn counts_of(a: &ActivityFindings) -> [usize; 3] {
-    Severity::ALL.map(|s| a.findings.iter().filter(|f| f.rule.severity == s).count())
+    Severity::ALL.map(|s| {
+        a.findings
+            .iter()
+            .filter(|f| f.rule.severity == s && f.acknowledged.is_none())
+            .count()
+    })
 }
 
 fn page(report: Report, today: chrono::NaiveDate, layout: Layout) -> HealthPage {
@@ -108,7 +114,7 @@ fn page(report: Report, today: chrono::NaiveDate, layout: Layout) -> HealthPage 
             rule,
             count: report
                 .all()
-                .filter(|(_, _, f)| f.rule.code == rule.code)
+                .filter(|(_, _, f)| f.rule.code == rule.code && f.acknowledged.is_none())
                 .count(),
         })
         .filter(|l| l.count > 0)
@@ -116,7 +122,7 @@ fn page(report: Report, today: chrono::NaiveDate, layout: Layout) -> HealthPage 
     rules.sort_by_key(|l| (l.rule.severity, std::cmp::Reverse(l.count)));
     let mut worst: Vec<ActivityLine> = checked
         .iter()
-        .filter(|a| !a.findings.is_empty())
+        .filter(|a| counts_of(a) != [0; 3])
         .map(|a| ActivityLine {
             id: a.id,
             organisation: a.organisation.clone(),
@@ -126,6 +132,7 @@ fn page(report: Report, today: chrono::NaiveDate, layout: Layout) -> HealthPage 
             first: a
                 .findings
                 .iter()
+                .filter(|f| f.acknowledged.is_none())
                 .min_by_key(|f| f.rule.severity)
                 .map(|f| f.message())
                 .unwrap_or_default(),
@@ -139,12 +146,14 @@ fn page(report: Report, today: chrono::NaiveDate, layout: Layout) -> HealthPage 
     });
     worst.truncate(WORST);
     let counts = report.counts().map(|(_, n)| n);
+    let accepted = report.acknowledged();
     HealthPage {
         layout: layout.at("checks"),
         today,
         checked: checked.len(),
         without_errors: without_errors(&checked),
         counts,
+        accepted,
         own: report
             .organisations
             .iter()

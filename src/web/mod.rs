@@ -4,6 +4,7 @@
 //!
 //! Uses `config`, `store::{pg_sessions, revision_cache}`.
 
+pub mod acknowledgements;
 pub mod activities;
 pub mod activity_list;
 pub mod assets;
@@ -75,6 +76,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         // Audit trail
         .route("/audit", web::get().to(audit::list))
         .route("/checks", web::get().to(checks::health))
+        .route(
+            "/activities/{id}/acknowledge",
+            web::get().to(acknowledgements::form),
+        )
+        .route(
+            "/activities/{id}/acknowledge",
+            web::post().to(acknowledgements::acknowledge),
+        )
         .route("/audit.csv", web::get().to(audit::download))
         // Activities
         .route("/activities", web::get().to(activity_list::list))

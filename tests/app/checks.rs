@@ -231,3 +231,101 @@ async fn the_csv_has_each_activity_s_open_findings() {
     );
     assert!(cell.contains("error R-ART30-SUBJECTS"), "{cell}");
 }
+
+#[tokio::test]
+async fn a_finding_is_accepted_with_a_reason_audited_and_lapses_when_it_changes() {
+    let app = spawn_app().await;
+    let (org, id) = newsletter_on_consent(&app).await;
+    let (_, html) = app.get(&format!("/activities/{id}")).await;
+    let doc = scraper::Html::parse_document(&html);
+    let link = scraper::Selector::parse("a[href*='/acknowledge?rule=R-CONSENT-RECORD']")
+        .expect("selector");
+    let href = doc
+        .select(&link)
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .expect("an accept link")
+        .to_owned();
+    let (status, form) = app.get(&href).await;
+    assert_eq!(status, StatusCode::OK);
+    let field = input_value(&form, "field").expect("field");
+    // A reason is required, and an end date may not be past.
+    let r = app
+        .post(
+            &format!("/activities/{id}/acknowledge"),
+            &[
+                ("rule", "R-CONSENT-RECORD"),
+                ("field", &field),
+                ("detail", ""),
+                ("justification", " "),
+                ("until", "2001-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    assert!(field_error(&html, "justification").is_some_and(|e| e.contains("required")));
+    assert!(field_error(&html, "until").is_some_and(|e| e.contains("today or later")));
+    let r = app
+        .post(
+            &format!("/activities/{id}/acknowledge"),
+            &[
+                ("rule", "R-CONSENT-RECORD"),
+                ("field", &field),
+                ("detail", ""),
+                (
+                    "justification",
+                    "Consents are kept by the newsletter provider",
+                ),
+                ("until", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get(&format!("/activities/{id}")).await;
+    let text = page_text(&html)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("Accepted by admin@example.eu on")
+            && text.contains("Consents are kept by the newsletter provider"),
+        "{text}"
+    );
+    // The trail records it; the CLI counts it as accepted, not open.
+    let (_, trail) = app.get("/audit?entity=finding").await;
+    assert!(page_text(&trail).contains("R-CONSENT-RECORD"), "audited");
+    let out = ropa(&app.database_url, &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["acknowledged"], 1);
+    let (_, health) = app.get("/checks").await;
+    let health = page_text(&health)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(health.contains("1 accepted with a reason"), "{health}");
+    let accepted = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "R-CONSENT-RECORD")
+        .expect("still listed");
+    assert_eq!(
+        accepted["acknowledged"]["justification"],
+        "Consents are kept by the newsletter provider"
+    );
+    // A finding no longer found cannot be accepted (a forged or stale link).
+    let r = app
+        .post(
+            &format!("/activities/{id}/acknowledge"),
+            &[
+                ("rule", "R-ART22-EXCEPTION"),
+                ("field", "automated_exception"),
+                ("detail", ""),
+                ("justification", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let _ = org;
+}

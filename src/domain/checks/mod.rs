@@ -8,6 +8,7 @@
 //!
 //! Uses `domain::{document, vocab, reference, completeness}`.
 
+pub mod acknowledgement;
 mod rules;
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use super::document::{
 };
 use super::vocab::Status;
 
+pub use acknowledgement::{Acknowledgement, AcknowledgementDraft, AcknowledgementForm};
 pub use rules::RULES;
 
 /// How serious a finding is.
@@ -111,6 +113,8 @@ pub struct Finding {
     pub rule: &'static Rule,
     /// The field to fix and what it concerns.
     pub hit: Hit,
+    /// The acknowledgement that covers it, if a DPO accepted it.
+    pub acknowledged: Option<Acknowledgement>,
 }
 
 impl Rule {
@@ -207,7 +211,11 @@ impl<'a> Register<'a> {
             if let Test::Activity(test) = rule.test {
                 let mut hits = Vec::new();
                 test(self, a, &mut hits);
-                out.extend(hits.into_iter().map(|hit| Finding { rule, hit }));
+                out.extend(hits.into_iter().map(|hit| Finding {
+                    rule,
+                    hit,
+                    acknowledged: None,
+                }));
             }
         }
         out
@@ -220,7 +228,11 @@ impl<'a> Register<'a> {
             if let Test::Organisation(test) = rule.test {
                 let mut hits = Vec::new();
                 test(self, o, &mut hits);
-                out.extend(hits.into_iter().map(|hit| Finding { rule, hit }));
+                out.extend(hits.into_iter().map(|hit| Finding {
+                    rule,
+                    hit,
+                    acknowledged: None,
+                }));
             }
         }
         out
@@ -299,18 +311,28 @@ impl Report {
             }))
     }
 
-    /// Number of findings of each severity, most serious first.
+    /// Number of open (not accepted) findings of each severity, most serious first.
     pub fn counts(&self) -> [(Severity, usize); 3] {
         Severity::ALL.map(|s| {
             (
                 s,
-                self.all().filter(|(_, _, f)| f.rule.severity == s).count(),
+                self.all()
+                    .filter(|(_, _, f)| f.rule.severity == s && f.acknowledged.is_none())
+                    .count(),
             )
         })
     }
 
-    /// Whether a finding at `threshold` or more serious exists.
+    /// Number of accepted (acknowledged) findings.
+    pub fn acknowledged(&self) -> usize {
+        self.all()
+            .filter(|(_, _, f)| f.acknowledged.is_some())
+            .count()
+    }
+
+    /// Whether an open finding at `threshold` or more serious exists.
     pub fn fails(&self, threshold: Severity) -> bool {
-        self.all().any(|(_, _, f)| f.rule.severity <= threshold)
+        self.all()
+            .any(|(_, _, f)| f.rule.severity <= threshold && f.acknowledged.is_none())
     }
 }

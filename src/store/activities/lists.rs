@@ -378,6 +378,9 @@ mod tests {
         .into_iter()
         .map(|n| n.name)
         .collect();
+        // Acknowledged findings belong to the activity but are not one of its lists: a save
+        // keeps them (they lapse by themselves when the finding changes).
+        holding.retain(|t| t != "finding_acknowledgements");
         let mut listed: Vec<String> = LIST_TABLES.iter().map(|t| t.to_string()).collect();
         listed.sort();
         holding.sort();
