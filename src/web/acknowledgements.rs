@@ -11,9 +11,10 @@ use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::{db, path_id, redirect_with, render, CheckedForm, Layout};
 use super::AppState;
-use crate::domain::checks::{AcknowledgementForm, Finding};
+use crate::domain::checks::{AcknowledgementDraft, AcknowledgementForm, Finding};
 use crate::domain::errors::FieldErrors;
 use crate::domain::user::Permission;
+use crate::domain::vocab::Status;
 use crate::domain::ActivityId;
 use crate::store::activities::ActivityDetail;
 
@@ -53,9 +54,19 @@ async fn finding_of(
         Ok((a, findings))
     })
     .await?;
+    // Only an open finding of an activity in the register may be accepted (a retired
+    // activity is not checked; an accepted finding is not accepted twice).
+    if a.status == Status::Retired {
+        return Err(AppError::NotFound);
+    }
     let finding = findings
         .into_iter()
-        .find(|f| f.rule.code == rule.trim() && f.hit.field == field && f.hit.detail == detail)
+        .find(|f| {
+            f.rule.code == rule.trim()
+                && f.hit.field == field
+                && f.hit.detail == detail
+                && f.acknowledged.is_none()
+        })
         .ok_or(AppError::NotFound)?;
     Ok((a, finding))
 }
@@ -99,7 +110,12 @@ pub async fn acknowledge(
     let form: AcknowledgementForm = body.parse()?;
     let (a, finding) = finding_of(&state, id, &form).await?;
     let draft = match form.parse(chrono::Utc::now().date_naive()) {
-        Ok(d) => d,
+        // Stored as the checks give the finding, so that it covers it exactly.
+        Ok(d) => AcknowledgementDraft {
+            field: finding.hit.field.clone(),
+            detail: finding.hit.detail.clone(),
+            ..d
+        },
         Err(errors) => {
             return render(
                 StatusCode::UNPROCESSABLE_ENTITY,

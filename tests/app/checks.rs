@@ -282,6 +282,9 @@ async fn a_finding_is_accepted_with_a_reason_audited_and_lapses_when_it_changes(
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Accepted once: a second acceptance of the same finding (a double submit) is refused.
+    let (status, _) = app.get(&href).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, html) = app.get(&format!("/activities/{id}")).await;
     let text = page_text(&html)
         .split_whitespace()

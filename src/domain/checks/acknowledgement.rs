@@ -105,7 +105,10 @@ impl AcknowledgementForm {
             errors.add("justification", "Justification is at most 2000 characters");
         }
         if self.field.len() > 200 || self.detail.chars().count() > 500 {
-            errors.add("detail", "The finding is not one the checks give");
+            errors.add(
+                "justification",
+                "This finding is not one the checks give: open it again from the activity's page",
+            );
         }
         let until = parse_date(&mut errors, "until", "Until", &self.until);
         if until.is_some_and(|u| u < today) {

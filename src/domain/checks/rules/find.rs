@@ -70,6 +70,20 @@ fn is_derogation(m: TransferMechanism) -> bool {
     m.article().starts_with("Art. 49")
 }
 
+/// "Purpose 2 (Sending the newsletter)": its number and the start of its description, so
+/// that a finding (and its acceptance) follows the purpose, not its place in the list.
+fn purpose_detail(a: &ActivityDoc, i: usize) -> String {
+    let description = a.purposes[i].description.trim();
+    if description.is_empty() {
+        return format!("Purpose {}", i + 1);
+    }
+    let mut short: String = description.chars().take(40).collect();
+    if description.chars().count() > 40 {
+        short.push('…');
+    }
+    format!("Purpose {} ({short})", i + 1)
+}
+
 fn solely_automated(a: &ActivityDoc) -> bool {
     AutomatedProcessing::from_code(&a.automated_processing)
         == Some(AutomatedProcessing::SolelyAutomatedDecisions)
@@ -116,7 +130,7 @@ pub(super) fn lawful_basis(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit
         if bases(a, i).is_empty() {
             hits.push(Hit::new(
                 format!("purposes[{i}].bases"),
-                format!("Purpose {}", i + 1),
+                purpose_detail(a, i),
             ));
         }
     }
@@ -132,7 +146,7 @@ pub(super) fn li_interest(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>
         {
             hits.push(Hit::new(
                 format!("purposes[{i}].legitimate_interest"),
-                format!("Purpose {}", i + 1),
+                purpose_detail(a, i),
             ));
         }
     }
@@ -148,7 +162,7 @@ pub(super) fn li_balancing(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit
         {
             hits.push(Hit::new(
                 format!("purposes[{i}].balancing_test_ref"),
-                format!("Purpose {}", i + 1),
+                purpose_detail(a, i),
             ));
         }
     }
@@ -199,7 +213,7 @@ pub(super) fn consent_employees(r: &Register<'_>, a: &ActivityDoc, hits: &mut Ve
         if bases(a, i).contains(&LawfulBasis::Consent) {
             hits.push(Hit::new(
                 format!("purposes[{i}].bases"),
-                format!("Purpose {} ({})", i + 1, employed.join(", ")),
+                format!("{} ({})", purpose_detail(a, i), employed.join(", ")),
             ));
         }
     }

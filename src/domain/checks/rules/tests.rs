@@ -527,7 +527,7 @@ fn a_retired_activity_is_not_checked_and_findings_name_their_row() {
     let findings = register.check_activity(&a);
     let messages: Vec<String> = findings.iter().map(|f| f.message()).collect();
     assert!(
-        messages.contains(&"Purpose 2: no lawful basis".to_owned()),
+        messages.contains(&"Purpose 2 (Managing customer accounts): no lawful basis".to_owned()),
         "{messages:?}"
     );
     let basis = findings
