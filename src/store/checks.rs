@@ -10,7 +10,7 @@ use super::{activities, DbConnection, StoreResult};
 use crate::domain::checks::acknowledgement::apply;
 use crate::domain::checks::{ActivityFindings, Finding, Register, Report};
 use crate::domain::vocab::Status;
-use crate::domain::{ActivityId, OrganisationId};
+use crate::domain::OrganisationId;
 
 /// The findings of the register (or of one organisation's part), on `today`: every
 /// organisation's and every activity's but the retired ones (they are not part of the
@@ -68,14 +68,4 @@ pub fn activity_findings(
         today,
     );
     Ok(findings)
-}
-
-/// The findings of the activity `id` on `today`.
-pub fn findings_of(
-    conn: &mut DbConnection,
-    id: ActivityId,
-    today: NaiveDate,
-) -> StoreResult<Vec<Finding>> {
-    let a = activities::get(conn, id)?;
-    activity_findings(conn, &a, today)
 }

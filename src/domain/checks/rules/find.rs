@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::super::{Hit, Register};
 use crate::domain::completeness::transfer_evidenced;
-use crate::domain::document::{ActivityDoc, OrganisationDoc, TransferDoc};
+use crate::domain::document::{ActivityDoc, OrganisationDoc, PurposeDoc, TransferDoc};
 use crate::domain::reference::ScopeEvidence;
 use crate::domain::vocab::{
     AutomatedDecisionException, AutomatedProcessing, Country, CriminalBasis, DpiaRequired,
@@ -136,36 +136,28 @@ pub(super) fn lawful_basis(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit
     }
 }
 
-pub(super) fn li_interest(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+/// A hit on `field` of each controller purpose resting on legitimate interests whose `text`
+/// is blank.
+fn li_without(a: &ActivityDoc, field: &str, text: fn(&PurposeDoc) -> &str, hits: &mut Vec<Hit>) {
     if !is_controller(a) {
         return; // the client controller's to record
     }
     for (i, p) in a.purposes.iter().enumerate() {
-        if bases(a, i).contains(&LawfulBasis::LegitimateInterests)
-            && p.legitimate_interest.trim().is_empty()
-        {
+        if bases(a, i).contains(&LawfulBasis::LegitimateInterests) && text(p).trim().is_empty() {
             hits.push(Hit::new(
-                format!("purposes[{i}].legitimate_interest"),
+                format!("purposes[{i}].{field}"),
                 purpose_detail(a, i),
             ));
         }
     }
 }
 
+pub(super) fn li_interest(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+    li_without(a, "legitimate_interest", |p| &p.legitimate_interest, hits);
+}
+
 pub(super) fn li_balancing(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
-    if !is_controller(a) {
-        return; // the client controller's to record
-    }
-    for (i, p) in a.purposes.iter().enumerate() {
-        if bases(a, i).contains(&LawfulBasis::LegitimateInterests)
-            && p.balancing_test_ref.trim().is_empty()
-        {
-            hits.push(Hit::new(
-                format!("purposes[{i}].balancing_test_ref"),
-                purpose_detail(a, i),
-            ));
-        }
-    }
+    li_without(a, "balancing_test_ref", |p| &p.balancing_test_ref, hits);
 }
 
 pub(super) fn relies_on_consent(a: &ActivityDoc) -> Option<usize> {
