@@ -121,7 +121,7 @@ where
     F: FnOnce(&mut DbConnection, &mut Audit) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    conn.transaction(|conn| {
+    let out = conn.transaction(|conn| {
         // First statement: the head, so that on SQLite the write lock is taken before anything
         // is read.
         let head = take_head(conn)?;
@@ -132,7 +132,10 @@ where
         let out = f(conn, &mut audit)?;
         append(conn, head, &audit.actor, &audit.changes)?;
         Ok(out)
-    })
+    });
+    // Committed or not: what this process remembers of the register is read again.
+    crate::store::note_local_write();
+    out
 }
 
 /// Takes the head (write lock on SQLite, row lock on PostgreSQL) and reads it: it cannot change

@@ -43,6 +43,22 @@ pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migration
 
 pub use connection::DbConnection;
 
+/// Changes this process has written (audited changes, ended sessions), counted so that what it
+/// remembers of the register and its sessions for a moment (`web::session_memo`) is read again
+/// after each. Writes by other processes are not counted: whatever remembers must expire.
+static LOCAL_WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The number of changes this process has written so far (see [`note_local_write`]).
+pub fn local_writes() -> u64 {
+    LOCAL_WRITES.load(std::sync::atomic::Ordering::Acquire)
+}
+
+/// Counts a change written by this process: called after every audited transaction and every
+/// ended session, committed or not.
+pub fn note_local_write() {
+    LOCAL_WRITES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+}
+
 /// Which database a URL names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -367,6 +383,7 @@ const BULK_TABLES: &[&str] = &[
     "security_measures",
     "activities",
     "activity_search",
+    "activity_terms",
 ];
 
 /// A foreign key taken off for a bulk load, to be put back as it was.

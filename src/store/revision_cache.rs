@@ -9,16 +9,17 @@
 //! and since the revision lives in the database, several app instances on one PostgreSQL
 //! database see each other's changes at their next request.
 //!
-//! Uses `domain::activity`, `store::{activities, gaps, organisations, schema}`.
+//! Uses `domain::activity`, `store::{activities, gaps, organisations, schema, search_index}`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::activities::{self, ActivityFilter, ActivitySummary, Page};
 use super::schema::audit_head;
+use super::search_index::SearchTerms;
 use super::{organisations, DbConnection, StoreResult};
 use crate::domain::activity::Choices;
 use crate::domain::vocab::Role;
@@ -38,6 +39,8 @@ struct State {
     counts: HashMap<String, i64>,
     choices: Option<(Choices, ListChoices)>,
     summary: Option<Summary>,
+    /// The word index's words (SQLite), read for the first text search of the revision.
+    terms: Option<Arc<SearchTerms>>,
 }
 
 /// What the list's filters and downloads offer beyond the form's choices.
@@ -130,7 +133,29 @@ impl RevisionCache {
             state.counts.clear();
             state.choices = None;
             state.summary = None;
+            state.terms = None;
         }
+    }
+
+    /// The word index's words at `revision` (kept), when `f` searches text.
+    fn terms(
+        &self,
+        conn: &mut DbConnection,
+        f: &ActivityFilter,
+        revision: i64,
+    ) -> StoreResult<Option<Arc<SearchTerms>>> {
+        if f.text.trim().is_empty() {
+            return Ok(None);
+        }
+        if let Some(kept) = self.state().terms.clone() {
+            return Ok(Some(kept));
+        }
+        let read = Arc::new(SearchTerms::read(conn)?);
+        let mut state = self.state();
+        if state.revision == Some(revision) {
+            state.terms = Some(read.clone());
+        }
+        Ok(Some(read))
     }
 
     /// A page of the list and the filter form's choices, counting and loading the choices
@@ -143,6 +168,8 @@ impl RevisionCache {
         let revision = revision(conn)?;
         self.at(revision);
         let key = count_key(f);
+        let terms = self.terms(conn, f, revision)?;
+        let terms = terms.as_deref();
         let (kept_total, kept_choices) = {
             let state = self.state();
             (state.counts.get(&key).copied(), state.choices.clone())
@@ -150,7 +177,7 @@ impl RevisionCache {
         let total = match kept_total {
             Some(total) => total,
             None => {
-                let total = activities::count(conn, f)?;
+                let total = activities::count(conn, f, terms)?;
                 let mut state = self.state();
                 if state.revision == Some(revision) {
                     if state.counts.len() >= MAX_COUNTS {
@@ -178,7 +205,7 @@ impl RevisionCache {
                 kept
             }
         };
-        let page = activities::search_counted(conn, f, total)?;
+        let page = activities::search_counted(conn, f, total, terms)?;
         Ok((page, choices, destinations))
     }
 

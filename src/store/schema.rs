@@ -252,6 +252,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// SQLite only: the same words as `activity_search`, in an FTS5 table that splits them
+    /// into words (`unicode61`, no positions); `rowid` is the activity's id.
+    activity_words (rowid) {
+        rowid -> BigInt,
+        words -> Text,
+    }
+}
+
+diesel::table! {
+    /// PostgreSQL only: the words of each activity's search text as an array (GIN-indexed);
+    /// `rowid` is the activity's id.
+    activity_terms (rowid) {
+        rowid -> BigInt,
+        terms -> Array<Text>,
+    }
+}
+
+diesel::table! {
+    /// PostgreSQL only: every word `activity_terms.terms` has held.
+    search_terms (term) {
+        term -> Text,
+    }
+}
+
+diesel::table! {
+    /// SQLite only: the distinct words of `activity_words` (an `fts5vocab` table).
+    activity_word_terms (term) {
+        term -> Text,
+    }
+}
+
+diesel::table! {
     /// The words each activity is found by; `rowid` is the activity's id (SQLite: an FTS5
     /// table with the trigram tokenizer; PostgreSQL: a table with a pg_trgm index).
     activity_search (rowid) {
@@ -305,6 +337,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     retention_rules,
     retention_rule_categories,
     activity_search,
+    activity_words,
+    activity_terms,
     finding_acknowledgements,
 );
 

@@ -9,6 +9,11 @@
 //! every change that alters them: an activity's save, a party's or a catalogue entry's rename.
 //! Beside `activities` (not inside it) because parties and catalogues call it too. Uses the
 //! schema and the domain's countries.
+//!
+//! On SQLite the same words are also in `activity_words`, split into words (FTS5 `unicode61`):
+//! a search word of letters and digits is answered there by the indexed words that contain it
+//! ([`SearchTerms`], read once per revision), the same activities the trigram index finds,
+//! several times faster for a common word.
 
 use std::collections::HashMap;
 
@@ -16,9 +21,9 @@ use diesel::prelude::*;
 
 use crate::domain::vocab::Country;
 use crate::store::schema::{
-    activities, activity_data_categories, activity_search, activity_subjects, data_categories,
-    joint_controllers, parties, purposes, recipients, represented_controllers, subject_categories,
-    transfers,
+    activities, activity_data_categories, activity_search, activity_subjects, activity_terms,
+    activity_word_terms, activity_words, data_categories, joint_controllers, parties, purposes,
+    recipients, represented_controllers, search_terms, subject_categories, transfers,
 };
 use crate::store::{fold, DbConnection, StoreResult};
 
@@ -64,8 +69,12 @@ impl Words {
 pub fn refresh(conn: &mut DbConnection, scope: SearchScope<'_>) -> StoreResult<usize> {
     let ids: Vec<i64> = match scope {
         SearchScope::Ids(ids) => ids.to_vec(),
+        // NOT EXISTS, not NOT IN: PostgreSQL answers it with an anti-join (NOT IN compares
+        // each activity with every row, a second at 10,000).
         SearchScope::Missing => activities::table
-            .filter(activities::id.ne_all(activity_search::table.select(activity_search::rowid)))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                activity_search::table.filter(activity_search::rowid.eq(activities::id)),
+            )))
             .select(activities::id)
             .load(conn)?,
     };
@@ -83,16 +92,56 @@ pub fn refresh(conn: &mut DbConnection, scope: SearchScope<'_>) -> StoreResult<u
             })
             .collect();
         // A multi-row INSERT per backend (the multi-backend connection cannot bind a list).
-        for part in values.chunks(CHUNK) {
-            match &mut *conn {
-                DbConnection::Sqlite(c) => {
-                    diesel::insert_into(activity_search::table)
-                        .values(part)
-                        .execute(c)?;
-                }
-                DbConnection::Pg(c) => {
-                    diesel::insert_into(activity_search::table)
-                        .values(part)
+        match &mut *conn {
+            DbConnection::Sqlite(c) => {
+                diesel::insert_into(activity_search::table)
+                    .values(&values)
+                    .execute(c)?;
+                // The same words in the word index (SQLite only).
+                diesel::delete(activity_words::table.filter(activity_words::rowid.eq_any(chunk)))
+                    .execute(c)?;
+                let words: Vec<_> = rows
+                    .iter()
+                    .map(|(id, words)| {
+                        (
+                            activity_words::rowid.eq(*id),
+                            activity_words::words.eq(words),
+                        )
+                    })
+                    .collect();
+                diesel::insert_into(activity_words::table)
+                    .values(&words)
+                    .execute(c)?;
+            }
+            DbConnection::Pg(c) => {
+                diesel::insert_into(activity_search::table)
+                    .values(&values)
+                    .execute(c)?;
+                // The same words as arrays (PostgreSQL only).
+                diesel::delete(activity_terms::table.filter(activity_terms::rowid.eq_any(chunk)))
+                    .execute(c)?;
+                let arrays: Vec<_> = rows
+                    .iter()
+                    .map(|(id, words)| {
+                        (
+                            activity_terms::rowid.eq(*id),
+                            activity_terms::terms.eq(terms_of(words)),
+                        )
+                    })
+                    .collect();
+                diesel::insert_into(activity_terms::table)
+                    .values(&arrays)
+                    .execute(c)?;
+                // Every word indexed, once (kept when no activity holds it any more: it then
+                // finds nothing).
+                let mut all: Vec<String> = rows.iter().flat_map(|(_, w)| terms_of(w)).collect();
+                all.sort_unstable();
+                all.dedup();
+                for part in all.chunks(CHUNK * 4) {
+                    let new: Vec<_> = part.iter().map(|t| search_terms::term.eq(t)).collect();
+                    diesel::insert_into(search_terms::table)
+                        .values(&new)
+                        .on_conflict_do_nothing()
                         .execute(c)?;
                 }
             }
@@ -267,6 +316,67 @@ pub fn using_party(conn: &mut DbConnection, party: i64) -> StoreResult<Vec<i64>>
     Ok(ids)
 }
 
+/// The distinct words of the register as SQLite's word index holds them (`activity_words`),
+/// read once per revision of the register: a search word is looked up among them in memory.
+#[derive(Debug, Clone, Default)]
+pub struct SearchTerms {
+    terms: Vec<String>,
+}
+
+/// Indexed words that may stand for one search word; past this, the trigram index answers it.
+const MAX_TERMS_PER_WORD: usize = 64;
+
+impl SearchTerms {
+    /// The words of the index: SQLite's word index, PostgreSQL's list of indexed words.
+    pub fn read(conn: &mut DbConnection) -> StoreResult<Self> {
+        Ok(Self {
+            terms: match conn {
+                DbConnection::Sqlite(c) => activity_word_terms::table
+                    .select(activity_word_terms::term)
+                    .load(c)?,
+                DbConnection::Pg(c) => search_terms::table.select(search_terms::term).load(c)?,
+            },
+        })
+    }
+
+    /// The indexed words containing `word` (folded), or `None` when `word` is not all ASCII
+    /// letters and digits (the word index splits text at anything else, and may fold other
+    /// letters otherwise than the trigram index) or too many words contain it.
+    fn containing(&self, word: &str) -> Option<Vec<&str>> {
+        if word.is_empty() || !word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        let mut found = Vec::new();
+        for term in &self.terms {
+            if term.contains(word) {
+                if found.len() == MAX_TERMS_PER_WORD {
+                    return None;
+                }
+                found.push(term.as_str());
+            }
+        }
+        Some(found)
+    }
+}
+
+/// The words of a search text as PostgreSQL's array holds them: split at anything but letters
+/// and digits, each once.
+fn terms_of(words: &str) -> Vec<String> {
+    let mut terms: Vec<String> = words
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
+    terms.sort_unstable();
+    terms.dedup();
+    terms
+}
+
+/// An FTS5 string: quoted, inner quotes doubled.
+fn fts_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
 /// One word of a search, as a `LIKE` filter on `activity_search.words`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WordPattern {
@@ -303,25 +413,45 @@ pub struct TextQuery {
     /// quoted string (the trigram tokenizer finds it as a substring), joined by AND. Answered
     /// from the index alone, several times faster than `LIKE` on it for common words.
     pub fts_match: Option<String>,
-    /// The words the index cannot answer (SQLite: under three characters, which FTS5 trigram
-    /// never matches; PostgreSQL: every word, which pg_trgm answers for `LIKE`).
+    /// SQLite: one FTS5 `MATCH` expression on the word index (`activity_words`), for the
+    /// words [`SearchTerms`] answers: each the indexed words containing it, joined by OR.
+    pub words_match: Option<String>,
+    /// PostgreSQL: for each word [`SearchTerms`] answers, the indexed words containing it,
+    /// separated by spaces (one of them must be in `activity_terms.terms`).
+    pub term_sets: Vec<String>,
+    /// A search word no indexed word contains: nothing matches.
+    pub nothing: bool,
+    /// The words no index answers exactly (SQLite: under three characters, which FTS5 trigram
+    /// never matches; PostgreSQL: every word, which pg_trgm answers for `LIKE`), unless
+    /// [`SearchTerms`] does.
     pub likes: Vec<WordPattern>,
 }
 
 impl TextQuery {
-    /// The filters for `text` (folded here) on `sqlite` or PostgreSQL.
-    pub fn of(text: &str, sqlite: bool) -> Self {
+    /// The filters for `text` (folded here) on `sqlite` or PostgreSQL, with the register's
+    /// indexed words where they are known. Either way the same activities are found: those
+    /// whose words contain every search word.
+    pub fn of(text: &str, sqlite: bool, terms: Option<&SearchTerms>) -> Self {
         let mut query = TextQuery::default();
         let mut matched: Vec<String> = Vec::new();
+        let mut worded: Vec<String> = Vec::new();
         for word in fold(text).split_whitespace() {
-            if sqlite && word.chars().count() >= 3 {
-                matched.push(format!("\"{}\"", word.replace('"', "\"\"")));
-            } else {
-                query.likes.push(WordPattern::of(word, sqlite));
+            match terms.and_then(|t| t.containing(word)) {
+                Some(found) if found.is_empty() => query.nothing = true,
+                Some(found) if sqlite => {
+                    let any: Vec<String> = found.into_iter().map(fts_string).collect();
+                    worded.push(format!("({})", any.join(" OR ")));
+                }
+                Some(found) => query.term_sets.push(found.join(" ")),
+                None if sqlite && word.chars().count() >= 3 => matched.push(fts_string(word)),
+                None => query.likes.push(WordPattern::of(word, sqlite)),
             }
         }
         if !matched.is_empty() {
             query.fts_match = Some(matched.join(" AND "));
+        }
+        if !worded.is_empty() {
+            query.words_match = Some(worded.join(" AND "));
         }
         query
     }
@@ -333,15 +463,15 @@ mod tests {
 
     #[test]
     fn on_sqlite_long_words_go_to_the_index_and_short_ones_to_like() {
-        let q = TextQuery::of("Bangalore \"x\"y 50%_off\\ in", true);
+        let q = TextQuery::of("Bangalore \"x\"y 50%_off\\ in", true, None);
         assert_eq!(
             q.fts_match.as_deref(),
             Some("\"bangalore\" AND \"\"\"x\"\"y\" AND \"50%_off\\\"")
         );
         assert_eq!(q.likes, vec![WordPattern::Plain("%in%".into())]);
-        let q = TextQuery::of("a_", true);
+        let q = TextQuery::of("a_", true, None);
         assert_eq!(q.likes, vec![WordPattern::Escaped("%a\\_%".into())]);
-        let q = TextQuery::of("India x", false);
+        let q = TextQuery::of("India x", false, None);
         assert_eq!(q.fts_match, None);
         assert_eq!(
             q.likes,
@@ -349,6 +479,60 @@ mod tests {
                 WordPattern::Escaped("%india%".into()),
                 WordPattern::Escaped("%x%".into())
             ]
+        );
+    }
+
+    #[test]
+    fn a_word_of_letters_and_digits_is_looked_up_among_the_indexed_words() {
+        let terms = SearchTerms {
+            terms: ["order", "orders", "recorder", "pa", "002", "customers"]
+                .map(String::from)
+                .to_vec(),
+        };
+        let q = TextQuery::of("Order customers PA-002 müll", true, Some(&terms));
+        assert_eq!(
+            q.words_match.as_deref(),
+            Some("(\"order\" OR \"orders\" OR \"recorder\") AND (\"customers\")")
+        );
+        // Not letters and digits only: the trigram index.
+        assert_eq!(q.fts_match.as_deref(), Some("\"pa-002\" AND \"müll\""));
+        assert!(!q.nothing);
+        assert!(TextQuery::of("zebra", true, Some(&terms)).nothing);
+        let many = SearchTerms {
+            terms: (0..=MAX_TERMS_PER_WORD).map(|i| format!("ab{i}")).collect(),
+        };
+        let q = TextQuery::of("ab1 abc", true, Some(&many));
+        assert_eq!(q.fts_match.as_deref(), None, "ab1 is in ab1, ab10..");
+        let q = TextQuery::of("ab", true, Some(&many));
+        assert_eq!(q.likes, vec![WordPattern::Plain("%ab%".into())], "too many");
+        let q = TextQuery::of("ab1", false, Some(&many));
+        assert_eq!(q.term_sets.len(), 1);
+        assert!(
+            q.term_sets[0].starts_with("ab1 ab10 ab11"),
+            "{:?}",
+            q.term_sets
+        );
+        assert!(q.likes.is_empty());
+        let q = TextQuery::of("abx", true, Some(&many));
+        assert!(q.nothing);
+        let wide = SearchTerms {
+            terms: (0..=MAX_TERMS_PER_WORD)
+                .map(|i| format!("x{i}abc"))
+                .collect(),
+        };
+        let q = TextQuery::of("abc", true, Some(&wide));
+        assert_eq!(
+            q.fts_match.as_deref(),
+            Some("\"abc\""),
+            "too many: trigrams"
+        );
+    }
+
+    #[test]
+    fn postgres_words_split_at_anything_but_letters_and_digits() {
+        assert_eq!(
+            terms_of("pa-001\nmünchen order order\n50%_off"),
+            ["001", "50", "münchen", "off", "order", "pa"]
         );
     }
 

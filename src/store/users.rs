@@ -538,6 +538,7 @@ pub fn session_user(
     let at = now();
     if at - last_seen > idle {
         diesel::delete(sessions::table.filter(sessions::token_hash.eq(&hash))).execute(conn)?;
+        crate::store::note_local_write();
         return Ok(None);
     }
     if at - last_seen > Duration::minutes(1) {
@@ -592,5 +593,6 @@ pub fn logout(conn: &mut DbConnection, token: &str, actor: &Actor) -> StoreResul
 pub fn end_session(conn: &mut DbConnection, token: &str) -> StoreResult<()> {
     diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token))))
         .execute(conn)?;
+    crate::store::note_local_write();
     Ok(())
 }

@@ -166,14 +166,28 @@ fn carried(pairs: &[(String, String)]) -> Option<String> {
 /// free at once and nothing needs writing: a read of a few microseconds costs less than handing
 /// it to the blocking pool. `None`: go the blocking way (PostgreSQL, no free connection, a
 /// session due a write, or an error, which the blocking way then reports).
+///
+/// A session read here within the last second, with nothing written by this process since, is
+/// taken from the memo without reading (`session_memo`).
 fn peek_inline(state: &AppState, token: &str) -> Option<Option<users::LiveSession>> {
     if !state.embedded {
         return None;
     }
+    let writes = crate::store::local_writes();
+    let now = std::time::Instant::now();
+    if let Some(live) = state.sessions.get(token, writes, now) {
+        return Some(Some(live));
+    }
     let mut conn = state.pool.try_get()?;
     match users::peek_session(&mut conn, token).ok()? {
-        users::SessionPeek::None => Some(None),
-        users::SessionPeek::Live(live) => Some(Some(live)),
+        users::SessionPeek::None => {
+            state.sessions.forget(token);
+            Some(None)
+        }
+        users::SessionPeek::Live(live) => {
+            state.sessions.keep(token, writes, now, &live);
+            Some(Some(live))
+        }
         users::SessionPeek::NeedsWrite => None,
     }
 }

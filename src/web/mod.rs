@@ -21,6 +21,7 @@ pub mod page;
 pub mod page_cache;
 pub mod parties;
 pub mod session;
+pub mod session_memo;
 pub mod users;
 
 use std::net::TcpListener;
@@ -51,6 +52,8 @@ pub struct AppState {
     /// Downloads of the register (PDF, CSV, JSON) made at once; more wait for a free slot
     /// only briefly, then get a "busy, retry" answer, so saves keep their share of the machine.
     pub export_slots: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Sessions read within the last second, on an embedded database (`session_memo`).
+    pub sessions: session_memo::SessionMemo,
 }
 
 /// Every route of the application.
@@ -260,6 +263,7 @@ pub fn server(
         export_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.export_slots)),
         settings,
         cache: Default::default(),
+        sessions: Default::default(),
     });
     let postgres = crate::store::postgres_url(&state.pool);
     let mut server = HttpServer::new(move || {

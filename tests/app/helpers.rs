@@ -390,6 +390,9 @@ pub fn expire_sessions(pool: &Pool) {
         .set(store::schema::sessions::last_seen_at.eq(old))
         .execute(&mut **conn)
         .expect("age sessions");
+    // Written behind the server's back, as the passing of time would: seen once the moment the
+    // server remembers a session for has passed (nothing is served while the test waits).
+    std::thread::sleep(ropa::web::session_memo::MEMO_FOR);
 }
 
 /// The id at the end of a redirect's `Location`.

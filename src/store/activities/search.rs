@@ -14,10 +14,10 @@ use crate::domain::{DataCategoryId, MeasureId, OrganisationId, PartyId, SubjectC
 use crate::store::gaps::{incomplete, refresh_gaps, GapScope};
 use crate::store::schema::{
     activities, activity_data_categories, activity_measures, activity_search, activity_subjects,
-    joint_controllers, organisations, purpose_bases, recipients, represented_controllers,
-    transfers,
+    activity_terms, joint_controllers, organisations, purpose_bases, recipients,
+    represented_controllers, transfers,
 };
-use crate::store::search_index::{TextQuery, WordPattern};
+use crate::store::search_index::{SearchTerms, TextQuery, WordPattern};
 use crate::store::{code, DbConnection, StoreResult};
 
 type SummaryRowTuple = (
@@ -186,21 +186,49 @@ impl<T> Page<T> {
 /// Applies every filter of `$f` to the boxed query `$q` (activities alone or joined with
 /// their organisation: the filters only name activity columns).
 macro_rules! apply_filters {
-    ($q:expr, $f:expr, $sqlite:expr) => {{
+    ($q:expr, $f:expr, $sqlite:expr, $walk:expr, $terms:expr) => {{
         let mut q = $q;
         let f: &ActivityFilter = $f;
-        let text = TextQuery::of(&f.text, $sqlite);
-        if let Some(m) = text.fts_match {
+        let text = TextQuery::of(&f.text, $sqlite, $terms);
+        if text.nothing {
+            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
+        }
+        for set in text.term_sets {
             q = q.filter(
                 activities::id.eq_any(
-                    activity_search::table
+                    activity_terms::table
                         .filter(
-                            diesel::dsl::sql::<diesel::sql_types::Bool>("activity_search MATCH ")
-                                .bind::<diesel::sql_types::Text, _>(m),
+                            diesel::dsl::sql::<diesel::sql_types::Bool>(
+                                "activity_terms.terms && string_to_array(",
+                            )
+                            .bind::<diesel::sql_types::Text, _>(set)
+                            .sql(", ' ')"),
                         )
-                        .select(activity_search::rowid),
+                        .select(activity_terms::rowid),
                 ),
             );
+        }
+        // Each FTS5 index's MATCH (SQLite): the word index, then the trigram index. With
+        // `+id`, not a column SQLite looks rows up by, it walks the list's order (an index)
+        // testing each id against the matches and stops after a page, instead of reading
+        // every match to sort them.
+        let column = match $walk {
+            Walk::InOrder => "+activities.id",
+            Walk::Matches => "activities.id",
+        };
+        for (m, table) in [
+            (text.words_match, "activity_words"),
+            (text.fts_match, "activity_search"),
+        ] {
+            if let Some(m) = m {
+                q = q.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                        "{column} IN (SELECT rowid FROM {table} WHERE {table} MATCH "
+                    ))
+                    .bind::<diesel::sql_types::Text, _>(m)
+                    .sql(")"),
+                );
+            }
         }
         for word in text.likes {
             let found = activity_search::table.select(activity_search::rowid);
@@ -308,43 +336,78 @@ macro_rules! apply_filters {
     }};
 }
 
+/// How SQLite is to find the first page of a text search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// Read the matching activities and sort them: for few matches, or where the order has
+    /// no index (or on PostgreSQL, whose planner chooses by its statistics).
+    Matches,
+    /// Walk the activities in the list's order (by reference, indexed) and keep those that
+    /// match until the page is full: for many matches, where a page is found long before the
+    /// end (990 matches of 10,000: 2.4 ms against 5.7 ms).
+    InOrder,
+}
+
+/// Matches beyond which the first page of a search by reference walks the list in order.
+const WALK_IN_ORDER_FROM: i64 = 200;
+
 /// The activities matching `f`, joined with their organisation (for its name). `conn` only
 /// tells the backend, whose text index answers different patterns.
-fn filtered(conn: &DbConnection, f: &ActivityFilter) -> FilteredQuery {
+fn filtered(
+    conn: &DbConnection,
+    f: &ActivityFilter,
+    walk: Walk,
+    terms: Option<&SearchTerms>,
+) -> FilteredQuery {
     apply_filters!(
         activities::table
             .inner_join(organisations::table)
             .into_boxed::<Backend>(),
         f,
-        matches!(conn, DbConnection::Sqlite(_))
+        matches!(conn, DbConnection::Sqlite(_)),
+        walk,
+        terms
     )
 }
 
 /// The activities matching `f`, without the join: what the count and the page's ids need.
-fn filtered_alone(conn: &DbConnection, f: &ActivityFilter) -> AloneQuery {
+fn filtered_alone(
+    conn: &DbConnection,
+    f: &ActivityFilter,
+    terms: Option<&SearchTerms>,
+) -> AloneQuery {
     apply_filters!(
         activities::table.into_boxed::<Backend>(),
         f,
-        matches!(conn, DbConnection::Sqlite(_))
+        matches!(conn, DbConnection::Sqlite(_)),
+        Walk::Matches,
+        terms
     )
 }
 
 /// Searches the register: a count, one page of rows, and their completeness in a fixed number of queries.
 pub fn search(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Page<ActivitySummary>> {
-    let total = count(conn, f)?;
-    search_counted(conn, f, total)
+    let total = count(conn, f, None)?;
+    search_counted(conn, f, total, None)
 }
 
-/// Number of activities matching `f` (all pages).
-pub fn count(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<i64> {
-    Ok(filtered_alone(&*conn, f).count().get_result(conn)?)
+/// Number of activities matching `f` (all pages), searching with the register's indexed
+/// `terms` where they are known (the same activities are found without).
+pub fn count(
+    conn: &mut DbConnection,
+    f: &ActivityFilter,
+    terms: Option<&SearchTerms>,
+) -> StoreResult<i64> {
+    Ok(filtered_alone(&*conn, f, terms).count().get_result(conn)?)
 }
 
-/// One page of the list when the number of matching activities is already known.
+/// One page of the list when the number of matching activities is already known (`terms`
+/// as for [`count`]).
 pub fn search_counted(
     conn: &mut DbConnection,
     f: &ActivityFilter,
     total: i64,
+    terms: Option<&SearchTerms>,
 ) -> StoreResult<Page<ActivitySummary>> {
     let per_page = f.per_page.clamp(1, 500);
     let page = f.page.max(1);
@@ -386,7 +449,15 @@ pub fn search_counted(
     );
     let rows: Vec<SummaryRowTuple> = if offset == 0 {
         // The first page: one query that stops after `per_page` rows.
-        sorted!(filtered(conn, f))
+        let walk = if matches!(conn, DbConnection::Sqlite(_))
+            && f.sort == SortKey::Reference
+            && total >= WALK_IN_ORDER_FROM
+        {
+            Walk::InOrder
+        } else {
+            Walk::Matches
+        };
+        sorted!(filtered(conn, f, walk, terms))
             .limit(per_page)
             .select(columns)
             .load(conn)?
@@ -395,14 +466,14 @@ pub fn search_counted(
         // (skipping index entries, not whole rows: PostgreSQL otherwise fetches every skipped
         // row), then the rows of those ids, put back in that order.
         let ids: Vec<i64> = if f.sort == SortKey::Organisation {
-            sorted!(filtered(conn, f))
+            sorted!(filtered(conn, f, Walk::Matches, terms))
                 .limit(per_page)
                 .offset(offset)
                 .select(activities::id)
                 .load(conn)?
         } else {
             // Without the join: nothing to look up for the rows skipped.
-            let q = filtered_alone(conn, f);
+            let q = filtered_alone(conn, f, terms);
             let desc = f.descending;
             match f.sort {
                 SortKey::Name => ordered!(q, activities::name, desc),
@@ -547,7 +618,7 @@ pub fn reviews_due(
 
 /// Ids of every activity matching `f` (ignoring its page), by organisation name and reference.
 pub fn matching_ids(conn: &mut DbConnection, f: &ActivityFilter) -> StoreResult<Vec<i64>> {
-    Ok(filtered(&*conn, f)
+    Ok(filtered(&*conn, f, Walk::Matches, None)
         .order((organisations::name.asc(), activities::reference.asc()))
         .select(activities::id)
         .load(conn)?)
@@ -559,7 +630,7 @@ pub fn matching_ids_and_organisations(
     conn: &mut DbConnection,
     f: &ActivityFilter,
 ) -> StoreResult<Vec<(i64, i64)>> {
-    Ok(filtered(&*conn, f)
+    Ok(filtered(&*conn, f, Walk::Matches, None)
         .order((organisations::name.asc(), activities::reference.asc()))
         .select((activities::id, activities::organisation_id))
         .load(conn)?)
