@@ -188,6 +188,7 @@ fn activity_form(s: &Spec, ids: &Ids) -> Result<ActivityForm, DemoError> {
     put("dpia_required".into(), s.dpia.0);
     put("dpia_status".into(), s.dpia.1);
     put("dpia_reference".into(), s.dpia.2);
+    put("dpia_not_required_reason".into(), s.dpia_reason);
     put("privacy_notice_ref".into(), s.notice);
     for (i, (description, bases, interest)) in s.purposes.iter().enumerate() {
         put(format!("purposes[{i}].description"), description);
@@ -248,6 +249,9 @@ fn activity_form(s: &Spec, ids: &Ids) -> Result<ActivityForm, DemoError> {
         put(format!("transfers[{i}].party_id"), &party(key));
         put(format!("transfers[{i}].mechanism"), mechanism);
         put(format!("transfers[{i}].safeguards"), safeguards);
+        if !mechanism.starts_with("adequacy") {
+            put(format!("transfers[{i}].tia_reference"), s.tia);
+        }
         if *mechanism == "adequacy_decision" && *country != "US" {
             put(format!("transfers[{i}].scope_confirmed"), "on");
         }

@@ -40,6 +40,10 @@ pub(super) struct Spec {
     pub(super) location: &'static str,
     pub(super) automated: &'static str,
     pub(super) dpia: (&'static str, &'static str, &'static str),
+    /// Why no DPIA although the screening points to one.
+    pub(super) dpia_reason: &'static str,
+    /// The transfer impact assessment of the Art. 46 transfers.
+    pub(super) tia: &'static str,
     pub(super) notice: &'static str,
     /// The purposes (by index) that are direct marketing (Art. 21(2)-(3)).
     pub(super) direct_marketing: &'static [usize],
@@ -80,6 +84,8 @@ pub(super) const BASE: Spec = Spec {
     location: "",
     automated: "",
     dpia: ("no", "not_applicable", ""),
+    dpia_reason: "",
+    tia: "",
     notice: "",
     direct_marketing: &[],
 };
@@ -112,6 +118,7 @@ pub(super) fn specs() -> Vec<Spec> {
             systems: "Personio HR suite",
             location: "EU data centre (Frankfurt)",
             notice: "Employee privacy notice v3 (intranet)",
+            dpia_reason: "Screened 2025-05: ordinary personnel administration; sick notes carry no diagnosis and are seen by two named HR officers only; not on the supervisory authority's list of processing that requires a DPIA.",
             ..BASE
         },
         Spec {
@@ -128,7 +135,8 @@ pub(super) fn specs() -> Vec<Spec> {
                 ("bangalore", "Payroll data", "Sub-processor engaged by the payroll bureau with our authorisation (Art. 28(2), (4))"),
                 ("tax", "Wage tax declarations", "§ 41a EStG"),
             ],
-            transfers: &[("IN", "bangalore", "scc_2021_914_module_3_p2p", "Onward transfer by our processor Nordlicht Services to its sub-processor under SCCs 2021/914 Module 3 (processor to processor), signed 2024-03-01 and approved by us; transfer impact assessment TIA-2024-07; data encrypted in transit and at rest.")],
+            transfers: &[("IN", "bangalore", "scc_2021_914_module_3_p2p", "Onward transfer by our processor Nordlicht Services to its sub-processor under SCCs 2021/914 Module 3 (processor to processor), signed 2024-03-01 and approved by us; data encrypted in transit and at rest.")],
+            tia: "TIA-2024-07 (Indian law and practice assessed; encryption as supplementary measure)",
             retention: &[
                 ("identity_civil_status", "10", "years", "end of the calendar year of payment", "§ 147 AO"),
                 ("payment_data", "10", "years", "end of the calendar year of payment", "§ 147 AO; § 257 HGB"),
@@ -366,7 +374,8 @@ pub(super) fn specs() -> Vec<Spec> {
                 ("alpen", "Payslips and annual statements"),
             ],
             recipients: &[("bangalore", "Payroll data of the clients' employees", "Sub-processor for payroll calculation, authorised by each controller (Art. 28(2), (4))")],
-            transfers: &[("IN", "bangalore", "scc_2021_914_module_3_p2p", "SCCs 2021/914 Module 3 (processor to processor) with the sub-processor, signed 2024-03-01 and approved by each controller; transfer impact assessment TIA-2024-07; data encrypted in transit and at rest.")],
+            transfers: &[("IN", "bangalore", "scc_2021_914_module_3_p2p", "SCCs 2021/914 Module 3 (processor to processor) with the sub-processor, signed 2024-03-01 and approved by each controller; data encrypted in transit and at rest.")],
+            tia: "TIA-2024-07 (Indian law and practice assessed; encryption as supplementary measure)",
             measures: &["encryption", "user_access_control", "backup", "processor_oversight", "security_testing_evaluation"],
             security: "ISO 27001 certified payroll platform; client data segregated per tenant; yearly penetration test.",
             ..BASE

@@ -9,15 +9,18 @@
 //! Plain serde types; uses nothing else of the crate. `store` builds them from its records and
 //! reads them back on import; `export::json` writes them.
 
+use std::collections::BTreeMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 /// The `format` value every document carries.
 pub const FORMAT: &str = "ropa-register";
 /// The version of the document layout this build writes. Version 1 documents (before the
-/// per-purpose facts, the Art. 22 cases and the declared "none") and version 2 (a retention
-/// rule for one category, `data_category`) are read too: see `store::import`.
-pub const FORMAT_VERSION: u32 = 3;
+/// per-purpose facts, the Art. 22 cases and the declared "none"), version 2 (a retention rule
+/// for one category, `data_category`) and version 3 (before the DPIA screening and the
+/// transfer impact assessment) are read too: see `store::import`.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The whole document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -245,6 +248,10 @@ pub struct TransferDoc {
     /// The recipient is inside a partial adequacy decision's scope; version 2.
     #[serde(default)]
     pub scope_confirmed: bool,
+    /// Reference of the transfer impact assessment (standard contractual clauses and other
+    /// Art. 46 tools: Schrems II, EDPB Recommendations 01/2020); version 4.
+    #[serde(default)]
+    pub tia_reference: String,
 }
 
 /// A retention rule.
@@ -358,6 +365,12 @@ pub struct ActivityDoc {
     pub dpia_status: String,
     /// DPIA reference.
     pub dpia_reference: String,
+    /// The DPIA screening's answers, question code to "yes" or "no"; version 4.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dpia_screening: BTreeMap<String, String>,
+    /// Why no DPIA is carried out although the screening points to one; version 4.
+    #[serde(default)]
+    pub dpia_not_required_reason: String,
     /// Privacy notice.
     pub privacy_notice_ref: String,
     /// Consent record.

@@ -11,6 +11,7 @@ pub mod changes;
 pub mod checks;
 pub mod completeness;
 pub mod document;
+pub mod dpia;
 pub mod errors;
 pub mod organisation;
 pub mod party;

@@ -411,8 +411,8 @@ impl<W: Write> CsvWriter<W> {
             lines(
                 a.transfers
                     .iter()
-                    .filter(|t| !t.safeguards.is_empty())
-                    .map(|t| format!("{}: {}", t.destination(), t.safeguards)),
+                    .filter(|t| !t.documentation().is_empty())
+                    .map(|t| format!("{}: {}", t.destination(), t.documentation())),
             ),
             a.security_description.clone(),
             lines(a.measures.iter().map(|m| m.label.clone())),

@@ -59,6 +59,16 @@ pub fn activity_findings(
     activity: &activities::ActivityDetail,
     today: NaiveDate,
 ) -> StoreResult<Vec<Finding>> {
+    Ok(activity_checks(conn, activity, today)?.0)
+}
+
+/// The findings of `activity` as [`activity_findings`] gives them, with its DPIA screening
+/// (the answers, and what the register suggests where none is given): the activity page's.
+pub fn activity_checks(
+    conn: &mut DbConnection,
+    activity: &activities::ActivityDetail,
+    today: NaiveDate,
+) -> StoreResult<(Vec<Finding>, crate::domain::dpia::Screening)> {
     let (doc, catalogues, parties) = activity_in_context(conn, activity)?;
     let register = Register::new(&[], &catalogues, &parties, today);
     let mut findings = register.check_activity(&doc);
@@ -67,5 +77,5 @@ pub fn activity_findings(
         &super::acknowledgements::for_activity(conn, activity.id)?,
         today,
     );
-    Ok(findings)
+    Ok((findings, register.dpia_screening(&doc)))
 }

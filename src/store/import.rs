@@ -501,6 +501,10 @@ fn load(
             ("dpia_required".into(), a.dpia_required.clone()),
             ("dpia_status".into(), a.dpia_status.clone()),
             ("dpia_reference".into(), a.dpia_reference.clone()),
+            (
+                "dpia_not_required_reason".into(),
+                a.dpia_not_required_reason.clone(),
+            ),
             ("privacy_notice_ref".into(), a.privacy_notice_ref.clone()),
             ("consent_record_ref".into(), a.consent_record_ref.clone()),
             (
@@ -638,6 +642,13 @@ fn load(
                 format!("transfers[{j}].scope_confirmed"),
                 flag(t.scope_confirmed),
             ));
+            pairs.push((
+                format!("transfers[{j}].tia_reference"),
+                t.tia_reference.clone(),
+            ));
+        }
+        for (code, answer) in &a.dpia_screening {
+            pairs.push((format!("dpia_screening.{code}"), answer.clone()));
         }
         for (j, r) in a.retention.iter().enumerate() {
             // The form passes over a rule with nothing but its category (one offered and left

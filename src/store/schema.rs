@@ -123,6 +123,8 @@ diesel::table! {
         updated_at -> Timestamp,
         gaps -> Nullable<Text>,
         retirement_reason -> Text,
+        dpia_screening -> Text,
+        dpia_not_required_reason -> Text,
     }
 }
 
@@ -223,6 +225,7 @@ diesel::table! {
         mechanism -> Text,
         safeguards -> Text,
         scope_confirmed -> Bool,
+        tia_reference -> Text,
     }
 }
 
@@ -253,7 +256,7 @@ diesel::table! {
 
 diesel::table! {
     /// SQLite only: the same words as `activity_search`, in an FTS5 table that splits them
-    /// into words (`unicode61`, no positions); `rowid` is the activity's id.
+    /// into words (FTS5 `ascii`, no positions); `rowid` is the activity's id.
     activity_words (rowid) {
         rowid -> BigInt,
         words -> Text,

@@ -10,7 +10,7 @@
 //! Beside `activities` (not inside it) because parties and catalogues call it too. Uses the
 //! schema and the domain's countries.
 //!
-//! On SQLite the same words are also in `activity_words`, split into words (FTS5 `unicode61`):
+//! On SQLite the same words are also in `activity_words`, split into words (FTS5 `ascii`: at ASCII punctuation and spaces):
 //! a search word of letters and digits is answered there by the indexed words that contain it
 //! ([`SearchTerms`], read once per revision), the same activities the trigram index finds,
 //! several times faster for a common word.
@@ -340,8 +340,9 @@ impl SearchTerms {
     }
 
     /// The indexed words containing `word` (folded), or `None` when `word` is not all ASCII
-    /// letters and digits (the word index splits text at anything else, and may fold other
-    /// letters otherwise than the trigram index) or too many words contain it.
+    /// letters and digits (the word index splits text at ASCII punctuation, so only such a
+    /// word always lies inside one indexed word), when no indexed word contains it (the list
+    /// may be older than the index: the trigram index then answers), or when too many do.
     fn containing(&self, word: &str) -> Option<Vec<&str>> {
         if word.is_empty() || !word.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return None;
@@ -355,15 +356,15 @@ impl SearchTerms {
                 found.push(term.as_str());
             }
         }
-        Some(found)
+        (!found.is_empty()).then_some(found)
     }
 }
 
-/// The words of a search text as PostgreSQL's array holds them: split at anything but letters
-/// and digits, each once.
+/// The words of a search text as PostgreSQL's array holds them, split as SQLite's word index
+/// splits them (FTS5 `ascii`): at ASCII characters other than letters and digits; each once.
 fn terms_of(words: &str) -> Vec<String> {
     let mut terms: Vec<String> = words
-        .split(|c: char| !c.is_alphanumeric())
+        .split(|c: char| c.is_ascii() && !c.is_ascii_alphanumeric())
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
         .collect();
@@ -419,8 +420,6 @@ pub struct TextQuery {
     /// PostgreSQL: for each word [`SearchTerms`] answers, the indexed words containing it,
     /// separated by spaces (one of them must be in `activity_terms.terms`).
     pub term_sets: Vec<String>,
-    /// A search word no indexed word contains: nothing matches.
-    pub nothing: bool,
     /// The words no index answers exactly (SQLite: under three characters, which FTS5 trigram
     /// never matches; PostgreSQL: every word, which pg_trgm answers for `LIKE`), unless
     /// [`SearchTerms`] does.
@@ -437,7 +436,6 @@ impl TextQuery {
         let mut worded: Vec<String> = Vec::new();
         for word in fold(text).split_whitespace() {
             match terms.and_then(|t| t.containing(word)) {
-                Some(found) if found.is_empty() => query.nothing = true,
                 Some(found) if sqlite => {
                     let any: Vec<String> = found.into_iter().map(fts_string).collect();
                     worded.push(format!("({})", any.join(" OR ")));
@@ -496,13 +494,19 @@ mod tests {
         );
         // Not letters and digits only: the trigram index.
         assert_eq!(q.fts_match.as_deref(), Some("\"pa-002\" AND \"müll\""));
-        assert!(!q.nothing);
-        assert!(TextQuery::of("zebra", true, Some(&terms)).nothing);
+        // In no indexed word (the list may be older than the index): the trigram index.
+        assert_eq!(
+            TextQuery::of("zebra", true, Some(&terms))
+                .fts_match
+                .as_deref(),
+            Some("\"zebra\"")
+        );
         let many = SearchTerms {
             terms: (0..=MAX_TERMS_PER_WORD).map(|i| format!("ab{i}")).collect(),
         };
         let q = TextQuery::of("ab1 abc", true, Some(&many));
-        assert_eq!(q.fts_match.as_deref(), None, "ab1 is in ab1, ab10..");
+        assert!(q.words_match.is_some(), "ab1 is in ab1, ab10..");
+        assert_eq!(q.fts_match.as_deref(), Some("\"abc\""), "abc in none");
         let q = TextQuery::of("ab", true, Some(&many));
         assert_eq!(q.likes, vec![WordPattern::Plain("%ab%".into())], "too many");
         let q = TextQuery::of("ab1", false, Some(&many));
@@ -513,8 +517,6 @@ mod tests {
             q.term_sets
         );
         assert!(q.likes.is_empty());
-        let q = TextQuery::of("abx", true, Some(&many));
-        assert!(q.nothing);
         let wide = SearchTerms {
             terms: (0..=MAX_TERMS_PER_WORD)
                 .map(|i| format!("x{i}abc"))
@@ -529,10 +531,10 @@ mod tests {
     }
 
     #[test]
-    fn postgres_words_split_at_anything_but_letters_and_digits() {
+    fn words_split_at_ascii_punctuation_only() {
         assert_eq!(
-            terms_of("pa-001\nmünchen order order\n50%_off"),
-            ["001", "50", "münchen", "off", "order", "pa"]
+            terms_of("pa-001\nmünchen order order\n50%_off ſt"),
+            ["001", "50", "münchen", "off", "order", "pa", "ſt"]
         );
     }
 

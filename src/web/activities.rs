@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::activity_form::FormPage;
 use super::auth::CurrentUser;
 use super::errors::AppError;
 use super::page::{
@@ -16,19 +17,14 @@ use super::page::{
 };
 use super::page_cache::kept_page;
 use super::AppState;
-use crate::domain::activity::{
-    ActivityForm, Choices, DataCategoryChoice, MeasureChoice, PartyChoice, PurposeRow, RowList,
-    FIELD_ORDER,
-};
+use crate::domain::activity::{ActivityForm, Choices, PurposeRow, RowList};
 use crate::domain::completeness::Gap;
 use crate::domain::errors::FieldErrors;
 use crate::domain::reference::adequacy_as_of;
 use crate::domain::rights::{merge, ActivityRight, Entitlement};
 use crate::domain::user::Permission;
 use crate::domain::vocab::{
-    AutomatedDecisionException, AutomatedProcessing, Country, CriminalBasis, DpiaRequired,
-    DpiaStatus, LawfulBasis, MeasureFamily, PartyKind, RetentionUnit, Role, Sensitivity,
-    SpecialCondition, Status, TransferMechanism,
+    AutomatedProcessing, Country, DpiaRequired, DpiaStatus, Role, Sensitivity, Status,
 };
 use crate::domain::{ActivityId, OrganisationId};
 use crate::store::activities::{self as store, ActivityDetail};
@@ -47,6 +43,7 @@ struct ShowPage {
     per_purpose: Vec<Vec<Entitlement>>,
     adequacy_as_of: &'static str,
     findings: Vec<Finding>,
+    screening: crate::domain::dpia::Screening,
 }
 
 impl ShowPage {
@@ -133,16 +130,16 @@ pub async fn show(
         } else {
             Vec::new()
         };
-        let findings =
-            crate::store::checks::activity_findings(c, &a, chrono::Utc::now().date_naive())?;
-        Ok((a, org, history, findings))
+        let (findings, screening) =
+            crate::store::checks::activity_checks(c, &a, chrono::Utc::now().date_naive())?;
+        Ok((a, org, history, findings, screening))
     };
     kept_page(
         &req,
         &state,
         layout,
         load,
-        |(a, org, history, findings), layout| {
+        |(a, org, history, findings, screening), layout| {
             let gaps = a.gaps();
             let per_purpose = a.rights_per_purpose();
             let rights = merge(&per_purpose);
@@ -156,211 +153,11 @@ pub async fn show(
                 per_purpose,
                 adequacy_as_of: adequacy_as_of(),
                 findings,
+                screening,
             }
         },
     )
     .await
-}
-
-#[derive(Template)]
-#[template(path = "activities/form.html")]
-struct FormPage {
-    layout: Layout,
-    /// On a conflict: (field, value saved meanwhile, value in this form) for each difference.
-    changes: Vec<(&'static str, String, String)>,
-    id: Option<i64>,
-    clone_of: Option<String>,
-    form: ActivityForm,
-    errors: FieldErrors,
-    choices: Choices,
-    conflict: bool,
-    /// Optional lists with no row: their one row is a disabled, hidden template that appears
-    /// when a row is added.
-    blank: Vec<RowList>,
-    countries: &'static [Country],
-    roles: &'static [Role],
-    statuses: &'static [Status],
-    bases: &'static [LawfulBasis],
-    conditions: &'static [SpecialCondition],
-    criminal_bases: &'static [CriminalBasis],
-    mechanisms: &'static [TransferMechanism],
-    units: &'static [RetentionUnit],
-    dpia_required: &'static [DpiaRequired],
-    dpia_statuses: &'static [DpiaStatus],
-    automated_cases: &'static [AutomatedProcessing],
-    automated_exceptions: &'static [AutomatedDecisionException],
-    organisations_with_adequacy: Vec<&'static str>,
-    adequacy_as_of: &'static str,
-}
-
-impl FormPage {
-    /// The errors in the order the page shows their fields, for the summary at its top.
-    fn summary(&self) -> Vec<(&str, &str)> {
-        self.errors.in_order(FIELD_ORDER)
-    }
-
-    /// Whether the optional list's one row is the template of a row not added yet.
-    fn blank(&self, list: RowList) -> bool {
-        self.blank.contains(&list)
-    }
-
-    fn new(
-        layout: Layout,
-        id: Option<i64>,
-        mut form: ActivityForm,
-        errors: FieldErrors,
-        choices: Choices,
-    ) -> Self {
-        // Every list has at least one row: the mandatory ones show it blank to fill in (blank
-        // rows are ignored on save); the optional ones (joint controllers, recipients,
-        // transfers) keep it as a template that appears only when a row is added, so that no
-        // empty row with a first choice already made stands in the form.
-        form.offer_retention_rows();
-        let mut blank = Vec::new();
-        for list in [
-            RowList::Purposes,
-            RowList::JointControllers,
-            RowList::Controllers,
-            RowList::Recipients,
-            RowList::Transfers,
-            RowList::Retention,
-        ] {
-            if form.rows(list) == 0 {
-                form.add_row(list);
-                if matches!(
-                    list,
-                    RowList::JointControllers | RowList::Recipients | RowList::Transfers
-                ) {
-                    blank.push(list);
-                }
-            }
-        }
-        // Retiring and reactivating are the page's buttons (a retirement asks why): the form
-        // keeps a retired activity retired and offers the others draft or active.
-        let statuses: &'static [Status] = if form.status == Status::Retired.code() {
-            &[Status::Retired]
-        } else {
-            &[Status::Draft, Status::Active]
-        };
-        FormPage {
-            layout: layout.at("activities"),
-            changes: Vec::new(),
-            id,
-            clone_of: None,
-            blank,
-            form,
-            errors,
-            choices,
-            conflict: false,
-            countries: Country::third_countries(),
-            roles: Role::ALL,
-            statuses,
-            bases: LawfulBasis::ALL,
-            conditions: SpecialCondition::ALL,
-            criminal_bases: CriminalBasis::ALL,
-            mechanisms: TransferMechanism::ALL,
-            units: RetentionUnit::ALL,
-            dpia_required: DpiaRequired::ALL,
-            dpia_statuses: DpiaStatus::ALL,
-            automated_cases: AutomatedProcessing::ALL,
-            automated_exceptions: AutomatedDecisionException::ALL,
-            organisations_with_adequacy: crate::domain::reference::adequacy_decisions()
-                .iter()
-                .filter(|a| a.kind == "international_organisation")
-                .map(|a| a.name.as_str())
-                .collect(),
-            adequacy_as_of: adequacy_as_of(),
-        }
-    }
-
-    fn action(&self) -> String {
-        match self.id {
-            Some(id) => format!("/activities/{id}"),
-            None => "/activities".into(),
-        }
-    }
-
-    fn has(&self, list: &[String], id: &i64) -> bool {
-        let id = id.to_string();
-        list.iter().any(|v| v.trim() == id)
-    }
-
-    fn has_code(&self, list: &[String], code: &str) -> bool {
-        list.iter().any(|v| v.trim() == code)
-    }
-
-    fn is(&self, value: &str, id: &i64) -> bool {
-        value.trim() == id.to_string()
-    }
-
-    fn err(&self, list: &str, i: &usize, field: &str) -> Option<String> {
-        self.errors
-            .get(&format!("{list}[{i}].{field}"))
-            .map(str::to_owned)
-    }
-
-    fn name(&self, list: &str, i: &usize, field: &str) -> String {
-        format!("{list}[{i}].{field}")
-    }
-
-    fn data_groups(&self) -> Vec<(Sensitivity, Vec<&DataCategoryChoice>)> {
-        Sensitivity::ALL
-            .iter()
-            .rev()
-            .map(|s| {
-                (
-                    *s,
-                    self.choices
-                        .data_categories
-                        .iter()
-                        .filter(|c| c.sensitivity == *s)
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .filter(|(_, v)| !v.is_empty())
-            .collect()
-    }
-
-    fn measure_groups(&self) -> Vec<(MeasureFamily, Vec<&MeasureChoice>)> {
-        MeasureFamily::ALL
-            .iter()
-            .map(|f| {
-                (
-                    *f,
-                    self.choices
-                        .measures
-                        .iter()
-                        .filter(|m| m.family == *f)
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .filter(|(_, v)| !v.is_empty())
-            .collect()
-    }
-
-    fn joint_parties(&self) -> Vec<&PartyChoice> {
-        self.choices
-            .parties
-            .iter()
-            .filter(|p| p.kind == PartyKind::JointController)
-            .collect()
-    }
-
-    fn client_parties(&self) -> Vec<&PartyChoice> {
-        let mut v: Vec<&PartyChoice> = self
-            .choices
-            .parties
-            .iter()
-            .filter(|p| p.kind == PartyKind::ClientController)
-            .collect();
-        v.extend(
-            self.choices
-                .parties
-                .iter()
-                .filter(|p| p.kind != PartyKind::ClientController),
-        );
-        v
-    }
 }
 
 async fn load_choices(state: &web::Data<AppState>) -> Result<Choices, AppError> {

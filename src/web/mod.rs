@@ -6,6 +6,7 @@
 
 pub mod acknowledgements;
 pub mod activities;
+pub mod activity_form;
 pub mod activity_list;
 pub mod assets;
 pub mod audit;

@@ -409,7 +409,7 @@ async fn one_retention_rule_covers_several_categories_and_the_form_offers_a_rule
     );
     let (_, json) = app.get("/export.json").await;
     let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
-    assert_eq!(doc["format_version"], 3);
+    assert_eq!(doc["format_version"], 4);
     assert_eq!(
         doc["activities"][0]["retention"][0]["data_categories"],
         serde_json::json!(["contact_details", "identity_civil_status"])

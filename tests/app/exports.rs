@@ -418,7 +418,7 @@ async fn json_export_import_export_is_exact() {
     let (status, first) = app.get("/export.json").await;
     assert_eq!(status, StatusCode::OK);
     let doc = without_generated_at(&first);
-    assert_eq!(doc["format_version"], 3);
+    assert_eq!(doc["format_version"], 4);
     assert!(
         doc["catalogues"]["data_categories"]
             .as_array()

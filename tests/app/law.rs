@@ -502,7 +502,7 @@ async fn a_version_1_document_imports_with_the_meaning_it_had() {
         .map(|a| a["retention"].clone())
         .collect();
     let back = import_and_export(&doc).expect("a version 1 document imports");
-    assert_eq!(back["format_version"], 3);
+    assert_eq!(back["format_version"], 4);
     for (a, before) in back["activities"]
         .as_array()
         .expect("activities")

@@ -15,5 +15,6 @@ mod law;
 mod pages;
 mod queries;
 mod register;
+mod screening;
 mod security;
 mod sign_in;

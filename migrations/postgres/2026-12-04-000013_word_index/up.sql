@@ -1,5 +1,5 @@
--- The words of each activity's search text as an array (split at anything but letters and
--- digits, by the store), in a narrow table of its own with a GIN index, and every word ever
+-- The words of each activity's search text as an array (split at ASCII punctuation and
+-- spaces, by the store, as SQLite's word index splits them), in a narrow table of its own with a GIN index, and every word ever
 -- indexed (`search_terms`): a search word of letters and digits is answered by the indexed
 -- words that contain it (`store::search_index::SearchTerms`), the same activities as the
 -- pg_trgm index finds, without re-reading the text of every row that shares its trigrams. The

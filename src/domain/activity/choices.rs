@@ -35,6 +35,8 @@ pub struct PartyChoice {
 pub struct DataCategoryChoice {
     /// Id.
     pub id: DataCategoryId,
+    /// Stable code.
+    pub code: String,
     /// Label.
     pub label: String,
     /// Standard, Art. 9 or Art. 10.
@@ -46,6 +48,8 @@ pub struct DataCategoryChoice {
 pub struct SubjectChoice {
     /// Id.
     pub id: SubjectCategoryId,
+    /// Stable code.
+    pub code: String,
     /// Label.
     pub label: String,
     /// Vulnerable data subjects.

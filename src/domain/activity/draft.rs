@@ -5,6 +5,8 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::dpia::DpiaScreening;
+
 use crate::domain::vocab::{
     AutomatedDecisionException, AutomatedProcessing, Country, CriminalBasis, DpiaRequired,
     DpiaStatus, LawfulBasis, RetentionUnit, Role, SpecialCondition, Status, TransferMechanism,
@@ -81,6 +83,8 @@ pub struct Transfer {
     pub safeguards: String,
     /// The recipient is inside the scope of a partial adequacy decision.
     pub scope_confirmed: bool,
+    /// Reference of the transfer impact assessment (Art. 46 tools).
+    pub tia_reference: String,
 }
 
 /// How long data are kept: a period, or a criterion in words.
@@ -167,6 +171,10 @@ pub struct ActivityDraft {
     pub dpia_status: DpiaStatus,
     /// DPIA reference.
     pub dpia_reference: String,
+    /// The DPIA screening's answers (WP248 rev.01 criteria, Art. 35(3) cases).
+    pub dpia_screening: DpiaScreening,
+    /// Why no DPIA is carried out although the screening points to one.
+    pub dpia_not_required_reason: String,
     /// Privacy notice.
     pub privacy_notice_ref: String,
     /// Consent record.

@@ -90,6 +90,12 @@ pub struct TransferRow {
     pub safeguards: String,
     /// The recipient is inside the scope of a partial adequacy decision (Art. 45).
     pub scope_confirmed: bool,
+    /// Reference of the transfer impact assessment.
+    #[validate(length(
+        max = 500,
+        message = "Transfer impact assessment reference is at most 500 characters"
+    ))]
+    pub tia_reference: String,
 }
 
 /// One retention row as typed.
@@ -211,6 +217,7 @@ pub const FIELD_ORDER: &[&str] = &[
     "transfers[].mechanism",
     "transfers[].safeguards",
     "transfers[].scope_confirmed",
+    "transfers[].tia_reference",
     "transfers",
     "retention[].data_category_ids",
     "retention[].period_value",
@@ -234,6 +241,8 @@ pub const FIELD_ORDER: &[&str] = &[
     "dpia_status",
     "dpia_reference",
     "dpia_completed_on",
+    "dpia_screening",
+    "dpia_not_required_reason",
     "privacy_notice_ref",
     "consent_record_ref",
     "processor_contract_ref",
@@ -316,6 +325,14 @@ pub struct ActivityForm {
     /// DPIA reference.
     #[validate(length(max = 500, message = "DPIA reference is at most 500 characters"))]
     pub dpia_reference: String,
+    /// The DPIA screening's answers as posted: question code to "yes", "no" or "".
+    pub dpia_screening: std::collections::BTreeMap<String, String>,
+    /// Why no DPIA is carried out although the screening points to one.
+    #[validate(length(
+        max = 4000,
+        message = "The reason a DPIA is not required is at most 4000 characters"
+    ))]
+    pub dpia_not_required_reason: String,
     /// Privacy notice reference.
     #[validate(length(
         max = 500,
@@ -449,6 +466,7 @@ impl ActivityForm {
                     ("transfers", "scope_confirmed") => {
                         row(&mut transfers, i).scope_confirmed = is_on(&v)
                     }
+                    ("transfers", "tia_reference") => row(&mut transfers, i).tia_reference = v,
                     // `data_category_id`: one category a rule, as forms sent before rules could
                     // cover several (a form kept over an upgrade, a sign-in's resumed save).
                     ("retention", "data_category_ids" | "data_category_id") => {
@@ -490,6 +508,11 @@ impl ActivityForm {
                 "dpia_required" => form.dpia_required = v,
                 "dpia_status" => form.dpia_status = v,
                 "dpia_reference" => form.dpia_reference = v,
+                "dpia_not_required_reason" => form.dpia_not_required_reason = v,
+                k if k.starts_with("dpia_screening.") => {
+                    let code = &k["dpia_screening.".len()..];
+                    form.dpia_screening.insert(code.to_owned(), v);
+                }
                 "privacy_notice_ref" => form.privacy_notice_ref = v,
                 "consent_record_ref" => form.consent_record_ref = v,
                 "processor_contract_ref" => form.processor_contract_ref = v,

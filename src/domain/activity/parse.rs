@@ -12,6 +12,7 @@ use validator::Validate;
 use super::choices::*;
 use super::draft::*;
 use super::form::*;
+use crate::domain::dpia::{yes_no, DpiaQuestion, DpiaScreening};
 use crate::domain::errors::FieldErrors;
 use crate::domain::reference::adequacy_for_organisation;
 use crate::domain::text::{clean, parse_date};
@@ -199,6 +200,29 @@ impl ActivityForm {
         };
         if dpia_status.is_none() {
             errors.add("dpia_status", "DPIA progress must be chosen from the list");
+        }
+        // The screening: each answer yes, no or none (WP248 rev.01, Art. 35(3)).
+        let mut dpia_screening = DpiaScreening::default();
+        for (code, answer) in &form.dpia_screening {
+            let Some(question) = DpiaQuestion::from_code(code) else {
+                errors.add(
+                    "dpia_screening",
+                    format!("DPIA screening: there is no question \"{code}\""),
+                );
+                continue;
+            };
+            match answer.trim() {
+                "" => {}
+                a => match yes_no(a) {
+                    Some(yes) => {
+                        dpia_screening.answers.insert(question, yes);
+                    }
+                    None => errors.add(
+                        "dpia_screening",
+                        format!("DPIA screening, {}: answer yes or no", question.short()),
+                    ),
+                },
+            }
         }
         let automated_processing = match form.automated_processing.trim() {
             "" => Some(AutomatedProcessing::NoAutomatedDecisions),
@@ -489,6 +513,7 @@ impl ActivityForm {
                     mechanism,
                     safeguards: clean(&row.safeguards),
                     scope_confirmed: row.scope_confirmed,
+                    tia_reference: clean(&row.tia_reference),
                 });
             }
         }
@@ -651,6 +676,8 @@ impl ActivityForm {
                 dpia_required,
                 dpia_status,
                 dpia_reference: clean(&form.dpia_reference),
+                dpia_screening,
+                dpia_not_required_reason: clean(&form.dpia_not_required_reason),
                 privacy_notice_ref: clean(&form.privacy_notice_ref),
                 consent_record_ref: clean(&form.consent_record_ref),
                 processor_contract_ref: clean(&form.processor_contract_ref),

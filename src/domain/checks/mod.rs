@@ -176,6 +176,12 @@ pub struct Register<'a> {
 }
 
 impl<'a> Register<'a> {
+    /// The DPIA screening of `a`, with what the catalogues show standing in for the questions
+    /// not answered (`domain::dpia`).
+    pub fn dpia_screening(&self, a: &ActivityDoc) -> crate::domain::dpia::Screening {
+        rules::screening(self, a)
+    }
+
     /// The register of `organisations`, `catalogues` and `parties`, checked on `today`.
     pub fn new(
         organisations: &'a [OrganisationDoc],

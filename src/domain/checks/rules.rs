@@ -4,9 +4,12 @@
 //! Uses `domain::{document, vocab, reference, completeness}` through the parent module.
 
 mod find;
+mod screening;
 
 use super::{Rule, Severity, Test};
 use find::*;
+pub(super) use screening::screening;
+use screening::{dpia_likely, dpia_mandatory, dpia_no_reason, transfer_tia};
 
 /// Every rule, in the order of Art. 30 and then upkeep.
 pub static RULES: &[Rule] = &[
@@ -199,8 +202,16 @@ pub static RULES: &[Rule] = &[
         severity: Severity::Warning,
         basis: "Art. 46; CJEU C-311/18 (Schrems II); EDPB Recommendations 01/2020",
         title: "safeguards relied on without their documentation",
-        explanation: "Standard clauses and the other Art. 46 tools need the instrument identified and, since Schrems II, a transfer impact assessment. Describe them and give the references.",
+        explanation: "Standard clauses and the other Art. 46 tools need the instrument identified: describe the safeguards and give the references.",
         test: Test::Activity(safeguards_documented),
+    },
+    Rule {
+        code: "R-TRANSFER-TIA",
+        severity: Severity::Warning,
+        basis: "Art. 46(1); CJEU C-311/18 (Schrems II); EDPB Recommendations 01/2020",
+        title: "Art. 46 transfer without a transfer impact assessment",
+        explanation: "An Art. 46 tool protects the data only where the law and practice of the destination let it work: assess them (with supplementary measures where needed) and give the assessment's reference.",
+        test: Test::Activity(transfer_tia),
     },
     Rule {
         code: "R-TRANSFER-049-DOC",
@@ -313,6 +324,30 @@ pub static RULES: &[Rule] = &[
         title: "DPIA required but not on record",
         explanation: "Where a DPIA is required, give its reference and its progress (not \"not applicable\").",
         test: Test::Activity(dpia_reference),
+    },
+    Rule {
+        code: "R-DPIA-MANDATORY",
+        severity: Severity::Error,
+        basis: "Art. 35(1), (3)",
+        title: "a case of Art. 35(3) without a DPIA",
+        explanation: "Systematic and extensive automated evaluation with legal or similar effects, large-scale special-category or criminal-offence data, and large-scale monitoring of a publicly accessible area always require a DPIA: mark it required and carry it out.",
+        test: Test::Activity(dpia_mandatory),
+    },
+    Rule {
+        code: "R-DPIA-LIKELY",
+        severity: Severity::Error,
+        basis: "Art. 35(1); WP248 rev.01 III.B.a (endorsed by the EDPB)",
+        title: "two or more DPIA criteria met and the need for a DPIA not decided",
+        explanation: "Processing that meets two or more of the nine WP248 criteria is likely to result in a high risk: carry out a DPIA, or decide that none is required and record why.",
+        test: Test::Activity(dpia_likely),
+    },
+    Rule {
+        code: "R-DPIA-NO-REASON",
+        severity: Severity::Error,
+        basis: "Art. 35(1); WP248 rev.01 III.B.a",
+        title: "\"DPIA not required\" although two or more criteria are met, without a reason",
+        explanation: "Where a controller does not carry out a DPIA although the criteria point to one, it justifies and documents why: write the reason.",
+        test: Test::Activity(dpia_no_reason),
     },
     Rule {
         code: "R-DPIA-NOT-ASSESSED",

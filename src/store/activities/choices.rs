@@ -50,6 +50,7 @@ pub fn choices(conn: &mut DbConnection) -> StoreResult<Choices> {
         .into_iter()
         .map(|e| DataCategoryChoice {
             id: DataCategoryId(e.id),
+            code: e.code,
             label: e.label,
             sensitivity: e.sensitivity.unwrap_or(Sensitivity::Standard),
         })
@@ -58,6 +59,7 @@ pub fn choices(conn: &mut DbConnection) -> StoreResult<Choices> {
         .into_iter()
         .map(|e| SubjectChoice {
             id: SubjectCategoryId(e.id),
+            code: e.code,
             label: e.label,
             vulnerable: e.vulnerable,
         })

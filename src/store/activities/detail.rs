@@ -5,6 +5,7 @@
 //!
 //! Uses `domain::{activity, completeness, document, vocab}`.
 
+use crate::domain::dpia::DpiaScreening;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::activity::{
@@ -113,9 +114,24 @@ pub struct TransferView {
     pub scope_confirmed: bool,
     /// The recipient party's Data Privacy Framework certification was checked on this date.
     pub dpf_checked_on: Option<NaiveDate>,
+    /// Reference of the transfer impact assessment.
+    pub tia_reference: String,
 }
 
 impl TransferView {
+    /// The documentation of the safeguards as the record gives it: the safeguards, then the
+    /// transfer impact assessment's reference.
+    pub fn documentation(&self) -> String {
+        match (self.safeguards.is_empty(), self.tia_reference.is_empty()) {
+            (_, true) => self.safeguards.clone(),
+            (true, false) => format!("Transfer impact assessment: {}", self.tia_reference),
+            (false, false) => format!(
+                "{}\nTransfer impact assessment: {}",
+                self.safeguards, self.tia_reference
+            ),
+        }
+    }
+
     /// The destination in words.
     pub fn destination(&self) -> String {
         match self.country {
@@ -273,6 +289,10 @@ pub struct ActivityDetail {
     pub dpia_status: DpiaStatus,
     /// DPIA reference.
     pub dpia_reference: String,
+    /// The DPIA screening's answers.
+    pub dpia_screening: DpiaScreening,
+    /// Why no DPIA is carried out although the screening points to one.
+    pub dpia_not_required_reason: String,
     /// Privacy notice.
     pub privacy_notice_ref: String,
     /// Consent record.
@@ -511,6 +531,8 @@ impl ActivityDetail {
             dpia_required: self.dpia_required.code().into(),
             dpia_status: self.dpia_status.code().into(),
             dpia_reference: self.dpia_reference.clone(),
+            dpia_screening: self.dpia_screening.to_document().into_iter().collect(),
+            dpia_not_required_reason: self.dpia_not_required_reason.clone(),
             privacy_notice_ref: self.privacy_notice_ref.clone(),
             consent_record_ref: self.consent_record_ref.clone(),
             processor_contract_ref: self.processor_contract_ref.clone(),
@@ -579,6 +601,7 @@ impl ActivityDetail {
                     mechanism: t.mechanism.code().into(),
                     safeguards: t.safeguards.clone(),
                     scope_confirmed: t.scope_confirmed,
+                    tia_reference: t.tia_reference.clone(),
                 })
                 .collect(),
             retention: self
@@ -678,6 +701,7 @@ impl ActivityDetail {
                     mechanism: t.mechanism.code().into(),
                     safeguards: t.safeguards.clone(),
                     scope_confirmed: t.scope_confirmed,
+                    tia_reference: t.tia_reference.clone(),
                 })
                 .collect(),
             retention: self
@@ -710,6 +734,8 @@ impl ActivityDetail {
             dpia_required: self.dpia_required.code().into(),
             dpia_status: self.dpia_status.code().into(),
             dpia_reference: self.dpia_reference.clone(),
+            dpia_screening: self.dpia_screening.to_document().into_iter().collect(),
+            dpia_not_required_reason: self.dpia_not_required_reason.clone(),
             privacy_notice_ref: self.privacy_notice_ref.clone(),
             consent_record_ref: self.consent_record_ref.clone(),
             processor_contract_ref: self.processor_contract_ref.clone(),

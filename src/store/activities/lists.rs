@@ -250,6 +250,7 @@ pub(super) fn insert_children(
                     transfers::mechanism.eq(t.mechanism.code()),
                     transfers::safeguards.eq(&t.safeguards),
                     transfers::scope_confirmed.eq(t.scope_confirmed),
+                    transfers::tia_reference.eq(&t.tia_reference),
                 )
             })
         })

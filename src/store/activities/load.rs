@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use super::detail::{
     ActivityDetail, EntryRef, PartyLink, PurposeView, RetentionView, TransferView,
 };
+use crate::domain::dpia::DpiaScreening;
 use crate::domain::vocab::{
     AutomatedDecisionException, AutomatedProcessing, Country, CriminalBasis, DpiaRequired,
     DpiaStatus, LawfulBasis, MeasureFamily, MeasureKind, PartyKind, RetentionUnit, Role,
@@ -35,6 +36,7 @@ type TransferRowTuple = (
     String,
     bool,
     Option<NaiveDate>,
+    String,
 );
 type RetentionRowTuple = (
     i64,
@@ -95,6 +97,8 @@ type ActivityRow = (
         Option<NaiveDate>,
         bool,
         bool,
+        String,
+        String,
         String,
     ),
 );
@@ -160,6 +164,8 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
                 activities::no_recipients,
                 activities::no_transfers,
                 activities::retirement_reason,
+                activities::dpia_screening,
+                activities::dpia_not_required_reason,
             ),
         ))
         .load(conn)?;
@@ -204,6 +210,12 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
             no_recipients: e.4,
             no_transfers: e.5,
             retirement_reason: e.6,
+            dpia_screening: DpiaScreening::decode(&e.7).map_err(|part| {
+                diesel::result::Error::DeserializationError(
+                    format!("unknown DPIA screening answer `{part}` in the database").into(),
+                )
+            })?,
+            dpia_not_required_reason: e.8,
             data_location: b.7,
             automated_decision_description: c.0,
             dpia_required: code("DPIA required", &c.1, DpiaRequired::from_code)?,
@@ -489,6 +501,7 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
             transfers::safeguards,
             transfers::scope_confirmed,
             parties::dpf_checked_on.nullable(),
+            transfers::tia_reference,
         ))
         .load(conn)?;
     for (
@@ -501,6 +514,7 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
         safeguards,
         scope_confirmed,
         dpf_checked_on,
+        tia_reference,
     ) in transfer_rows
     {
         if let Some(d) = details.get_mut(&aid) {
@@ -517,6 +531,7 @@ pub fn load_details(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Act
                 safeguards,
                 scope_confirmed,
                 dpf_checked_on,
+                tia_reference,
             });
         }
     }

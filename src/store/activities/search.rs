@@ -190,9 +190,6 @@ macro_rules! apply_filters {
         let mut q = $q;
         let f: &ActivityFilter = $f;
         let text = TextQuery::of(&f.text, $sqlite, $terms);
-        if text.nothing {
-            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
-        }
         for set in text.term_sets {
             q = q.filter(
                 activities::id.eq_any(

@@ -588,10 +588,11 @@ pub(super) fn dpia_reference(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<H
     }
 }
 
-pub(super) fn dpia_not_assessed(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+pub(super) fn dpia_not_assessed(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
     if is_controller(a)
         && a.status == Status::Active.code()
         && DpiaRequired::from_code(&a.dpia_required) == Some(DpiaRequired::NotAssessed)
+        && !super::screening::points_to_dpia(r, a)
     {
         hits.push(Hit::new("dpia_required", ""));
     }

@@ -106,6 +106,7 @@ fn transfer(country: &str, party: Option<&str>, mechanism: &str, safeguards: &st
         mechanism: mechanism.into(),
         safeguards: safeguards.into(),
         scope_confirmed: false,
+        tia_reference: String::new(),
     }
 }
 
@@ -178,6 +179,8 @@ fn clean() -> ActivityDoc {
         dpia_required: "no".into(),
         dpia_status: "not_applicable".into(),
         dpia_reference: String::new(),
+        dpia_screening: Default::default(),
+        dpia_not_required_reason: String::new(),
         privacy_notice_ref: "PN-2025".into(),
         consent_record_ref: String::new(),
         processor_contract_ref: String::new(),
@@ -323,7 +326,17 @@ fn cases() -> Vec<(&'static str, Change)> {
         ("R-TRANSFER-DPF-STALE", A(|_| {})),
         (
             "R-TRANSFER-046-DOC",
-            A(|a| a.transfers[0].mechanism = "scc_2021_914_module_2_c2p".into()),
+            A(|a| {
+                a.transfers[0].mechanism = "scc_2021_914_module_2_c2p".into();
+                a.transfers[0].tia_reference = "TIA-3".into();
+            }),
+        ),
+        (
+            "R-TRANSFER-TIA",
+            A(|a| {
+                a.transfers[0].mechanism = "binding_corporate_rules".into();
+                a.transfers[0].safeguards = "BCR approved by the Hamburg authority, 2024".into();
+            }),
         ),
         (
             "R-TRANSFER-049-DOC",
@@ -397,6 +410,8 @@ fn cases() -> Vec<(&'static str, Change)> {
                 a.retention[0].data_categories.push("health_data".into());
                 a.special_conditions = vec!["health_or_social_care".into()];
                 a.special_legal_reference = "§ 22 BDSG".into();
+                // Two DPIA criteria (4 and 2): decided against, with the reason.
+                a.dpia_not_required_reason = "Assessed in DPIA screening S-4".into();
             }),
         ),
         (
@@ -410,7 +425,8 @@ fn cases() -> Vec<(&'static str, Change)> {
                     representative: String::new(),
                 }];
                 a.transfers[0].mechanism = "scc_2021_914_module_2_c2p".into();
-                a.transfers[0].safeguards = "SCCs signed 2025-01-10; TIA-12".into();
+                a.transfers[0].safeguards = "SCCs signed 2025-01-10".into();
+                a.transfers[0].tia_reference = "TIA-12".into();
             }),
         ),
         (
@@ -441,6 +457,31 @@ fn cases() -> Vec<(&'static str, Change)> {
             }),
         ),
         (
+            "R-DPIA-MANDATORY",
+            A(|a| answer(a, &["large_scale_public_area_monitoring"], "yes")),
+        ),
+        (
+            "R-DPIA-LIKELY",
+            A(|a| {
+                a.dpia_required = "not_assessed".into();
+                answer(
+                    a,
+                    &["evaluation_or_scoring", "innovative_technology"],
+                    "yes",
+                );
+            }),
+        ),
+        (
+            "R-DPIA-NO-REASON",
+            A(|a| {
+                answer(
+                    a,
+                    &["evaluation_or_scoring", "innovative_technology"],
+                    "yes",
+                )
+            }),
+        ),
+        (
             "R-DPIA-NOT-ASSESSED",
             A(|a| a.dpia_required = "not_assessed".into()),
         ),
@@ -458,6 +499,13 @@ fn cases() -> Vec<(&'static str, Change)> {
             }),
         ),
     ]
+}
+
+/// Answers the screening's `questions` with `answer`.
+fn answer(a: &mut ActivityDoc, questions: &[&str], answer: &str) {
+    for q in questions {
+        a.dpia_screening.insert((*q).into(), answer.into());
+    }
 }
 
 fn codes_of(findings: &[super::super::Finding]) -> Vec<&'static str> {
@@ -594,8 +642,9 @@ fn rules_for_a_controller_leave_a_processor_record_alone() {
         "IN",
         Some("Bangalore Payroll"),
         "scc_2021_914_module_3_p2p",
-        "SCCs Module 3, TIA-7",
+        "SCCs Module 3",
     ));
+    a.transfers.last_mut().expect("added").tia_reference = "TIA-7".into();
     let mut without = parties.clone();
     without[2].contract_reference.clear();
     without[1].dpf_checked_on = Some(day(2026, 11, 1));
@@ -609,8 +658,63 @@ fn rules_for_a_controller_leave_a_processor_record_alone() {
         "IN",
         Some("Bangalore Payroll"),
         "scc_2021_914_module_3_p2p",
-        "SCCs Module 3, TIA-7",
+        "SCCs Module 3",
     ));
+    c.transfers.last_mut().expect("added").tia_reference = "TIA-7".into();
     assert!(register_without.check_activity(&c).is_empty());
     let _ = register;
+}
+
+/// The clean activity with employees' health data (Art. 9 condition, law and retention given)
+/// and the need for a DPIA not assessed.
+fn sick_notes() -> ActivityDoc {
+    let mut a = clean();
+    a.subjects.push("employees".into());
+    a.data_categories.push("health_data".into());
+    a.special_conditions = vec!["employment_social_security_law".into()];
+    a.special_legal_reference = "§ 26 BDSG".into();
+    a.retention[0].data_categories.push("health_data".into());
+    a.dpia_required = "not_assessed".into();
+    a
+}
+
+#[test]
+fn the_dpia_rules_count_what_the_register_shows_and_respect_the_answers() {
+    let (orgs, cats, parties) = (vec![organisation()], catalogues(), parties());
+    let register = Register::new(&orgs, &cats, &parties, today());
+    // Employees (WP248 criterion 7) and health data (criterion 4), nothing answered.
+    let mut a = sick_notes();
+    let codes = codes_of(&register.check_activity(&a));
+    assert_eq!(codes, vec!["R-DPIA-LIKELY"], "{codes:?}");
+    let finding = register
+        .check_activity(&a)
+        .into_iter()
+        .next()
+        .expect("finding");
+    assert_eq!(finding.hit.detail, "criterion 4, criterion 7");
+    // Decided "not required" with a reason: nothing. Without the reason: the reason is due.
+    a.dpia_required = "no".into();
+    assert_eq!(
+        codes_of(&register.check_activity(&a)),
+        vec!["R-DPIA-NO-REASON"]
+    );
+    a.dpia_not_required_reason = "Payroll only: no health data beyond sick days".into();
+    assert!(register.check_activity(&a).is_empty());
+    // An Art. 35(3) case is not excused by a reason: only a DPIA answers it.
+    answer(&mut a, &["large_scale"], "yes");
+    assert_eq!(
+        codes_of(&register.check_activity(&a)),
+        vec!["R-DPIA-MANDATORY"]
+    );
+    a.dpia_required = "yes".into();
+    a.dpia_status = "completed".into();
+    a.dpia_reference = "DPIA-2026-02".into();
+    assert!(register.check_activity(&a).is_empty());
+    // Answered no, the register's suggestion gives way.
+    let mut b = sick_notes();
+    answer(&mut b, &["vulnerable_data_subjects"], "no");
+    assert_eq!(
+        codes_of(&register.check_activity(&b)),
+        vec!["R-DPIA-NOT-ASSESSED"]
+    );
 }

@@ -541,7 +541,7 @@ pub(super) fn transfers_table(f: &mut Flow<'_, '_>, transfers: &[TransferView], 
                     .add(BODY, t.mechanism.label())
                     .add(SMALL, t.mechanism.article()),
             },
-            val(&t.safeguards),
+            val(&t.documentation()),
         ])
     });
     f.table(

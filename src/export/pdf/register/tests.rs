@@ -96,6 +96,8 @@ fn activity(i: usize, org: &Organisation, role: Role) -> ActivityDetail {
         dpia_required: DpiaRequired::No,
         dpia_status: DpiaStatus::NotApplicable,
         dpia_reference: String::new(),
+        dpia_screening: Default::default(),
+        dpia_not_required_reason: String::new(),
         privacy_notice_ref: "PN-1".into(),
         consent_record_ref: String::new(),
         processor_contract_ref: String::new(),
@@ -236,6 +238,7 @@ fn awkward(org: &Organisation, role: Role) -> (ActivityDetail, Vec<String>) {
         mechanism: TransferMechanism::SccModule2,
         safeguards: "Transfer impact assessment TIA-9, encryption".into(),
         scope_confirmed: false,
+        tia_reference: String::new(),
         dpf_checked_on: None,
     }];
     a.retention.push(RetentionView {
