@@ -231,6 +231,46 @@ pub struct RecipientDoc {
     pub reason: String,
 }
 
+/// A finding of the register checks, as an export gives it (docs/checks.md lists the rules).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingDoc {
+    /// The rule's code (`R-TRANSFER-TIA`).
+    pub rule: String,
+    /// error, warning or notice.
+    pub severity: String,
+    /// The article or guidance the rule rests on.
+    pub basis: String,
+    /// The field to fix.
+    pub field: String,
+    /// What it concerns ("Transfer 1 (India)"), empty for the record as a whole.
+    pub detail: String,
+    /// The finding in words.
+    pub message: String,
+    /// Whether a DPO accepted it with a reason (see `acknowledgements`).
+    pub accepted: bool,
+}
+
+/// A finding accepted with a reason: who, when, why, until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgementDoc {
+    /// The rule's code.
+    pub rule: String,
+    /// The field the finding is on.
+    pub field: String,
+    /// What the finding concerns, empty for the record as a whole.
+    pub detail: String,
+    /// Why it is accepted.
+    pub justification: String,
+    /// The last day it holds; null until the finding changes.
+    pub until: Option<NaiveDate>,
+    /// Who accepted it (email).
+    pub by: String,
+    /// When (UTC).
+    pub at: NaiveDateTime,
+}
+
 /// A transfer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -371,6 +411,13 @@ pub struct ActivityDoc {
     /// Why no DPIA is carried out although the screening points to one; version 4.
     #[serde(default)]
     pub dpia_not_required_reason: String,
+    /// What the register checks found in the activity when the document was made, open and
+    /// accepted (exports only: recomputed, never read back); version 4.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<FindingDoc>,
+    /// Findings accepted with a reason (read back on import); version 4.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acknowledgements: Vec<AcknowledgementDoc>,
     /// Privacy notice.
     pub privacy_notice_ref: String,
     /// Consent record.

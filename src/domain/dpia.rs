@@ -24,6 +24,7 @@ vocabulary! {
         SensitiveData => "sensitive_or_highly_personal_data", "Art. 9; Art. 10", "Sensitive data or data of a highly personal nature (incl. Art. 9 and Art. 10 data)";
         LargeScale => "large_scale", "WP248 rev.01", "Data processed on a large scale";
         MatchingDatasets => "matching_or_combining_datasets", "WP248 rev.01", "Matching or combining datasets";
+        // The label names employees, as WP248 rev.01 does (vocabularies.json leaves them out).
         VulnerableSubjects => "vulnerable_data_subjects", "Recital 75", "Data concerning vulnerable data subjects (e.g. employees, children, patients, mentally ill persons)";
         InnovativeTechnology => "innovative_technology", "WP248 rev.01", "Innovative use or application of new technological or organisational solutions";
         PreventsRightOrService => "prevents_exercise_of_right_or_service", "Art. 22; Recital 91", "Processing that in itself prevents data subjects from exercising a right or using a service or a contract";
@@ -187,10 +188,16 @@ pub fn suggested(r: &Recorded<'_>) -> Vec<(DpiaQuestion, String)> {
     if r.automated == Some(AutomatedProcessing::ProfilingWithoutDecisions) {
         out.push((
             DpiaQuestion::EvaluationOrScoring,
-            "the activity records profiling".to_owned(),
+            "the activity records profiling or other automated evaluation".to_owned(),
         ));
     }
     if r.automated == Some(AutomatedProcessing::SolelyAutomatedDecisions) {
+        out.push((
+            DpiaQuestion::EvaluationOrScoring,
+            "the activity records solely automated decisions, which usually rest on an \
+             evaluation of the person"
+                .to_owned(),
+        ));
         out.push((
             DpiaQuestion::AutomatedDecisionLegalEffect,
             "the activity records solely automated decisions with legal or similar effects"
@@ -200,7 +207,7 @@ pub fn suggested(r: &Recorded<'_>) -> Vec<(DpiaQuestion, String)> {
     let cctv = has("images_audio_video") && r.subjects.contains(&"premises_visitors");
     if cctv || has("location_data") || has("internet_tracking") {
         let why = if cctv {
-            "the activity records video of visitors to premises (CCTV)"
+            "the activity records images or video of visitors to premises (e.g. CCTV)"
         } else if has("location_data") {
             "the activity records location data"
         } else {
@@ -212,6 +219,13 @@ pub fn suggested(r: &Recorded<'_>) -> Vec<(DpiaQuestion, String)> {
         out.push((
             DpiaQuestion::SensitiveData,
             "the activity records special-category or criminal-offence data".to_owned(),
+        ));
+    } else if has("location_data") || has("communications_content") {
+        out.push((
+            DpiaQuestion::SensitiveData,
+            "the activity records data of a highly personal nature (WP248: location data, \
+             communications)"
+                .to_owned(),
         ));
     }
     let imbalance = r.subjects.iter().any(|s| IMBALANCE_OF_POWER.contains(s));
@@ -262,12 +276,14 @@ impl Screening {
         // Large-scale special-category data (Art. 35(3)(b)) follows from a large scale
         // answered yes and such data recorded.
         if given.answers.get(&DpiaQuestion::LargeScale) == Some(&true)
+            && given.answers.get(&DpiaQuestion::SensitiveData) != Some(&false)
             && recorded.special_or_criminal
         {
             suggestions.push((
                 DpiaQuestion::LargeScaleSpecialData,
                 "answered large scale, and the activity records special-category or \
-                 criminal-offence data"
+                 criminal-offence data: answer no if those data themselves are not processed \
+                 on a large scale"
                     .to_owned(),
             ));
         }
@@ -423,6 +439,7 @@ mod tests {
         assert_eq!(
             q,
             [
+                DpiaQuestion::EvaluationOrScoring,
                 DpiaQuestion::AutomatedDecisionLegalEffect,
                 DpiaQuestion::SystematicMonitoring
             ]

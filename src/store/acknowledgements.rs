@@ -111,6 +111,29 @@ pub fn acknowledge(
     })
 }
 
+/// Writes acknowledgements as a register document holds them, without an audit entry each
+/// (an import, whose own entry covers what it wrote).
+pub(crate) fn insert_unaudited(
+    conn: &mut DbConnection,
+    rows: &[(i64, Acknowledgement)],
+) -> StoreResult<()> {
+    for (activity, a) in rows {
+        diesel::insert_into(finding_acknowledgements::table)
+            .values((
+                finding_acknowledgements::activity_id.eq(activity),
+                finding_acknowledgements::rule_code.eq(&a.rule),
+                finding_acknowledgements::field.eq(&a.field),
+                finding_acknowledgements::detail.eq(&a.detail),
+                finding_acknowledgements::justification.eq(&a.justification),
+                finding_acknowledgements::until.eq(a.until),
+                finding_acknowledgements::acknowledged_by.eq(&a.by),
+                finding_acknowledgements::acknowledged_at.eq(a.at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// The acknowledgements of one activity, oldest first.
 pub fn for_activity(conn: &mut DbConnection, activity: i64) -> StoreResult<Vec<Acknowledgement>> {
     let rows: Vec<Row> = finding_acknowledgements::table

@@ -18,6 +18,7 @@ use super::schema::{
 use super::{activities as activity_store, catalogues, DbConnection, StoreError};
 use crate::domain::activity::ActivityForm;
 use crate::domain::catalogue::{CatalogueDraft, CatalogueKind};
+use crate::domain::checks::acknowledgement::Acknowledgement;
 use crate::domain::document::{RegisterDocument, FORMAT, FORMAT_VERSION};
 use crate::domain::errors::FieldErrors;
 use crate::domain::organisation::OrganisationForm;
@@ -707,8 +708,24 @@ fn load(
             },
         })
         .collect();
-    activity_store::insert_many_unaudited(conn, &batch)
+    let ids = activity_store::insert_many_unaudited(conn, &batch)
         .map_err(|e| store_field(e, "$.activities"))?;
+    // The findings accepted with a reason come back with their activity; the findings
+    // themselves are recomputed, never read.
+    let mut acknowledged = Vec::new();
+    for (i, (id, a)) in ids.iter().zip(&doc.activities).enumerate() {
+        for (j, ack) in a.acknowledgements.iter().enumerate() {
+            let read = Acknowledgement::checked(ack).map_err(|problem| {
+                let (field, message) = problem.split_once(": ").unwrap_or(("rule", &problem));
+                invalid(
+                    format!("$.activities[{i}].acknowledgements[{j}].{field}"),
+                    message.to_owned(),
+                )
+            })?;
+            acknowledged.push((id.0, read));
+        }
+    }
+    super::acknowledgements::insert_unaudited(conn, &acknowledged)?;
     let summary = ImportSummary {
         organisations: org_ids.len(),
         parties: party_ids.len(),

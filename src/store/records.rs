@@ -2,8 +2,9 @@
 //! database a chunk at a time while it is laid out, or loaded whole), chunks of activities for
 //! streaming CSV, and the complete register as its document for JSON.
 //!
-//! Uses the activities, catalogues, organisations and parties of the store; the exports take
-//! what this loads and never touch the database.
+//! Uses the activities, acknowledgements, catalogues, organisations and parties of the store,
+//! and the domain's checks (the JSON document carries each activity's findings); the exports
+//! take what this loads and never touch the database.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -16,6 +17,8 @@ use super::activities::{
 };
 use super::{catalogues, organisations, parties, DbConnection, StoreError, StoreResult};
 use crate::domain::catalogue::CatalogueKind;
+use crate::domain::checks::acknowledgement::{apply, Acknowledgement};
+use crate::domain::checks::Register;
 use crate::domain::document::{ActivityDoc, PartyDoc, RegisterDocument, FORMAT, FORMAT_VERSION};
 use crate::domain::vocab::Role;
 use crate::domain::{ActivityId, OrganisationId};
@@ -482,13 +485,38 @@ pub fn register_document(
     generated_at: NaiveDateTime,
 ) -> StoreResult<RegisterDocument> {
     let (mut doc, ids, codes) = document_parts(conn, organisation, generated_at)?;
+    let acks = super::acknowledgements::all(conn)?;
     doc.activities.reserve(ids.len());
+    let mut entries = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
         for a in load_details(conn, chunk)? {
-            doc.activities.push(activity_entry(&a, &codes));
+            entries.push((a.id, activity_entry(&a, &codes)));
         }
     }
+    {
+        let register = Register::new(
+            &doc.organisations,
+            &doc.catalogues,
+            &doc.parties,
+            generated_at.date(),
+        );
+        for (id, entry) in &mut entries {
+            with_checks(entry, &register, acks.get(id).map(Vec::as_slice));
+        }
+    }
+    doc.activities = entries.into_iter().map(|(_, e)| e).collect();
     Ok(doc)
+}
+
+/// Adds to an activity's document entry the findings of the register checks (open and
+/// accepted) and the acknowledgements it has: what an export carries and an import reads back
+/// (the acknowledgements; the findings are recomputed).
+fn with_checks(entry: &mut ActivityDoc, register: &Register<'_>, acks: Option<&[Acknowledgement]>) {
+    let acks = acks.unwrap_or_default();
+    let mut findings = register.check_activity(entry);
+    apply(&mut findings, acks, register.today);
+    entry.findings = findings.iter().map(|f| f.to_doc()).collect();
+    entry.acknowledgements = acks.to_vec();
 }
 
 /// The register document (or one organisation's part) with its activities read from the
@@ -500,6 +528,7 @@ pub struct StreamedDocument<'c> {
     head: RegisterDocument,
     ids: Vec<i64>,
     codes: Codes,
+    acks: HashMap<i64, Vec<Acknowledgement>>,
 }
 
 /// Prepares the streamed register document: everything but the activities is read now.
@@ -509,11 +538,13 @@ pub fn streamed_document(
     generated_at: NaiveDateTime,
 ) -> StoreResult<StreamedDocument<'_>> {
     let (head, ids, codes) = document_parts(conn, organisation, generated_at)?;
+    let acks = super::acknowledgements::all(conn)?;
     Ok(StreamedDocument {
         conn: RefCell::new(conn),
         head,
         ids,
         codes,
+        acks,
     })
 }
 
@@ -524,6 +555,13 @@ impl Serialize for StreamedActivities<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeSeq};
         let doc = self.0;
+        let h = &doc.head;
+        let register = Register::new(
+            &h.organisations,
+            &h.catalogues,
+            &h.parties,
+            h.generated_at.date(),
+        );
         let mut seq = serializer.serialize_seq(Some(doc.ids.len()))?;
         for chunk in doc.ids.chunks(CHUNK) {
             let details = {
@@ -531,7 +569,13 @@ impl Serialize for StreamedActivities<'_, '_> {
                 load_details(&mut conn, chunk).map_err(S::Error::custom)?
             };
             for a in details {
-                seq.serialize_element(&activity_entry(&a, &doc.codes))?;
+                let mut entry = activity_entry(&a, &doc.codes);
+                with_checks(
+                    &mut entry,
+                    &register,
+                    doc.acks.get(&a.id).map(Vec::as_slice),
+                );
+                seq.serialize_element(&entry)?;
             }
         }
         seq.end()

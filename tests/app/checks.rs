@@ -317,6 +317,51 @@ async fn a_finding_is_accepted_with_a_reason_audited_and_lapses_when_it_changes(
         accepted["acknowledged"]["justification"],
         "Consents are kept by the newsletter provider"
     );
+    // The JSON export carries the findings and the acceptance; an import keeps the acceptance
+    // (the findings are recomputed), so an export of the imported register has the same.
+    let (_, body) = app.get("/export.json").await;
+    let doc: serde_json::Value = serde_json::from_str(&body).expect("document");
+    let entry = doc["activities"]
+        .as_array()
+        .expect("activities")
+        .iter()
+        .find(|a| a["findings"].as_array().is_some_and(|f| !f.is_empty()))
+        .expect("an activity with findings");
+    let finding = entry["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "R-CONSENT-RECORD")
+        .expect("exported");
+    assert_eq!(finding["accepted"], true);
+    assert_eq!(finding["severity"], "warning");
+    assert_eq!(entry["acknowledgements"][0]["by"], "admin@example.eu");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("register.json");
+    std::fs::write(&file, &body).expect("write");
+    let (target, pg) = fresh_database(&dir);
+    let out = ropa(&target, &["import", file.to_str().expect("path")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ropa(&target, &["export", "--format", "json"]);
+    let again: serde_json::Value = serde_json::from_slice(&out.stdout).expect("document");
+    let same = |d: &serde_json::Value, key: &str| -> Vec<serde_json::Value> {
+        d["activities"]
+            .as_array()
+            .expect("activities")
+            .iter()
+            .map(|a| a[key].clone())
+            .collect()
+    };
+    assert_eq!(
+        same(&again, "acknowledgements"),
+        same(&doc, "acknowledgements")
+    );
+    assert_eq!(same(&again, "findings"), same(&doc, "findings"));
+    drop_pg(pg);
     // A finding no longer found cannot be accepted (a forged or stale link).
     let r = app
         .post(

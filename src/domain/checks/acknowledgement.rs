@@ -5,33 +5,44 @@
 //!
 //! Uses `domain::{errors, text}` and the parent's findings.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{rule, Finding};
 use crate::domain::errors::FieldErrors;
 use crate::domain::text::{check_form, clean, parse_date};
 
-/// A finding acknowledged, as stored (and as the audit trail records it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Acknowledgement {
-    /// The rule's code.
-    pub rule: String,
-    /// The field the finding is on.
-    pub field: String,
-    /// What the finding concerns ("Transfer 1 (India)"), empty for the record as a whole.
-    pub detail: String,
-    /// Why the finding is accepted.
-    pub justification: String,
-    /// The last day it holds; `None` until the finding changes.
-    pub until: Option<NaiveDate>,
-    /// Who acknowledged it (email).
-    pub by: String,
-    /// When (UTC).
-    pub at: NaiveDateTime,
-}
+/// The longest justification, in characters.
+const JUSTIFICATION_MAX: usize = 2000;
+
+/// A finding acknowledged, as stored, as the audit trail records it and as the register
+/// document holds it.
+pub use crate::domain::document::AcknowledgementDoc as Acknowledgement;
 
 impl Acknowledgement {
+    /// One read from a register document, checked; `Err` names what is wrong (an unknown
+    /// rule, a justification that is empty or too long).
+    pub fn checked(d: &Acknowledgement) -> Result<Self, String> {
+        if rule(&d.rule).is_none() {
+            return Err(format!("rule: there is no rule `{}`", d.rule));
+        }
+        if clean(&d.justification).is_empty() || d.justification.chars().count() > JUSTIFICATION_MAX
+        {
+            return Err(format!(
+                "justification: give why the finding is accepted, at most {JUSTIFICATION_MAX} characters"
+            ));
+        }
+        Ok(Self {
+            rule: d.rule.clone(),
+            field: d.field.clone(),
+            detail: d.detail.clone(),
+            justification: clean(&d.justification),
+            until: d.until,
+            by: d.by.clone(),
+            at: d.at,
+        })
+    }
+
     /// Whether it covers `finding` on `today`.
     pub fn covers(&self, finding: &Finding, today: NaiveDate) -> bool {
         self.rule == finding.rule.code
@@ -101,7 +112,7 @@ impl AcknowledgementForm {
                 "justification",
                 "Justification is required: say why this finding is accepted",
             );
-        } else if justification.chars().count() > 2000 {
+        } else if justification.chars().count() > JUSTIFICATION_MAX {
             errors.add("justification", "Justification is at most 2000 characters");
         }
         if self.field.len() > 200 || self.detail.chars().count() > 500 {

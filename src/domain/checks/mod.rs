@@ -146,6 +146,19 @@ impl Finding {
             format!("{}: {}", self.hit.detail, self.rule.title)
         }
     }
+
+    /// The finding as an export gives it.
+    pub fn to_doc(&self) -> crate::domain::document::FindingDoc {
+        crate::domain::document::FindingDoc {
+            rule: self.rule.code.to_owned(),
+            severity: self.rule.severity.code().to_owned(),
+            basis: self.rule.basis.to_owned(),
+            field: self.hit.field.clone(),
+            detail: self.hit.detail.clone(),
+            message: self.message(),
+            accepted: self.acknowledged.is_some(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Finding {

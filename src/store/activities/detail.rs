@@ -736,6 +736,9 @@ impl ActivityDetail {
             dpia_reference: self.dpia_reference.clone(),
             dpia_screening: self.dpia_screening.to_document().into_iter().collect(),
             dpia_not_required_reason: self.dpia_not_required_reason.clone(),
+            // Filled by the exports (`records`), which check the register as they write it.
+            findings: Vec::new(),
+            acknowledgements: Vec::new(),
             privacy_notice_ref: self.privacy_notice_ref.clone(),
             consent_record_ref: self.consent_record_ref.clone(),
             processor_contract_ref: self.processor_contract_ref.clone(),

@@ -574,7 +574,7 @@ pub(super) fn automated_logic(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<
 
 // ---- DPIA ----------------------------------------------------------------------------------
 
-pub(super) fn dpia_reference(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
+pub(super) fn dpia_reference(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
     if !is_controller(a) {
         return; // the client controller's to record
     }
@@ -582,7 +582,10 @@ pub(super) fn dpia_reference(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<H
         return;
     }
     if DpiaStatus::from_code(&a.dpia_status) == Some(DpiaStatus::NotApplicable) {
-        hits.push(Hit::new("dpia_status", ""));
+        // With an Art. 35(3) case the mandatory rule says so, as an error.
+        if !super::screening::has_art35_case(r, a) {
+            hits.push(Hit::new("dpia_status", ""));
+        }
     } else if a.dpia_reference.trim().is_empty() {
         hits.push(Hit::new("dpia_reference", ""));
     }

@@ -7,7 +7,9 @@
 use super::super::{Hit, Register};
 use crate::domain::document::ActivityDoc;
 use crate::domain::dpia::{DpiaQuestion, DpiaScreening, Recorded, Screening};
-use crate::domain::vocab::{Country, DpiaRequired, Role, Sensitivity, TransferMechanism};
+use crate::domain::vocab::{
+    Country, DpiaRequired, DpiaStatus, Role, Sensitivity, TransferMechanism,
+};
 
 /// The screening of `a` with what the register's catalogues show.
 pub(crate) fn screening(r: &Register<'_>, a: &ActivityDoc) -> Screening {
@@ -48,13 +50,28 @@ pub(in crate::domain::checks) fn dpia_mandatory(
     a: &ActivityDoc,
     hits: &mut Vec<Hit>,
 ) {
-    if !is_controller(a) || required(a) == Some(DpiaRequired::Yes) {
+    if !is_controller(a) {
         return;
     }
+    // Marked required but "not applicable" contradicts a mandatory DPIA as much.
+    let field = match required(a) {
+        Some(DpiaRequired::Yes) if !not_applicable(a) => return,
+        Some(DpiaRequired::Yes) => "dpia_status",
+        _ => "dpia_required",
+    };
     let cases = screening(r, a).cases_met();
     if !cases.is_empty() {
-        hits.push(Hit::new("dpia_required", named(&cases)));
+        hits.push(Hit::new(field, named(&cases)));
     }
+}
+
+fn not_applicable(a: &ActivityDoc) -> bool {
+    DpiaStatus::from_code(&a.dpia_status) == Some(DpiaStatus::NotApplicable)
+}
+
+/// Whether an Art. 35(3) case is met (the mandatory rule then speaks for the DPIA's status).
+pub(in crate::domain::checks) fn has_art35_case(r: &Register<'_>, a: &ActivityDoc) -> bool {
+    !screening(r, a).cases_met().is_empty()
 }
 
 /// Two or more criteria, no Art. 35(3) case (the mandatory rule's): what the DPIA record says.

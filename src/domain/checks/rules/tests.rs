@@ -180,7 +180,11 @@ fn clean() -> ActivityDoc {
         dpia_status: "not_applicable".into(),
         dpia_reference: String::new(),
         dpia_screening: Default::default(),
-        dpia_not_required_reason: String::new(),
+        // Decided without a DPIA, with the reason (so that a case raising two criteria, such
+        // as solely automated decisions, triggers only its own rule).
+        dpia_not_required_reason: "Screened: low risk".into(),
+        findings: Vec::new(),
+        acknowledgements: Vec::new(),
         privacy_notice_ref: "PN-2025".into(),
         consent_record_ref: String::new(),
         processor_contract_ref: String::new(),
@@ -410,8 +414,6 @@ fn cases() -> Vec<(&'static str, Change)> {
                 a.retention[0].data_categories.push("health_data".into());
                 a.special_conditions = vec!["health_or_social_care".into()];
                 a.special_legal_reference = "§ 22 BDSG".into();
-                // Two DPIA criteria (4 and 2): decided against, with the reason.
-                a.dpia_not_required_reason = "Assessed in DPIA screening S-4".into();
             }),
         ),
         (
@@ -474,11 +476,12 @@ fn cases() -> Vec<(&'static str, Change)> {
         (
             "R-DPIA-NO-REASON",
             A(|a| {
+                a.dpia_not_required_reason.clear();
                 answer(
                     a,
                     &["evaluation_or_scoring", "innovative_technology"],
                     "yes",
-                )
+                );
             }),
         ),
         (
@@ -675,6 +678,7 @@ fn sick_notes() -> ActivityDoc {
     a.special_legal_reference = "§ 26 BDSG".into();
     a.retention[0].data_categories.push("health_data".into());
     a.dpia_required = "not_assessed".into();
+    a.dpia_not_required_reason.clear();
     a
 }
 
@@ -706,7 +710,12 @@ fn the_dpia_rules_count_what_the_register_shows_and_respect_the_answers() {
         codes_of(&register.check_activity(&a)),
         vec!["R-DPIA-MANDATORY"]
     );
+    // Marked required but "not applicable": still the mandatory case, on the progress.
     a.dpia_required = "yes".into();
+    a.dpia_status = "not_applicable".into();
+    let found = register.check_activity(&a);
+    assert_eq!(codes_of(&found), vec!["R-DPIA-MANDATORY"]);
+    assert_eq!(found[0].hit.field, "dpia_status");
     a.dpia_status = "completed".into();
     a.dpia_reference = "DPIA-2026-02".into();
     assert!(register.check_activity(&a).is_empty());
