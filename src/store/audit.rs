@@ -400,6 +400,22 @@ impl AuditRow {
     }
 
     /// The reason given with a retirement (an activity's `retire` entry), if any.
+    /// Why, for the entries that say: a retirement's reason, or a finding accepted ("R-CODE:
+    /// the justification, until the date").
+    pub fn reason(&self) -> Option<String> {
+        if self.action == "acknowledge" {
+            let after: serde_json::Value = serde_json::from_str(&self.after_value).ok()?;
+            let rule = after.get("rule")?.as_str()?;
+            let why = after.get("justification")?.as_str()?;
+            return Some(match after.get("until").and_then(|u| u.as_str()) {
+                Some(until) => format!("{rule} accepted: {why} (until {until})"),
+                None => format!("{rule} accepted: {why}"),
+            });
+        }
+        self.retirement_reason()
+    }
+
+    /// The reason a retirement gives.
     pub fn retirement_reason(&self) -> Option<String> {
         if self.action != "retire" {
             return None;
@@ -418,6 +434,9 @@ impl AuditRow {
 pub struct AuditFilter {
     /// Entity type.
     pub entity_type: Option<String>,
+    /// With `entity_type` and `entity_id`: entries of this type about the same id too (an
+    /// activity's history shows the findings accepted on it, entity "finding").
+    pub related_type: Option<String>,
     /// Entity id (with the type).
     pub entity_id: Option<i64>,
     /// Action.
@@ -458,8 +477,12 @@ type Backend = <DbConnection as diesel::Connection>::Backend;
 /// The entries matching a filter.
 fn filtered(f: &AuditFilter) -> diesel::dsl::IntoBoxed<'static, audit_log::table, Backend> {
     let mut q = audit_log::table.into_boxed::<Backend>();
-    if let Some(t) = &f.entity_type {
-        q = q.filter(audit_log::entity_type.eq(t.clone()));
+    match (&f.entity_type, &f.related_type) {
+        (Some(t), Some(r)) => {
+            q = q.filter(audit_log::entity_type.eq_any([t.clone(), r.clone()]));
+        }
+        (Some(t), None) => q = q.filter(audit_log::entity_type.eq(t.clone())),
+        _ => {}
     }
     if let Some(id) = f.entity_id {
         q = q.filter(audit_log::entity_id.eq(id));

@@ -122,6 +122,7 @@ pub async fn show(
         let history = if can_audit {
             let f = crate::store::audit::AuditFilter {
                 entity_type: Some("activity".into()),
+                related_type: Some("finding".into()),
                 entity_id: Some(id.0),
                 limit: 20,
                 ..Default::default()

@@ -295,6 +295,13 @@ async fn a_finding_is_accepted_with_a_reason_audited_and_lapses_when_it_changes(
             && text.contains("Consents are kept by the newsletter provider"),
         "{text}"
     );
+    // The activity's own history lists the acceptance with its reason.
+    assert!(
+        text.contains(
+            "acknowledge R-CONSENT-RECORD accepted: Consents are kept by the newsletter provider"
+        ),
+        "{text}"
+    );
     // The trail records it; the CLI counts it as accepted, not open.
     let (_, trail) = app.get("/audit?entity=finding").await;
     assert!(page_text(&trail).contains("R-CONSENT-RECORD"), "audited");
