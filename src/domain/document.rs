@@ -74,6 +74,10 @@ pub struct OrganisationDoc {
     pub created_at: NaiveDateTime,
     /// Updated (UTC).
     pub updated_at: NaiveDateTime,
+    /// What the register checks found in the organisation's entry when the document was made
+    /// (exports only: recomputed, never read back); version 4.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<FindingDoc>,
 }
 
 /// The catalogues.

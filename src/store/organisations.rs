@@ -88,6 +88,7 @@ impl Organisation {
             reference_prefix: self.reference_prefix.clone(),
             created_at: self.created_at,
             updated_at: self.updated_at,
+            findings: Vec::new(),
         }
     }
 }

@@ -19,7 +19,9 @@ use super::{catalogues, organisations, parties, DbConnection, StoreError, StoreR
 use crate::domain::catalogue::CatalogueKind;
 use crate::domain::checks::acknowledgement::{apply, Acknowledgement};
 use crate::domain::checks::Register;
-use crate::domain::document::{ActivityDoc, PartyDoc, RegisterDocument, FORMAT, FORMAT_VERSION};
+use crate::domain::document::{
+    ActivityDoc, FindingDoc, PartyDoc, RegisterDocument, FORMAT, FORMAT_VERSION,
+};
 use crate::domain::vocab::Role;
 use crate::domain::{ActivityId, OrganisationId};
 use crate::store::organisations::Organisation;
@@ -357,7 +359,7 @@ fn document_parts(
         ..Default::default()
     };
     let ids = matching_ids(conn, &filter)?;
-    let head = RegisterDocument {
+    let mut head = RegisterDocument {
         format: FORMAT.into(),
         format_version: FORMAT_VERSION,
         generated_at,
@@ -366,6 +368,28 @@ fn document_parts(
         parties: parties::list(conn)?.iter().map(|p| p.to_doc()).collect(),
         activities: Vec::new(),
     };
+    // Each organisation's own findings (contact, DPO, representative).
+    let found: Vec<Vec<FindingDoc>> = {
+        let register = Register::new(
+            &head.organisations,
+            &head.catalogues,
+            &head.parties,
+            generated_at.date(),
+        );
+        head.organisations
+            .iter()
+            .map(|o| {
+                register
+                    .check_organisation(o)
+                    .iter()
+                    .map(|f| f.to_doc())
+                    .collect()
+            })
+            .collect()
+    };
+    for (o, f) in head.organisations.iter_mut().zip(found) {
+        o.findings = f;
+    }
     Ok((head, ids, codes))
 }
 

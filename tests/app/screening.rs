@@ -158,6 +158,14 @@ async fn the_screening_suggests_what_the_record_shows_and_the_findings_follow_th
         "Sick notes without diagnosis, two officers only"
     );
     assert_eq!(a["transfers"][0]["tia_reference"], "TIA-2025-03");
+    // The organisation's own findings too: no DPO recorded.
+    let org_findings = doc["organisations"][0]["findings"]
+        .as_array()
+        .expect("organisation findings");
+    assert!(
+        org_findings.iter().any(|f| f["rule"] == "R-ORG-DPO"),
+        "{org_findings:?}"
+    );
 
     // Without the assessment the transfer is flagged; an Art. 35(3) case is not excused by
     // the reason.

@@ -34,6 +34,7 @@ fn organisation() -> OrganisationDoc {
         reference_prefix: "NR".into(),
         created_at: at(2025, 1, 1),
         updated_at: at(2025, 1, 1),
+        findings: Vec::new(),
     }
 }
 
