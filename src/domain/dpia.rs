@@ -103,13 +103,11 @@ impl DpiaScreening {
 
     /// Reads the stored form; `Err` names the part not understood.
     pub fn decode(stored: &str) -> Result<Self, String> {
-        let mut answers = BTreeMap::new();
+        let mut pairs = Vec::new();
         for part in stored.split(';').filter(|p| !p.is_empty()) {
-            let (code, answer) = part.split_once('=').ok_or_else(|| part.to_owned())?;
-            let question = DpiaQuestion::from_code(code).ok_or_else(|| part.to_owned())?;
-            answers.insert(question, yes_no(answer).ok_or_else(|| part.to_owned())?);
+            pairs.push(part.split_once('=').ok_or_else(|| part.to_owned())?);
         }
-        Ok(Self { answers })
+        Self::from_pairs(pairs)
     }
 
     /// The answers as the register document holds them: code to "yes" or "no".
@@ -120,12 +118,20 @@ impl DpiaScreening {
             .collect()
     }
 
-    /// Reads the document's answers; `Err` names the question or answer not understood.
+    /// Reads the document's answers; `Err` names the answer not understood (`code=answer`).
     pub fn from_document(doc: &BTreeMap<String, String>) -> Result<Self, String> {
+        Self::from_pairs(doc.iter().map(|(c, a)| (c.as_str(), a.as_str())))
+    }
+
+    /// The answers of (question code, "yes" or "no") pairs; `Err` names the pair not
+    /// understood as `code=answer`.
+    fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, String> {
         let mut answers = BTreeMap::new();
-        for (code, answer) in doc {
-            let question = DpiaQuestion::from_code(code).ok_or_else(|| code.clone())?;
-            answers.insert(question, yes_no(answer).ok_or_else(|| answer.clone())?);
+        for (code, answer) in pairs {
+            let yes = DpiaQuestion::from_code(code)
+                .zip(yes_no(answer))
+                .ok_or_else(|| format!("{code}={answer}"))?;
+            answers.insert(yes.0, yes.1);
         }
         Ok(Self { answers })
     }

@@ -76,29 +76,16 @@ pub fn acknowledge(
             .first(conn)
             .optional()?
             .ok_or(StoreError::NotFound)?;
-        let at = now();
-        let by = actor.email.clone();
-        diesel::insert_into(finding_acknowledgements::table)
-            .values((
-                finding_acknowledgements::activity_id.eq(activity.0),
-                finding_acknowledgements::rule_code.eq(draft.rule),
-                finding_acknowledgements::field.eq(&draft.field),
-                finding_acknowledgements::detail.eq(&draft.detail),
-                finding_acknowledgements::justification.eq(&draft.justification),
-                finding_acknowledgements::until.eq(draft.until),
-                finding_acknowledgements::acknowledged_by.eq(&by),
-                finding_acknowledgements::acknowledged_at.eq(at),
-            ))
-            .execute(conn)?;
         let record = Acknowledgement {
             rule: draft.rule.to_owned(),
             field: draft.field.clone(),
             detail: draft.detail.clone(),
             justification: draft.justification.clone(),
             until: draft.until,
-            by,
-            at,
+            by: actor.email.clone(),
+            at: now(),
         };
+        insert_unaudited(conn, std::slice::from_ref(&(activity.0, record.clone())))?;
         audit.record(Change::values::<(), _>(
             "acknowledge",
             "finding",

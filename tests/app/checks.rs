@@ -343,18 +343,7 @@ async fn a_finding_is_accepted_with_a_reason_audited_and_lapses_when_it_changes(
     assert_eq!(finding["accepted"], true);
     assert_eq!(finding["severity"], "warning");
     assert_eq!(entry["acknowledgements"][0]["by"], "admin@example.eu");
-    let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("register.json");
-    std::fs::write(&file, &body).expect("write");
-    let (target, pg) = fresh_database(&dir);
-    let out = ropa(&target, &["import", file.to_str().expect("path")]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = ropa(&target, &["export", "--format", "json"]);
-    let again: serde_json::Value = serde_json::from_slice(&out.stdout).expect("document");
+    let again = import_and_export(&doc).expect("imports");
     let same = |d: &serde_json::Value, key: &str| -> Vec<serde_json::Value> {
         d["activities"]
             .as_array()
@@ -368,7 +357,6 @@ async fn a_finding_is_accepted_with_a_reason_audited_and_lapses_when_it_changes(
         same(&doc, "acknowledgements")
     );
     assert_eq!(same(&again, "findings"), same(&doc, "findings"));
-    drop_pg(pg);
     // A finding no longer found cannot be accepted (a forged or stale link).
     let r = app
         .post(

@@ -405,12 +405,6 @@ async fn the_list_export_honours_its_filters() {
 /// A change that breaks a document.
 type Change = Box<dyn Fn(&mut serde_json::Value)>;
 
-fn without_generated_at(json: &str) -> serde_json::Value {
-    let mut v: serde_json::Value = serde_json::from_str(json).expect("json");
-    v.as_object_mut().expect("object").remove("generated_at");
-    v
-}
-
 #[tokio::test]
 async fn json_export_import_export_is_exact() {
     let app = spawn_app().await;

@@ -436,3 +436,29 @@ pub fn drop_pg(pg: Option<(String, String)>) {
         }
     }
 }
+
+/// A register document without its `generated_at` (which differs from export to export).
+pub fn without_generated_at(json: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(json).expect("json");
+    v.as_object_mut().expect("object").remove("generated_at");
+    v
+}
+
+/// Imports `doc` into a fresh database through the command line and exports it again.
+pub fn import_and_export(doc: &serde_json::Value) -> Result<serde_json::Value, String> {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("register.json");
+    let mut doc = doc.clone();
+    doc["generated_at"] = "2026-11-30T08:00:00".into();
+    std::fs::write(&file, doc.to_string()).expect("write");
+    let (target, pg) = fresh_database(&dir);
+    let out = ropa(&target, &["import", file.to_str().expect("path")]);
+    let result = if out.status.success() {
+        let out = ropa(&target, &["export", "--format", "json"]);
+        Ok(without_generated_at(&String::from_utf8_lossy(&out.stdout)))
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    drop_pg(pg);
+    result
+}

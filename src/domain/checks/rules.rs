@@ -9,7 +9,9 @@ mod screening;
 use super::{Rule, Severity, Test};
 use find::*;
 pub(super) use screening::screening;
-use screening::{dpia_likely, dpia_mandatory, dpia_no_reason, transfer_tia};
+use screening::{
+    dpia_likely, dpia_mandatory, dpia_no_reason, dpia_not_assessed, dpia_reference, transfer_tia,
+};
 
 /// Every rule, in the order of Art. 30 and then upkeep.
 pub static RULES: &[Rule] = &[

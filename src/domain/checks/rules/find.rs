@@ -10,14 +10,13 @@ use crate::domain::completeness::transfer_evidenced;
 use crate::domain::document::{ActivityDoc, OrganisationDoc, PurposeDoc, TransferDoc};
 use crate::domain::reference::ScopeEvidence;
 use crate::domain::vocab::{
-    AutomatedDecisionException, AutomatedProcessing, Country, CriminalBasis, DpiaRequired,
-    DpiaStatus, LawfulBasis, PartyKind, Role, Sensitivity, SpecialCondition, Status,
-    TransferMechanism,
+    AutomatedDecisionException, AutomatedProcessing, Country, CriminalBasis, LawfulBasis,
+    PartyKind, Role, Sensitivity, SpecialCondition, Status, TransferMechanism,
 };
 
 // ---- helpers -------------------------------------------------------------------------------
 
-fn is_controller(a: &ActivityDoc) -> bool {
+pub(super) fn is_controller(a: &ActivityDoc) -> bool {
     Role::from_code(&a.role) != Some(Role::Processor)
 }
 
@@ -58,7 +57,7 @@ fn mechanism(t: &TransferDoc) -> Option<TransferMechanism> {
     TransferMechanism::from_code(&t.mechanism)
 }
 
-fn transfer_detail(i: usize, t: &TransferDoc) -> String {
+pub(super) fn transfer_detail(i: usize, t: &TransferDoc) -> String {
     let place = match country(t) {
         Some(c) => c.name().to_owned(),
         None => t.international_organisation.clone(),
@@ -569,35 +568,6 @@ pub(super) fn automated_logic(_: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<
     }
     if solely_automated(a) && a.automated_logic.trim().is_empty() {
         hits.push(Hit::new("automated_logic", ""));
-    }
-}
-
-// ---- DPIA ----------------------------------------------------------------------------------
-
-pub(super) fn dpia_reference(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
-    if !is_controller(a) {
-        return; // the client controller's to record
-    }
-    if DpiaRequired::from_code(&a.dpia_required) != Some(DpiaRequired::Yes) {
-        return;
-    }
-    if DpiaStatus::from_code(&a.dpia_status) == Some(DpiaStatus::NotApplicable) {
-        // With an Art. 35(3) case the mandatory rule says so, as an error.
-        if !super::screening::has_art35_case(r, a) {
-            hits.push(Hit::new("dpia_status", ""));
-        }
-    } else if a.dpia_reference.trim().is_empty() {
-        hits.push(Hit::new("dpia_reference", ""));
-    }
-}
-
-pub(super) fn dpia_not_assessed(r: &Register<'_>, a: &ActivityDoc, hits: &mut Vec<Hit>) {
-    if is_controller(a)
-        && a.status == Status::Active.code()
-        && DpiaRequired::from_code(&a.dpia_required) == Some(DpiaRequired::NotAssessed)
-        && !super::screening::points_to_dpia(r, a)
-    {
-        hits.push(Hit::new("dpia_required", ""));
     }
 }
 

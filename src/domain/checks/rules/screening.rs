@@ -1,15 +1,14 @@
-//! What the DPIA rules and the transfer impact assessment rule look for: the screening of an
-//! activity (`domain::dpia`) against what its DPIA record says, and each Art. 46 transfer's
+//! What the DPIA rules and the transfer impact assessment rule look for: the DPIA record, the
+//! screening of an activity (`domain::dpia`) against it, and each Art. 46 transfer's
 //! assessment reference.
 //!
-//! Uses the parent's rule types and `domain::{dpia, document, vocab}`.
+//! Uses the parent's rule types, `find`'s helpers and `domain::{dpia, document, vocab}`.
 
 use super::super::{Hit, Register};
+use super::find::{is_controller, transfer_detail};
 use crate::domain::document::ActivityDoc;
 use crate::domain::dpia::{DpiaQuestion, DpiaScreening, Recorded, Screening};
-use crate::domain::vocab::{
-    Country, DpiaRequired, DpiaStatus, Role, Sensitivity, TransferMechanism,
-};
+use crate::domain::vocab::{DpiaRequired, DpiaStatus, Sensitivity, Status, TransferMechanism};
 
 /// The screening of `a` with what the register's catalogues show.
 pub(crate) fn screening(r: &Register<'_>, a: &ActivityDoc) -> Screening {
@@ -26,10 +25,6 @@ pub(crate) fn screening(r: &Register<'_>, a: &ActivityDoc) -> Screening {
     // as not given.
     let given = DpiaScreening::from_document(&a.dpia_screening).unwrap_or_default();
     Screening::of(&given, &recorded)
-}
-
-fn is_controller(a: &ActivityDoc) -> bool {
-    Role::from_code(&a.role) != Some(Role::Processor)
 }
 
 fn required(a: &ActivityDoc) -> Option<DpiaRequired> {
@@ -113,6 +108,41 @@ pub(in crate::domain::checks) fn points_to_dpia(r: &Register<'_>, a: &ActivityDo
     s.likely() || !s.cases_met().is_empty()
 }
 
+pub(in crate::domain::checks) fn dpia_reference(
+    r: &Register<'_>,
+    a: &ActivityDoc,
+    hits: &mut Vec<Hit>,
+) {
+    if !is_controller(a) {
+        return; // the client controller's to record
+    }
+    if DpiaRequired::from_code(&a.dpia_required) != Some(DpiaRequired::Yes) {
+        return;
+    }
+    if DpiaStatus::from_code(&a.dpia_status) == Some(DpiaStatus::NotApplicable) {
+        // With an Art. 35(3) case the mandatory rule says so, as an error.
+        if !has_art35_case(r, a) {
+            hits.push(Hit::new("dpia_status", ""));
+        }
+    } else if a.dpia_reference.trim().is_empty() {
+        hits.push(Hit::new("dpia_reference", ""));
+    }
+}
+
+pub(in crate::domain::checks) fn dpia_not_assessed(
+    r: &Register<'_>,
+    a: &ActivityDoc,
+    hits: &mut Vec<Hit>,
+) {
+    if is_controller(a)
+        && a.status == Status::Active.code()
+        && DpiaRequired::from_code(&a.dpia_required) == Some(DpiaRequired::NotAssessed)
+        && !points_to_dpia(r, a)
+    {
+        hits.push(Hit::new("dpia_required", ""));
+    }
+}
+
 pub(in crate::domain::checks) fn transfer_tia(
     _: &Register<'_>,
     a: &ActivityDoc,
@@ -122,13 +152,9 @@ pub(in crate::domain::checks) fn transfer_tia(
         let art46 = TransferMechanism::from_code(&t.mechanism)
             .is_some_and(|m| m.article().starts_with("Art. 46"));
         if art46 && t.tia_reference.trim().is_empty() {
-            let place = match t.country.as_deref().and_then(Country::parse) {
-                Some(c) => c.name().to_owned(),
-                None => t.international_organisation.clone(),
-            };
             hits.push(Hit::new(
                 format!("transfers[{i}].tia_reference"),
-                format!("Transfer {} ({place})", i + 1),
+                transfer_detail(i, t),
             ));
         }
     }
